@@ -1,0 +1,2 @@
+# Shared fixtures for every package's tests: throwaway vhosts, databases and processes.
+pytest_plugins = ["crm_testing.plugin"]

@@ -1,0 +1,1 @@
+"""The CRM API gateway: REST API, authentication and composition over the services."""

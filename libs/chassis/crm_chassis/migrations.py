@@ -1,0 +1,37 @@
+"""Alembic glue shared by every service: one env.py body, and upgrade from code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, pool
+
+from crm_chassis import settings
+from crm_chassis.db import make_engine
+
+
+def run_env(metadata: MetaData, service: str) -> None:
+    """The body of a service's migrations/env.py."""
+    url = context.config.get_main_option("sqlalchemy.url") or settings.database_url(service)
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=metadata, literal_binds=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = make_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=metadata,
+                          render_as_batch=connection.dialect.name == "sqlite")
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+def upgrade(migrations_dir: Path, url: str) -> None:
+    """Bring a database to the newest schema (used by run.sh, `make up` and the tests)."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    command.upgrade(config, "head")

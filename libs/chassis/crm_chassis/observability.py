@@ -1,0 +1,100 @@
+"""Structured logs that carry the correlation id, and Prometheus metrics.
+
+Every log line, ours or a library's, goes through structlog's formatter, which adds the
+context bound for the current worker (correlation id, entrypoint), so one request can be
+followed across the gateway and every service it touched.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+
+import structlog
+from nameko.extensions import DependencyProvider
+from prometheus_client import Counter, Histogram, start_http_server
+
+WORKERS = Counter("crm_worker_total", "Entrypoint calls handled", ["service", "entrypoint",
+                                                                   "outcome"])
+WORKER_SECONDS = Histogram("crm_worker_seconds", "Entrypoint duration", ["service",
+                                                                         "entrypoint"])
+EVENTS_PUBLISHED = Counter("crm_events_published_total", "Outbox events published",
+                           ["service"])
+EVENTS_HANDLED = Counter("crm_events_handled_total", "Events consumed",
+                         ["service", "handler", "outcome"])
+RELAY_IDLE = Histogram("crm_outbox_relay_idle_seconds", "Relay waits between batches",
+                       ["service"])
+
+_configured = False
+
+
+def configure_logging(level: str | None = None) -> None:
+    """Route stdlib and structlog logging through one renderer (JSON unless on a terminal)."""
+    global _configured
+    if _configured:
+        return
+    _configured = True
+    shared = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    as_json = os.environ.get("CRM_LOG_FORMAT", "json" if not sys.stderr.isatty() else "console")
+    renderer = (structlog.processors.JSONRenderer() if as_json == "json"
+                else structlog.dev.ConsoleRenderer(colors=False))
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.format_exc_info, renderer],
+    ))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level or os.environ.get("CRM_LOG_LEVEL", "INFO"))
+
+
+def serve_metrics() -> None:
+    port = os.environ.get("CRM_METRICS_PORT")
+    if port:
+        start_http_server(int(port), addr=os.environ.get("CRM_METRICS_HOST", "127.0.0.1"))
+
+
+class Observability(DependencyProvider):
+    """Binds the worker's correlation id to every log line and times every entrypoint."""
+
+    def __init__(self, service_name: str):
+        self.service_name = service_name
+        self.started: dict[object, float] = {}
+
+    def setup(self) -> None:
+        configure_logging()
+        serve_metrics()
+
+    def worker_setup(self, worker_ctx) -> None:
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(
+            service=self.service_name,
+            entrypoint=worker_ctx.entrypoint.method_name,
+            correlation_id=worker_ctx.data.get("correlation_id"),
+        )
+        self.started[worker_ctx] = time.perf_counter()
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:
+        name = worker_ctx.entrypoint.method_name
+        outcome = "error" if exc_info else "ok"
+        WORKERS.labels(self.service_name, name, outcome).inc()
+        started = self.started.pop(worker_ctx, None)
+        if started is not None:
+            WORKER_SECONDS.labels(self.service_name, name).observe(time.perf_counter() - started)
+
+    def worker_teardown(self, worker_ctx) -> None:
+        self.started.pop(worker_ctx, None)
+        structlog.contextvars.clear_contextvars()

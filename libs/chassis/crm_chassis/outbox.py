@@ -1,0 +1,117 @@
+"""The transactional outbox: a state change and its events are committed together.
+
+Rows are never deleted: the outbox is also the service's ordered event log, which a read
+model can be rebuilt from (`events_after`). The relay publishes rows that have not left
+yet, in order, with publisher confirms, then marks them published. A crash between the
+two publishes a row again after restart: consumers are idempotent, so that is harmless,
+while the reverse (marking before publishing) could lose an event.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Index, Integer, String, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from crm_chassis.amqp import ConfirmedPublisher, events_exchange
+from crm_chassis.db import Base, is_postgres
+from crm_contracts import registry
+
+log = logging.getLogger(__name__)
+
+
+class OutboxEvent(Base):
+    __tablename__ = "outbox"
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    type: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(String(40))
+    correlation_id: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]]
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_outbox_unpublished", "published_at", "seq"),)
+
+    def envelope(self) -> dict[str, Any]:
+        occurred = self.occurred_at
+        if occurred.tzinfo is None:  # SQLite returns naive datetimes
+            occurred = occurred.replace(tzinfo=UTC)
+        return {
+            "id": self.id,
+            "type": self.type,
+            "version": self.version,
+            "occurred_at": occurred.isoformat(),
+            "source": self.source,
+            "correlation_id": self.correlation_id,
+            "data": self.data,
+        }
+
+
+def record_event(session: Session, source: str, event_type: str, data: dict[str, Any], *,
+                 correlation_id: str | None = None, version: int | None = None) -> OutboxEvent:
+    """Add an event to the session's transaction, validated against its contract."""
+    version = version or registry.latest_version(event_type)
+    row = OutboxEvent(
+        id=str(uuid.uuid4()),
+        type=event_type,
+        version=version,
+        occurred_at=datetime.now(UTC),
+        source=source,
+        correlation_id=correlation_id,
+        data=registry.dump_data(event_type, version, data),
+    )
+    session.add(row)
+    return row
+
+
+def events_after(session: Session, cursor: int, limit: int = 500) -> list[dict[str, Any]]:
+    """The event log, in order, for rebuilding read models: each item has its `seq`."""
+    rows = session.scalars(
+        select(OutboxEvent).where(OutboxEvent.seq > cursor).order_by(OutboxEvent.seq)
+        .limit(limit)
+    )
+    return [{"seq": row.seq, **row.envelope()} for row in rows]
+
+
+def publish_pending(session: Session, publisher: ConfirmedPublisher, limit: int = 200) -> int:
+    """Publish up to `limit` unpublished events in order; returns how many left."""
+    query = (
+        select(OutboxEvent).where(OutboxEvent.published_at.is_(None))
+        .order_by(OutboxEvent.seq).limit(limit)
+    )
+    if is_postgres(session):
+        # Replicas of a service share the outbox: each row is taken by one relay at a time.
+        query = query.with_for_update(skip_locked=True)
+    rows = session.scalars(query).all()
+    if not rows:
+        session.rollback()
+        return 0
+    for row in rows:
+        envelope = row.envelope()
+        publisher.publish(
+            envelope, exchange=events_exchange(row.source), routing_key=row.type,
+            headers={"nameko.correlation_id": row.correlation_id or row.id},
+        )
+    session.execute(
+        update(OutboxEvent).where(OutboxEvent.seq.in_([row.seq for row in rows]))
+        .values(published_at=datetime.now(UTC))
+    )
+    session.commit()
+    return len(rows)
+
+
+def unpublished_count(session: Session) -> int:
+    from sqlalchemy import func
+
+    return session.scalar(
+        select(func.count()).select_from(OutboxEvent).where(OutboxEvent.published_at.is_(None))
+    ) or 0

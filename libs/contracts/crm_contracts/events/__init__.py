@@ -1,0 +1,3 @@
+"""Event schemas, one module per producing service. Importing this package registers them."""
+
+from crm_contracts.events import contacts  # noqa: F401

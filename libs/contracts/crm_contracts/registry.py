@@ -1,0 +1,77 @@
+"""Every event type's schema, looked up by (type, version)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema
+
+from crm_contracts.envelope import EnvelopeSchema
+
+_SCHEMAS: dict[tuple[str, int], type[Schema]] = {}
+_SOURCES: dict[str, str] = {}
+
+
+class UnknownEvent(Exception):
+    """An event whose type or version no schema describes: parked, never guessed at."""
+
+
+def register(event_type: str, version: int, source: str):
+    """Class decorator that makes a schema the contract of one event type and version."""
+
+    def decorate(schema: type[Schema]) -> type[Schema]:
+        key = (event_type, version)
+        if key in _SCHEMAS:
+            raise ValueError(f"{event_type} v{version} is registered twice")
+        _SCHEMAS[key] = schema
+        _SOURCES[event_type] = source
+        return schema
+
+    return decorate
+
+
+def schema_for(event_type: str, version: int) -> Schema:
+    _load_all()
+    try:
+        return _SCHEMAS[(event_type, version)]()
+    except KeyError:
+        raise UnknownEvent(f"no contract for {event_type} v{version}") from None
+
+
+def source_of(event_type: str) -> str:
+    _load_all()
+    try:
+        return _SOURCES[event_type]
+    except KeyError:
+        raise UnknownEvent(f"no contract for {event_type}") from None
+
+
+def latest_version(event_type: str) -> int:
+    _load_all()
+    versions = [version for (name, version) in _SCHEMAS if name == event_type]
+    if not versions:
+        raise UnknownEvent(f"no contract for {event_type}")
+    return max(versions)
+
+
+def event_types() -> list[tuple[str, int]]:
+    _load_all()
+    return sorted(_SCHEMAS)
+
+
+def dump_data(event_type: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
+    """Validate a producer's payload and return it as plain JSON types."""
+    schema = schema_for(event_type, version)
+    return schema.dump(schema.load(data))
+
+
+def load_event(envelope: dict[str, Any]) -> dict[str, Any]:
+    """Validate an incoming envelope and its data; raises UnknownEvent or ValidationError."""
+    loaded = EnvelopeSchema().load(envelope)
+    loaded["data"] = schema_for(loaded["type"], loaded["version"]).load(envelope["data"])
+    return loaded
+
+
+def _load_all() -> None:
+    # Importing the modules registers their schemas; done lazily to avoid import cycles.
+    from crm_contracts import events  # noqa: F401

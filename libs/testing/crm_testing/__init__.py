@@ -1,0 +1,1 @@
+"""Shared test fixtures: real broker vhosts, real databases, real processes."""

@@ -1,0 +1,56 @@
+"""Throwaway RabbitMQ vhosts, made through the management API so tests never share queues."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import requests
+
+BROKER_URI = os.environ.get("CRM_TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+MANAGEMENT_URI = os.environ.get("CRM_TEST_RABBIT_API", "http://guest:guest@127.0.0.1:15672")
+
+
+def _api(path: str) -> tuple[str, tuple[str, str]]:
+    parts = urlsplit(MANAGEMENT_URI)
+    base = urlunsplit((parts.scheme, f"{parts.hostname}:{parts.port}", "", "", ""))
+    return f"{base}/api/{path}", (parts.username or "guest", parts.password or "guest")
+
+
+def create_vhost(prefix: str = "crm_test") -> str:
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    url, auth = _api(f"vhosts/{quote(name, safe='')}")
+    requests.put(url, auth=auth, timeout=10).raise_for_status()
+    user = auth[0]
+    url, _ = _api(f"permissions/{quote(name, safe='')}/{user}")
+    body = {"configure": ".*", "write": ".*", "read": ".*"}
+    requests.put(url, json=body, auth=auth, timeout=10).raise_for_status()
+    return name
+
+
+def delete_vhost(name: str) -> None:
+    url, auth = _api(f"vhosts/{quote(name, safe='')}")
+    requests.delete(url, auth=auth, timeout=10)
+
+
+def amqp_uri_for(vhost: str) -> str:
+    parts = urlsplit(BROKER_URI)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + quote(vhost, safe=""), "", ""))
+
+
+def queue_depth(vhost: str, queue: str) -> int:
+    """Messages ready in a queue, or -1 when it does not exist."""
+    url, auth = _api(f"queues/{quote(vhost, safe='')}/{quote(queue, safe='')}")
+    response = requests.get(url, auth=auth, timeout=10)
+    if response.status_code == 404:
+        return -1
+    response.raise_for_status()
+    return int(response.json().get("messages_ready", 0))
+
+
+def list_queues(vhost: str) -> list[str]:
+    url, auth = _api(f"queues/{quote(vhost, safe='')}")
+    response = requests.get(url, auth=auth, timeout=10)
+    response.raise_for_status()
+    return [queue["name"] for queue in response.json()]

@@ -1,0 +1,1 @@
+"""The contacts service: the customer record every other service points at."""

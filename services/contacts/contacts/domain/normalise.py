@@ -1,0 +1,85 @@
+"""Canonical forms of emails, phone numbers, names and company names.
+
+The same person typed twice rarely looks the same twice: these functions give the forms
+that dedup, search and the unique indexes compare.
+"""
+
+import re
+import unicodedata
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+# Words that say how a company is registered, not which company it is.
+LEGAL_FORMS = frozenset(
+    {
+        "inc", "incorporated", "ltd", "limited", "llc", "llp", "corp", "corporation",
+        "co", "company", "sa", "sas", "sasu", "sarl", "eurl", "gmbh", "ag", "kg",
+        "bv", "nv", "plc", "pty", "srl", "group",
+    }
+)  # fmt: skip
+
+# Apostrophes and dots glue a word ("D'Arc", "S.A."): dropped, not turned into a space.
+_GLUE = re.compile(r"['’‘`´.]")
+_SEPARATORS = re.compile(r"[\W_]+")
+# Letters that NFKD does not split into a base letter and an accent.
+_UNSPLIT_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d"})
+
+
+def clean_text(value: str | None) -> str:
+    """Lower-case, accent-free, punctuation-free text with single spaces.
+
+    The shared cleaning behind name, company, search and CSV header keys.
+    """
+    if not value:
+        return ""
+    text = _GLUE.sub("", value.casefold()).translate(_UNSPLIT_LETTERS)
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return _SEPARATORS.sub(" ", text).strip()
+
+
+def normalise_email(value: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("not a valid email address: it is empty")
+    try:
+        checked = validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"not a valid email address: {exc}") from None
+    # Mailboxes are case-insensitive in practice: one spelling keeps the unique index honest.
+    return checked.normalized.lower()
+
+
+def normalise_phone(value: str, default_region: str = "FR") -> str:
+    """The number in E.164 form; a national number is read in `default_region`.
+
+    An extension ("ext. 12") is dropped: E.164 has no room for it.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("not a valid phone number: it is empty")
+    try:
+        number = phonenumbers.parse(value, (default_region or "").upper() or None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"not a valid phone number: {value.strip()!r} ({exc._msg})") from None
+    if not phonenumbers.is_possible_number(number):
+        raise ValueError(f"not a valid phone number: {value.strip()!r} has the wrong length")
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"not a valid phone number: {value.strip()!r} is not an assigned range")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def name_key(first_name: str | None, last_name: str | None) -> str:
+    return clean_text(f"{first_name or ''} {last_name or ''}")
+
+
+def company_key(name: str | None) -> str:
+    words = clean_text(name).split()
+    distinctive = [word for word in words if word not in LEGAL_FORMS]
+    # A company called just "Group" keeps its name rather than becoming nameless.
+    return " ".join(distinctive or words)
+
+
+def email_domain(email: str | None) -> str | None:
+    if not email or "@" not in email:
+        return None
+    domain = email.rsplit("@", 1)[1].strip().rstrip(".").lower()
+    return domain or None
