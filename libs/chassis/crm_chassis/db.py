@@ -8,29 +8,29 @@ dependencies that the worker finished: a commit there could fail after a success
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Engine, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, TypeDecorator, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from crm_chassis import settings
 
 
-class Base(DeclarativeBase):
-    """Declarative base of every service's tables (each service has its own database)."""
-
-    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
-
-
 def make_engine(url: str, **kwargs) -> Engine:
     parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        # SQLAlchemy 2.1 defaults to psycopg 3; psycopg2 is what psycogreen makes green.
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+        url = parsed.render_as_string(hide_password=False)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 
@@ -54,3 +54,29 @@ def is_postgres(engine_or_session: Engine | Session) -> bool:
 def session_factory(service: str, url: str | None = None) -> sessionmaker[Session]:
     return sessionmaker(make_engine(url or settings.database_url(service)),
                         expire_on_commit=False)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every database: SQLite keeps no offset, so values
+    read back from it are marked UTC here instead of leaking out naive."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every service's tables (each service has its own database)."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON, datetime: UTCDateTime}

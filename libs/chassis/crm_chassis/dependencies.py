@@ -10,11 +10,13 @@ import eventlet
 from eventlet.event import Event
 from nameko.extensions import DependencyProvider
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from crm_chassis import observability, settings
 from crm_chassis.amqp import ConfirmedPublisher
 from crm_chassis.db import make_engine
 from crm_chassis.outbox import publish_pending, record_event
+from crm_contracts.errors import StaleVersion
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,13 @@ class UnitOfWork:
         self._emitted = True
 
     def commit(self) -> None:
-        self.session.commit()
+        try:
+            self.session.commit()
+        except StaleDataError:
+            # Someone else's write landed between our read and our write.
+            self.rollback()
+            raise StaleVersion("the record was changed by someone else: read it again") \
+                from None
         if self._emitted:
             self._emitted = False
             self._provider.wake_relay()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_chassis.db import Base
@@ -17,4 +17,4 @@ class HandledEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     handler: Mapped[str] = mapped_column(String(120), primary_key=True)
-    handled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    handled_at: Mapped[datetime] = mapped_column()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from alembic import command, context
@@ -35,3 +36,18 @@ def upgrade(migrations_dir: Path, url: str) -> None:
     config.set_main_option("script_location", str(migrations_dir))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     command.upgrade(config, "head")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m crm_chassis.migrations services/contacts [...]`: upgrade each service's
+    database (named by CRM_<SERVICE>_DATABASE_URL, else SQLite under CRM_DATA_DIR)."""
+    for folder in argv if argv is not None else sys.argv[1:]:
+        service_dir = Path(folder).resolve()
+        service = service_dir.name
+        upgrade(service_dir / "migrations", settings.database_url(service))
+        print(f"{service}: database at the newest schema")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

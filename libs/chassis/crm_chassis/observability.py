@@ -7,14 +7,14 @@ followed across the gateway and every service it touched.
 
 from __future__ import annotations
 
-import logging
 import os
-import sys
 import time
 
 import structlog
 from nameko.extensions import DependencyProvider
 from prometheus_client import Counter, Histogram, start_http_server
+
+from crm_contracts.logs import configure_logging
 
 WORKERS = Counter("crm_worker_total", "Entrypoint calls handled", ["service", "entrypoint",
                                                                    "outcome"])
@@ -26,40 +26,6 @@ EVENTS_HANDLED = Counter("crm_events_handled_total", "Events consumed",
                          ["service", "handler", "outcome"])
 RELAY_IDLE = Histogram("crm_outbox_relay_idle_seconds", "Relay waits between batches",
                        ["service"])
-
-_configured = False
-
-
-def configure_logging(level: str | None = None) -> None:
-    """Route stdlib and structlog logging through one renderer (JSON unless on a terminal)."""
-    global _configured
-    if _configured:
-        return
-    _configured = True
-    shared = [
-        structlog.contextvars.merge_contextvars,
-        structlog.stdlib.add_log_level,
-        structlog.stdlib.add_logger_name,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
-    ]
-    as_json = os.environ.get("CRM_LOG_FORMAT", "json" if not sys.stderr.isatty() else "console")
-    renderer = (structlog.processors.JSONRenderer() if as_json == "json"
-                else structlog.dev.ConsoleRenderer(colors=False))
-    structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        cache_logger_on_first_use=True,
-    )
-    handler = logging.StreamHandler()
-    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=shared,
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                    structlog.processors.format_exc_info, renderer],
-    ))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level or os.environ.get("CRM_LOG_LEVEL", "INFO"))
-
 
 def serve_metrics() -> None:
     port = os.environ.get("CRM_METRICS_PORT")

@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, select, update
+from sqlalchemy import BigInteger, Index, Integer, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from crm_chassis.amqp import ConfirmedPublisher, events_exchange
@@ -33,23 +33,20 @@ class OutboxEvent(Base):
     id: Mapped[str] = mapped_column(String(36), unique=True)
     type: Mapped[str] = mapped_column(String(80))
     version: Mapped[int] = mapped_column(Integer)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    occurred_at: Mapped[datetime] = mapped_column()
     source: Mapped[str] = mapped_column(String(40))
     correlation_id: Mapped[str | None] = mapped_column(String(64))
     data: Mapped[dict[str, Any]]
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column()
 
     __table_args__ = (Index("ix_outbox_unpublished", "published_at", "seq"),)
 
     def envelope(self) -> dict[str, Any]:
-        occurred = self.occurred_at
-        if occurred.tzinfo is None:  # SQLite returns naive datetimes
-            occurred = occurred.replace(tzinfo=UTC)
         return {
             "id": self.id,
             "type": self.type,
             "version": self.version,
-            "occurred_at": occurred.isoformat(),
+            "occurred_at": self.occurred_at.isoformat(),
             "source": self.source,
             "correlation_id": self.correlation_id,
             "data": self.data,

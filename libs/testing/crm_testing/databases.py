@@ -18,7 +18,8 @@ def uses_postgres() -> bool:
 
 
 def _admin_engine():
-    return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg2")
+    return create_engine(url, isolation_level="AUTOCOMMIT")
 
 
 def create_database(directory: Path, prefix: str = "crm_test") -> str:

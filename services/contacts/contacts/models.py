@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -37,14 +36,17 @@ class _Record:
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now,
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now,
                                                  index=True)
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column()
 
 
 class Account(_Record, Base):
     __tablename__ = "accounts"
+    # SQLAlchemy checks the version in every UPDATE: a concurrent write fails instead of
+    # silently overwriting (optimistic concurrency, surfaced as StaleVersion).
+    __mapper_args__ = {"version_id_col": _Record.version}
 
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200), index=True)
@@ -64,6 +66,7 @@ class Account(_Record, Base):
 
 class Contact(_Record, Base):
     __tablename__ = "contacts"
+    __mapper_args__ = {"version_id_col": _Record.version}
 
     first_name: Mapped[str | None] = mapped_column(String(100))
     last_name: Mapped[str | None] = mapped_column(String(100))
@@ -84,7 +87,7 @@ class Contact(_Record, Base):
     # Lower-cased, accent-free "name email company": what text search looks in.
     search_text: Mapped[str] = mapped_column(Text, default="")
     merged_into_id: Mapped[str | None] = mapped_column(String(36))
-    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    erased_at: Mapped[datetime | None] = mapped_column()
 
     __table_args__ = (
         Index("ix_contacts_live_created", "deleted_at", "created_at", "id"),
@@ -115,7 +118,7 @@ class CustomFieldDefinition(Base):
     options: Mapped[list[str]] = mapped_column(default=list)
     required: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(default=now)
 
     __table_args__ = (UniqueConstraint("object", "key"),)
 
@@ -130,7 +133,7 @@ class Consent(Base):
     channel: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     source: Mapped[str | None] = mapped_column(String(200))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    recorded_at: Mapped[datetime] = mapped_column(default=now)
     recorded_by: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -145,7 +148,7 @@ class MergeRecord(Base):
     merged_snapshot: Mapped[dict[str, Any]]
     choices: Mapped[dict[str, Any]] = mapped_column(default=dict)
     merged_by: Mapped[str | None] = mapped_column(String(64))
-    merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    merged_at: Mapped[datetime] = mapped_column(default=now)
 
 
 class ImportJob(Base):
@@ -172,10 +175,10 @@ class ImportJob(Base):
     chunks: Mapped[int] = mapped_column(Integer, default=0)
     size: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+    finished_at: Mapped[datetime | None] = mapped_column()
 
 
 class ImportChunk(Base):

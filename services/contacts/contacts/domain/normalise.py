@@ -33,8 +33,14 @@ def clean_text(value: str | None) -> str:
     """
     if not value:
         return ""
-    text = _GLUE.sub("", value.casefold()).translate(_UNSPLIT_LETTERS)
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = _GLUE.sub("", value)
+    if text.isascii():
+        text = text.lower()
+    else:
+        # Decomposed first, so that "™" and "ﬁ" are letters by the time case is folded.
+        text = unicodedata.normalize("NFKD", text).casefold()
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.translate(_UNSPLIT_LETTERS)
     return _SEPARATORS.sub(" ", text).strip()
 
 
@@ -58,8 +64,8 @@ def normalise_phone(value: str, default_region: str = "FR") -> str:
         raise ValueError("not a valid phone number: it is empty")
     try:
         number = phonenumbers.parse(value, (default_region or "").upper() or None)
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError(f"not a valid phone number: {value.strip()!r} ({exc._msg})") from None
+    except phonenumbers.NumberParseException:
+        raise ValueError(f"not a valid phone number: {value.strip()!r}") from None
     if not phonenumbers.is_possible_number(number):
         raise ValueError(f"not a valid phone number: {value.strip()!r} has the wrong length")
     if not phonenumbers.is_valid_number(number):

@@ -1,0 +1,12 @@
+"""One blueprint per resource, registered on the API by `register`."""
+
+from __future__ import annotations
+
+from flask_smorest import Api
+
+
+def register(api: Api) -> None:
+    from gateway.api import accounts, auth, contacts, custom_fields, users
+
+    for module in (auth, users, accounts, contacts, custom_fields):
+        api.register_blueprint(module.blp)

@@ -1,0 +1,121 @@
+"""Signing in: bearer tokens for integrators, a cookie session for the browser."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, g, jsonify, request
+from flask_smorest import Blueprint
+from marshmallow import RAISE, Schema, fields, validate
+from sqlalchemy import delete, func, select
+
+from gateway.auth import CSRF_COOKIE, SESSION_COOKIE, check_password, csrf_token, issue_token
+from gateway.db import db
+from gateway.errors import Problem
+from gateway.models import LoginAttempt, User, now
+from gateway.permissions import public, requires
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign in and out")
+
+
+class Credentials(Schema):
+    class Meta:
+        unknown = RAISE
+
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class UserOut(Schema):
+    id = fields.String()
+    email = fields.String()
+    name = fields.String()
+    role = fields.String()
+    active = fields.Boolean()
+    version = fields.Integer()
+    created_at = fields.DateTime()
+    last_login_at = fields.DateTime(allow_none=True)
+
+
+class TokenOut(Schema):
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_in = fields.Integer(required=True)
+    user = fields.Nested(UserOut)
+
+
+@blp.route("/token", methods=["POST"])
+@public
+@blp.arguments(Credentials)
+@blp.response(200, TokenOut)
+def token(credentials):
+    """Exchange an email and a password for a bearer token."""
+    user = _sign_in(credentials)
+    access_token, ttl, _ = issue_token(user)
+    return {"access_token": access_token, "token_type": "bearer", "expires_in": ttl,
+            "user": user}
+
+
+@blp.route("/session", methods=["POST"])
+@public
+@blp.arguments(Credentials)
+@blp.response(200, UserOut)
+def open_session(credentials):
+    """Sign in the browser: an httpOnly session cookie plus a CSRF cookie for writes."""
+    user = _sign_in(credentials)
+    access_token, ttl, session_id = issue_token(user)
+    secure = current_app.config["CRM"].secure_cookies
+    response = jsonify(UserOut().dump(user))
+    response.set_cookie(SESSION_COOKIE, access_token, max_age=ttl, httponly=True,
+                        samesite="Lax", secure=secure, path="/")
+    response.set_cookie(CSRF_COOKIE, csrf_token(session_id), max_age=ttl, httponly=False,
+                        samesite="Lax", secure=secure, path="/")
+    return response
+
+
+@blp.route("/session", methods=["DELETE"])
+@public
+@blp.response(204)
+def close_session():
+    """Sign the browser out."""
+    response = current_app.response_class(status=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+@blp.route("/me", methods=["GET"])
+@requires("contacts:read")
+@blp.response(200, UserOut)
+def me():
+    """The signed-in user."""
+    if g.principal.kind != "user":
+        raise Problem(404, "Not found", "API keys have no user")
+    return db().get(User, g.principal.id)
+
+
+def _sign_in(credentials) -> User:
+    settings = current_app.config["CRM"]
+    email = credentials["email"].strip().lower()
+    keys = [f"email:{email}", f"ip:{request.remote_addr}"]
+    session = db()
+    since = now() - timedelta(seconds=settings.login_window_seconds)
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < since))
+    for key in keys:
+        failures = session.scalar(select(func.count()).select_from(LoginAttempt)
+                                  .where(LoginAttempt.key == key, LoginAttempt.at >= since))
+        limit = settings.login_attempts * (5 if key.startswith("ip:") else 1)
+        if failures >= limit:
+            session.commit()
+            raise Problem(429, "Too many attempts", "too many failed sign-ins; wait and retry",
+                          headers={"Retry-After": str(settings.login_window_seconds)})
+    user = session.scalar(select(User).where(User.email == email))
+    if not check_password(user, credentials["password"]):
+        session.add_all(LoginAttempt(key=key) for key in keys)
+        session.commit()
+        raise Problem(401, "Invalid credentials", "the email or the password is wrong")
+    user.last_login_at = now()
+    session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
+    session.commit()
+    g.resource_id = user.id
+    return user

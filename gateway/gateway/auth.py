@@ -1,0 +1,147 @@
+"""Who is calling: passwords, tokens, browser sessions with CSRF, API keys.
+
+Integrators send `Authorization: Bearer <token>` or `X-API-Key: <key>`. The browser holds
+its session in an httpOnly, SameSite cookie, and proves each write with the CSRF token
+it reads from a second cookie (double submit, bound to the session's id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, request
+from sqlalchemy import select
+
+from gateway.db import db
+from gateway.errors import Problem
+from gateway.models import ApiKey, User, now
+from gateway.permissions import ROLE_PERMISSIONS, allows
+
+SESSION_COOKIE = "crm_session"
+CSRF_COOKIE = "crm_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+_hasher = PasswordHasher()
+# Verifying against a dummy hash when the email is unknown keeps response times alike.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: str  # user | api_key | anonymous
+    id: str | None
+    role: str | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    via_cookie: bool = False
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        if self.kind == "user":
+            return ROLE_PERMISSIONS.get(self.role or "", frozenset())
+        return self.scopes
+
+    def can(self, permission: str) -> bool:
+        return allows(self.permissions, permission)
+
+
+ANONYMOUS = Principal("anonymous", None)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(user: User | None, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) \
+            and user is not None and user.active
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def issue_token(user: User, ttl: int | None = None) -> tuple[str, int, str]:
+    """A signed token for the user: (token, lifetime in seconds, session id)."""
+    ttl = ttl or current_app.config["CRM"].token_ttl_seconds
+    session_id = uuid.uuid4().hex
+    payload = {"sub": user.id, "role": user.role, "sid": session_id,
+               "iat": datetime.now(UTC), "exp": datetime.now(UTC) + timedelta(seconds=ttl)}
+    token = jwt.encode(payload, current_app.config["CRM"].secret_key, algorithm="HS256")
+    return token, ttl, session_id
+
+
+def csrf_token(session_id: str) -> str:
+    key = current_app.config["CRM"].secret_key.encode()
+    return hmac.new(key, f"csrf:{session_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def identify() -> Principal:
+    """The caller of the current request, or ANONYMOUS; raises Problem on a bad credential."""
+    if key := request.headers.get("X-API-Key"):
+        return _api_key_principal(key)
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return _token_principal(header[7:].strip(), via_cookie=False)
+    if cookie := request.cookies.get(SESSION_COOKIE):
+        principal, session_id = _token_principal(cookie, via_cookie=True, with_sid=True)
+        if request.method not in SAFE_METHODS:
+            _check_csrf(session_id)
+        return principal
+    return ANONYMOUS
+
+
+def _token_principal(token: str, via_cookie: bool, with_sid: bool = False):
+    try:
+        claims = jwt.decode(token, current_app.config["CRM"].secret_key, algorithms=["HS256"],
+                            options={"require": ["exp", "sub"]})
+    except jwt.ExpiredSignatureError:
+        raise Problem(401, "Token expired", "sign in again") from None
+    except jwt.InvalidTokenError:
+        raise Problem(401, "Invalid token", "the token is not one this CRM issued") from None
+    user = db().get(User, claims["sub"])
+    if user is None or not user.active:
+        raise Problem(401, "Unknown user", "the account behind this token is disabled")
+    principal = Principal("user", user.id, role=user.role, via_cookie=via_cookie)
+    return (principal, claims.get("sid", "")) if with_sid else principal
+
+
+def _check_csrf(session_id: str) -> None:
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent or not hmac.compare_digest(sent, csrf_token(session_id)):
+        raise Problem(403, "CSRF check failed",
+                      f"send the {CSRF_HEADER} header with the value of the {CSRF_COOKIE} "
+                      "cookie")
+
+
+def new_api_key() -> tuple[str, str, str]:
+    """(full key shown once, prefix used to look it up, hash of the secret)."""
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    return f"crm_{prefix}_{secret}", prefix, _digest(secret)
+
+
+def _digest(secret: str) -> str:
+    # Keys are long random strings: a fast hash is enough and keeps each request cheap.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _api_key_principal(key: str) -> Principal:
+    try:
+        _, prefix, secret = key.split("_", 2)
+    except ValueError:
+        raise Problem(401, "Invalid API key", "the key is malformed") from None
+    row = db().scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+    if row is None or row.revoked_at is not None or \
+            not hmac.compare_digest(row.secret_hash, _digest(secret)):
+        raise Problem(401, "Invalid API key", "the key is unknown or revoked")
+    row.last_used_at = now()
+    db().commit()
+    return Principal("api_key", row.id, scopes=frozenset(row.scopes))

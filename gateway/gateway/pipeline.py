@@ -1,0 +1,167 @@
+"""What happens around every request: correlation id, caller, permission, body size,
+idempotency of retried POSTs, and the audit entry of every write."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+
+import structlog
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from gateway.auth import identify
+from gateway.db import close_db, db
+from gateway.errors import Problem
+from gateway.models import AuditEntry, IdempotencyRecord
+from gateway.permissions import declared
+
+log = logging.getLogger(__name__)
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+UPLOAD_ENDPOINTS = {"contacts.import_contacts"}
+CORRELATION_HEADERS = ("X-Correlation-ID", "X-Request-ID")
+
+
+def install(app: Flask) -> None:
+    app.before_request(_start)
+    app.after_request(_finish)
+    app.teardown_request(_teardown)
+
+
+def _start():
+    g.correlation_id = _correlation_id()
+    structlog.contextvars.bind_contextvars(correlation_id=g.correlation_id)
+    settings = current_app.config["CRM"]
+    request.max_content_length = settings.max_upload_bytes \
+        if request.endpoint in UPLOAD_ENDPOINTS else settings.max_body_bytes
+    g.principal = identify()
+    _authorise()
+    if request.method == "POST" and request.headers.get("Idempotency-Key"):
+        return _replay_or_reserve(request.headers["Idempotency-Key"])
+    return None
+
+
+def _correlation_id() -> str:
+    for header in CORRELATION_HEADERS:
+        value = request.headers.get(header, "")
+        if 0 < len(value) <= 64 and value.isprintable():
+            return value
+    return uuid.uuid4().hex
+
+
+def _authorise() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None:
+        return  # 404 or 405: Flask answers those itself
+    if not declared(view):
+        # Fail closed: a route that forgot to declare a permission is not reachable.
+        raise Problem(403, "Forbidden", "this route declares no permission")
+    if getattr(view, "public", False):
+        return
+    principal = g.principal
+    if principal.kind == "anonymous":
+        raise Problem(401, "Unauthorized", "sign in, or send a bearer token or an API key",
+                      headers={"WWW-Authenticate": 'Bearer realm="crm"'})
+    if not principal.can(view.permission):
+        raise Problem(403, "Forbidden", f"this needs the {view.permission} permission")
+
+
+# --- idempotency ----------------------------------------------------------------------------
+
+def _principal_key() -> str:
+    principal = g.principal
+    return f"{principal.kind}:{principal.id}"
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    digest.update(request.get_data(cache=True))
+    return digest.hexdigest()
+
+
+def _replay_or_reserve(key: str):
+    if len(key) > 200:
+        raise Problem(400, "Bad request", "the Idempotency-Key is longer than 200 characters")
+    session = db()
+    fingerprint = _fingerprint()
+    record = session.scalar(select(IdempotencyRecord).where(
+        IdempotencyRecord.principal == _principal_key(), IdempotencyRecord.key == key))
+    if record is None:
+        session.add(IdempotencyRecord(principal=_principal_key(), key=key,
+                                      fingerprint=fingerprint))
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            raise Problem(409, "Conflict", "a request with this Idempotency-Key is in "
+                          "progress") from None
+        g.idempotency_key = key
+        return None
+    if record.fingerprint != fingerprint:
+        raise Problem(422, "Idempotency key reused",
+                      "this Idempotency-Key was used for a different request")
+    if record.status is None:
+        raise Problem(409, "Conflict", "a request with this Idempotency-Key is in progress",
+                      headers={"Retry-After": "1"})
+    response = Response(record.body, status=record.status, headers=record.headers)
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _remember(response: Response) -> None:
+    key = g.pop("idempotency_key", None)
+    if key is None:
+        return
+    session = db()
+    record = session.scalar(select(IdempotencyRecord).where(
+        IdempotencyRecord.principal == _principal_key(), IdempotencyRecord.key == key))
+    if record is None:
+        return
+    if response.status_code >= 500 or response.is_streamed:
+        session.delete(record)  # a failed attempt may be retried with the same key
+    else:
+        record.status = response.status_code
+        record.body = response.get_data(as_text=True)
+        record.headers = {name: value for name, value in response.headers.items()
+                          if name in {"Content-Type", "Location", "ETag"}}
+    session.commit()
+
+
+# --- audit ----------------------------------------------------------------------------------
+
+def _audit(response: Response) -> None:
+    principal = g.get("principal")
+    entry = AuditEntry(
+        actor_type=principal.kind if principal else "anonymous",
+        actor_id=principal.id if principal else None,
+        method=request.method,
+        path=request.full_path.rstrip("?")[:500],
+        status=response.status_code,
+        resource_id=g.get("resource_id") or (request.view_args or {}).get("item_id"),
+        ip=request.remote_addr,
+        user_agent=(request.user_agent.string or "")[:300],
+        correlation_id=g.get("correlation_id"),
+    )
+    session = db()
+    session.add(entry)
+    session.commit()
+
+
+def _finish(response: Response) -> Response:
+    response.headers["X-Correlation-ID"] = g.get("correlation_id", "")
+    if request.method in WRITE_METHODS:
+        try:
+            _remember(response)
+            _audit(response)
+        except Exception:
+            # The write itself happened: losing its audit row must not turn it into a 500.
+            log.exception("could not record the audit entry or idempotency record")
+    return response
+
+
+def _teardown(exc=None) -> None:
+    close_db(exc)
+    structlog.contextvars.clear_contextvars()

@@ -1,0 +1,14 @@
+from alembic import context
+
+from gateway import models
+from gateway.db import make_engine
+from gateway.settings import Settings
+
+url = context.config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url
+engine = make_engine(url)
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=models.Base.metadata,
+                      render_as_batch=connection.dialect.name == "sqlite")
+    with context.begin_transaction():
+        context.run_migrations()
+engine.dispose()

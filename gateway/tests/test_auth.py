@@ -1,0 +1,82 @@
+"""Sign-in, tokens, the browser session with CSRF, API keys, rate limiting."""
+
+import time
+
+import jwt
+
+
+def test_token_login_returns_a_bearer_token(client, make_user):
+    user = make_user("sales_rep")
+    response = client.post("/api/v1/auth/token",
+                           json={"email": user["email"].upper(), "password": user["password"]})
+    body = response.get_json()
+    assert response.status_code == 200
+    assert body["token_type"] == "bearer" and body["expires_in"] > 0
+    me = client.get("/api/v1/auth/me",
+                    headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert me.get_json()["email"] == user["email"]
+
+
+def test_wrong_password_is_401_and_names_nothing(client, make_user):
+    user = make_user()
+    response = client.post("/api/v1/auth/token",
+                           json={"email": user["email"], "password": "wrong password"})
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+
+
+def test_login_attempts_are_rate_limited(client, make_user, settings):
+    user = make_user()
+    for _ in range(settings.login_attempts):
+        client.post("/api/v1/auth/token", json={"email": user["email"], "password": "nope"})
+    response = client.post("/api/v1/auth/token",
+                           json={"email": user["email"], "password": user["password"]})
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_expired_and_forged_tokens_are_refused(client, make_user, settings):
+    user = make_user()
+    expired = jwt.encode({"sub": user["id"], "exp": int(time.time()) - 10},
+                         settings.secret_key, algorithm="HS256")
+    forged = jwt.encode({"sub": user["id"], "exp": int(time.time()) + 600},
+                        "another key", algorithm="HS256")
+    for token, title in ((expired, "Token expired"), (forged, "Invalid token")):
+        response = client.get("/api/v1/contacts", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401
+        assert response.get_json()["title"] == title
+
+
+def test_browser_session_cookie_needs_csrf_for_writes(client, make_user, fake_rpc):
+    fake_rpc.on("contacts", "list_contacts", {"items": [], "next_cursor": None})
+    fake_rpc.on("contacts", "create_contact", lambda data: {"id": "c1", "version": 1, **data})
+    user = make_user("sales_rep")
+    response = client.post("/api/v1/auth/session",
+                           json={"email": user["email"], "password": user["password"]})
+    assert response.status_code == 200
+    cookies = {c.split("=")[0]: c for c in response.headers.getlist("Set-Cookie")}
+    assert "HttpOnly" in cookies["crm_session"] and "SameSite=Lax" in cookies["crm_session"]
+    assert "HttpOnly" not in cookies["crm_csrf"]
+    assert client.get("/api/v1/contacts").status_code == 200
+    refused = client.post("/api/v1/contacts", json={"last_name": "Doe"})
+    assert refused.status_code == 403 and refused.get_json()["title"] == "CSRF check failed"
+    csrf = client.get_cookie("crm_csrf").value
+    accepted = client.post("/api/v1/contacts", json={"last_name": "Doe"},
+                           headers={"X-CSRF-Token": csrf})
+    assert accepted.status_code == 201
+
+
+def test_api_keys_carry_scopes_and_can_be_revoked(client, login, fake_rpc):
+    fake_rpc.on("contacts", "list_contacts", {"items": [], "next_cursor": None})
+    admin = login("admin")
+    created = client.post("/api/v1/api-keys", json={"name": "ERP", "scopes": ["contacts:read"]},
+                          headers=admin)
+    assert created.status_code == 201
+    key = created.get_json()["key"]
+    headers = {"X-API-Key": key}
+    assert client.get("/api/v1/contacts", headers=headers).status_code == 200
+    assert client.post("/api/v1/contacts", json={"last_name": "X"},
+                       headers=headers).status_code == 403
+    assert client.get("/api/v1/api-keys", headers=admin).get_json()[0].get("key") is None
+    client.delete(f"/api/v1/api-keys/{created.get_json()['id']}", headers=admin)
+    assert client.get("/api/v1/contacts", headers=headers).status_code == 401

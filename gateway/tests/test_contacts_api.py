@@ -1,0 +1,157 @@
+"""The contacts resource through the gateway: validation, errors, ETags, idempotency,
+audit, and the 360 view's partial answers."""
+
+from conftest import remote
+
+from gateway.rpc import RpcTimeout, ServiceUnavailable
+
+CONTACT = {"id": "c1", "first_name": "Ada", "last_name": "Lovelace", "email": "ada@x.io",
+           "version": 3, "custom_fields": {}, "tags": []}
+
+
+def test_unknown_fields_and_wrong_types_name_the_field(client, login, fake_rpc):
+    headers = login("sales_rep")
+    response = client.post("/api/v1/contacts", json={"last_name": 5, "shoe_size": 44},
+                           headers=headers)
+    body = response.get_json()
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert set(body["errors"]) == {"last_name", "shoe_size"}
+    assert fake_rpc.calls == []
+
+
+def test_malformed_json_is_a_400_problem(client, login):
+    response = client.post("/api/v1/contacts", data="{not json",
+                           headers={**login("sales_rep"), "Content-Type": "application/json"})
+    assert response.status_code in (400, 422)
+    assert response.mimetype == "application/problem+json"
+
+
+def test_oversized_body_is_a_413_problem(client, login, settings):
+    big = {"last_name": "x" * (settings.max_body_bytes + 10)}
+    response = client.post("/api/v1/contacts", json=big, headers=login("sales_rep"))
+    assert response.status_code == 413
+    assert response.mimetype == "application/problem+json"
+
+
+def test_service_validation_errors_keep_their_fields(client, login, fake_rpc):
+    def reject(data):
+        raise remote("ValidationFailed", "the contact is not valid",
+                     {"email": ["not a valid email address"]})
+
+    fake_rpc.on("contacts", "create_contact", reject)
+    response = client.post("/api/v1/contacts", json={"email": "nope"}, headers=login("admin"))
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"email": ["not a valid email address"]}
+
+
+def test_unknown_id_is_404_and_a_service_crash_is_502(client, login, fake_rpc):
+    fake_rpc.on("contacts", "get_contact", lambda i: (_ for _ in ()).throw(
+        remote("NotFound", f"no contact {i}")))
+    headers = login("viewer")
+    assert client.get("/api/v1/contacts/nope", headers=headers).status_code == 404
+    fake_rpc.on("contacts", "get_contact", lambda i: (_ for _ in ()).throw(
+        remote("ZeroDivisionError", "oops")))
+    response = client.get("/api/v1/contacts/c1", headers=headers)
+    assert response.status_code == 502
+    assert "oops" not in response.get_data(as_text=True)
+
+
+def test_stopped_service_is_503_with_retry_after(client, login, fake_rpc):
+    fake_rpc.on("contacts", "get_contact", lambda i: (_ for _ in ()).throw(
+        ServiceUnavailable("contacts", "no queue")))
+    response = client.get("/api/v1/contacts/c1", headers=login("viewer"))
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    assert response.get_json()["service"] == "contacts"
+
+
+def test_etag_and_if_match_reach_the_service(client, login, fake_rpc):
+    fake_rpc.on("contacts", "get_contact", CONTACT)
+    seen = {}
+
+    def update(contact_id, data, expected_version):
+        seen["expected"] = expected_version
+        if expected_version != 3:
+            raise remote("StaleVersion", "changed")
+        return {**CONTACT, **data, "version": 4}
+
+    fake_rpc.on("contacts", "update_contact", update)
+    headers = login("sales_rep")
+    read = client.get("/api/v1/contacts/c1", headers=headers)
+    assert read.headers["ETag"] == '"3"'
+    assert client.get("/api/v1/contacts/c1", headers={
+        **headers, "If-None-Match": '"3"'}).status_code == 304
+    stale = client.patch("/api/v1/contacts/c1", json={"title": "CTO"},
+                         headers={**headers, "If-Match": '"2"'})
+    assert stale.status_code == 412
+    fresh = client.patch("/api/v1/contacts/c1", json={"title": "CTO"},
+                         headers={**headers, "If-Match": read.headers["ETag"]})
+    assert fresh.status_code == 200 and fresh.headers["ETag"] == '"4"'
+    assert seen["expected"] == 3
+
+
+def test_idempotency_key_replays_the_first_answer(client, login, fake_rpc):
+    created = []
+
+    def create(data):
+        created.append(data)
+        return {**CONTACT, "id": f"c{len(created)}"}
+
+    fake_rpc.on("contacts", "create_contact", create)
+    headers = {**login("sales_rep"), "Idempotency-Key": "abc-123"}
+    first = client.post("/api/v1/contacts", json={"last_name": "Lovelace"}, headers=headers)
+    again = client.post("/api/v1/contacts", json={"last_name": "Lovelace"}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.get_json() == again.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert len(created) == 1
+    other = client.post("/api/v1/contacts", json={"last_name": "Byron"}, headers=headers)
+    assert other.status_code == 422
+
+
+def test_every_write_is_audited_with_who_and_correlation(client, login, fake_rpc):
+    fake_rpc.on("contacts", "create_contact", CONTACT)
+    admin = login("admin")
+    client.post("/api/v1/contacts", json={"last_name": "Lovelace"},
+                headers={**admin, "X-Correlation-ID": "trace-42"})
+    entries = client.get("/api/v1/audit", headers=admin).get_json()
+    entry = next(e for e in entries if e["path"] == "/api/v1/contacts")
+    assert entry["method"] == "POST" and entry["status"] == 201
+    assert entry["resource_id"] == "c1" and entry["actor_type"] == "user"
+    assert entry["correlation_id"] == "trace-42"
+    assert fake_rpc.calls[-1][4]["correlation_id"] == "trace-42"
+
+
+def test_360_is_partial_when_a_part_does_not_answer(client, login, fake_rpc):
+    fake_rpc.on("contacts", "get_contact", CONTACT)
+    fake_rpc.on("contacts", "list_consents", {"current": {}, "history": []})
+    fake_rpc.on("contacts", "find_duplicates", lambda i: (_ for _ in ()).throw(
+        RpcTimeout("contacts", "find_duplicates", 2.0)))
+    fake_rpc.on("contacts", "merge_history", [])
+    response = client.get("/api/v1/contacts/c1/360", headers=login("viewer"))
+    body = response.get_json()
+    assert response.status_code == 200
+    assert body["contact"]["id"] == "c1" and body["duplicates"] is None
+    assert body["missing"] == [{"part": "duplicates", "service": "contacts",
+                                "reason": "timeout"}]
+    assert body["complete"] is False
+
+
+def test_360_of_an_unknown_contact_is_404(client, login, fake_rpc):
+    fake_rpc.on("contacts", "get_contact", lambda i: (_ for _ in ()).throw(
+        remote("NotFound", "no contact")))
+    fake_rpc.on("contacts", "list_consents", lambda i: (_ for _ in ()).throw(
+        remote("NotFound", "no contact")))
+    fake_rpc.on("contacts", "find_duplicates", [])
+    fake_rpc.on("contacts", "merge_history", [])
+    assert client.get("/api/v1/contacts/x/360", headers=login("viewer")).status_code == 404
+
+
+def test_openapi_document_and_offline_docs(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    assert "/api/v1/contacts/{item_id}/360" in spec["paths"]
+    page = client.get("/api/docs").get_data(as_text=True)
+    assert "http" not in page.replace("/api/", "")  # nothing from a CDN
+    assert client.get("/api/docs/assets/swagger-ui-bundle.js").status_code == 200

@@ -1,0 +1,44 @@
+"""The log line format every process shares: one JSON object per line (console text on a
+terminal), carrying the correlation id bound for the current request or worker, so one
+customer action can be followed through the gateway and every service it touched."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import structlog
+
+_configured = False
+
+
+def configure_logging(level: str | None = None) -> None:
+    """Route stdlib and structlog records through one renderer; safe to call twice."""
+    global _configured
+    if _configured:
+        return
+    _configured = True
+    shared = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    fmt = os.environ.get("CRM_LOG_FORMAT", "console" if sys.stderr.isatty() else "json")
+    renderer = (structlog.processors.JSONRenderer() if fmt == "json"
+                else structlog.dev.ConsoleRenderer(colors=False))
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.format_exc_info, renderer],
+    ))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level or os.environ.get("CRM_LOG_LEVEL", "INFO"))

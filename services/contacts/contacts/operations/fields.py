@@ -1,0 +1,67 @@
+"""Custom field definitions, and the validation of custom values on every write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from contacts.domain.custom_fields import (
+    FieldDefinition,
+    validate_custom_fields,
+    validate_definition,
+)
+from contacts.exceptions import Conflict, NotFound, ValidationFailed
+from contacts.models import CustomFieldDefinition
+
+
+def definitions(session: Session, obj: str) -> list[FieldDefinition]:
+    rows = session.scalars(select(CustomFieldDefinition).where(
+        CustomFieldDefinition.object == obj).order_by(CustomFieldDefinition.key))
+    return [FieldDefinition(row.key, row.label, row.type, tuple(row.options), row.required)
+            for row in rows]
+
+
+def list_definitions(session: Session, obj: str | None) -> list[CustomFieldDefinition]:
+    query = select(CustomFieldDefinition).order_by(CustomFieldDefinition.object,
+                                                   CustomFieldDefinition.key)
+    if obj:
+        query = query.where(CustomFieldDefinition.object == obj)
+    return list(session.scalars(query))
+
+
+def create_definition(session: Session, data: dict[str, Any]) -> CustomFieldDefinition:
+    errors = validate_definition(data["key"], data["label"], data["type"],
+                                 tuple(data["options"]), data["required"])
+    if errors:
+        raise ValidationFailed("the custom field definition is not valid", errors)
+    row = CustomFieldDefinition(**data)
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(f"a custom field {data['key']!r} already exists on {data['object']}")\
+            from None
+    return row
+
+
+def delete_definition(session: Session, definition_id: str) -> CustomFieldDefinition:
+    row = session.get(CustomFieldDefinition, definition_id)
+    if row is None:
+        raise NotFound(f"no custom field {definition_id}")
+    session.delete(row)
+    return row
+
+
+def clean_values(session: Session, obj: str, values: dict[str, Any] | None,
+                 current: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The custom values after a write, validated against today's definitions."""
+    merged = {**(current or {}), **(values or {})}
+    clean, errors = validate_custom_fields(definitions(session, obj), merged)
+    if errors:
+        raise ValidationFailed("custom fields are not valid",
+                               {"custom_fields": errors})
+    return clean

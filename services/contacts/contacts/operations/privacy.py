@@ -1,0 +1,108 @@
+"""Consent and GDPR: what a contact agreed to, everything held about them, and erasure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import String, cast, delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from contacts.models import Account, Consent, Contact, DuplicateKey, MergeRecord, OutboxEvent, now
+from contacts.operations.records import account_data, contact_data, get_contact
+from contacts.schemas import ConsentOutput
+
+_consent_out = ConsentOutput()
+ERASED = "erased"
+
+
+def record_consent(uow, contact_id: str, data: dict[str, Any]) -> Consent:
+    get_contact(uow.session, contact_id)
+    consent = Consent(contact_id=contact_id, channel=data["channel"], status=data["status"],
+                      source=data.get("source"), recorded_at=now(),
+                      recorded_by=uow.actor_id)
+    uow.session.add(consent)
+    uow.session.flush()
+    uow.emit("consent.changed", {
+        "contact_id": contact_id, "channel": consent.channel, "status": consent.status,
+        "source": consent.source, "recorded_at": consent.recorded_at,
+        "changed_by": uow.actor_id,
+    })
+    return consent
+
+
+def consent_history(session: Session, contact_id: str) -> list[Consent]:
+    return list(session.scalars(select(Consent).where(Consent.contact_id == contact_id)
+                                .order_by(Consent.recorded_at, Consent.id)))
+
+
+def current_consents(session: Session, contact_id: str) -> dict[str, dict[str, Any]]:
+    """The newest decision per channel."""
+    current: dict[str, dict[str, Any]] = {}
+    for consent in consent_history(session, contact_id):
+        current[consent.channel] = _consent_out.dump(consent)
+    return current
+
+
+def gdpr_export(session: Session, contact_id: str) -> dict[str, Any]:
+    """Everything this service holds about a person, for a subject access request."""
+    contact = get_contact(session, contact_id)
+    merged = list(session.scalars(select(MergeRecord).where(
+        MergeRecord.surviving_id == contact_id)))
+    events = session.scalars(select(OutboxEvent).where(
+        cast(OutboxEvent.data, String).like(f'%"{contact_id}"%')).order_by(OutboxEvent.seq))
+    return {
+        "contact": contact_data(contact),
+        "account": _account(session, contact.account_id),
+        "consents": [_consent_out.dump(c) for c in consent_history(session, contact_id)],
+        "merged_contacts": [record.merged_snapshot for record in merged],
+        "events": [event.envelope() for event in events],
+        "exported_at": now().isoformat(),
+    }
+
+
+def erase_contact(uow, contact_id: str) -> Contact:
+    """Anonymise the contact in place, scrub it from merge history and from the event log,
+    and tell every other service to do the same through `contact.erased`."""
+    session = uow.session
+    contact = get_contact(session, contact_id)
+    for name in ("first_name", "last_name", "email", "email_normalized", "phone", "title",
+                 "address_line", "city", "postal_code"):
+        setattr(contact, name, None)
+    contact.first_name, contact.last_name = None, ERASED
+    contact.tags, contact.custom_fields, contact.search_text = [], {}, ""
+    contact.erased_at = contact.deleted_at = contact.updated_at = now()
+    session.execute(delete(DuplicateKey).where(DuplicateKey.contact_id == contact_id))
+    session.execute(update(Consent).where(Consent.contact_id == contact_id)
+                    .values(source=None, recorded_by=None))
+    session.execute(update(MergeRecord).where(or_(
+        MergeRecord.surviving_id == contact_id, MergeRecord.merged_id == contact_id))
+        .values(merged_snapshot={"erased": True}))
+    _scrub_event_log(session, contact_id)
+    session.flush()
+    uow.emit("contact.erased", {"contact_id": contact_id, "changed_by": uow.actor_id})
+    return contact
+
+
+def _scrub_event_log(session: Session, contact_id: str) -> None:
+    # The outbox is kept as the event log for rebuilds: erasure must reach it too, or a
+    # rebuilt read model would bring the person back.
+    events = session.scalars(select(OutboxEvent).where(
+        cast(OutboxEvent.data, String).like(f'%"{contact_id}"%')))
+    for event in events:
+        event.data = _scrubbed(event.data, contact_id)
+
+
+def _scrubbed(data: Any, contact_id: str) -> Any:
+    if isinstance(data, dict):
+        if data.get("id") == contact_id and "first_name" in data:
+            return {"id": contact_id, "erased": True, "version": data.get("version", 0),
+                    "created_at": data.get("created_at"), "updated_at": data.get("updated_at")}
+        return {key: _scrubbed(value, contact_id) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_scrubbed(item, contact_id) for item in data]
+    return data
+
+
+def _account(session: Session, account_id: str | None) -> dict[str, Any] | None:
+    account = session.get(Account, account_id) if account_id else None
+    return account_data(account) if account is not None else None

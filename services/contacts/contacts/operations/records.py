@@ -1,0 +1,251 @@
+"""Accounts and contacts: create, read, update, soft delete, each with its event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from contacts.domain.dedup import Fingerprint, blocking_keys
+from contacts.domain.normalise import company_key, normalise_email, normalise_phone
+from contacts.domain.search import search_text
+from contacts.exceptions import NotFound, StaleVersion, ValidationFailed
+from contacts.models import Account, Contact, DuplicateKey, now
+from contacts.operations.fields import clean_values
+from contacts.schemas import AccountOutput, ContactOutput
+
+ACCOUNT_FIELDS = ("name", "domain", "industry", "tier", "size", "owner_id", "phone", "website",
+                  "address_line", "city", "postal_code", "country")
+CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "title", "account_id",
+                  "owner_id", "lifecycle_stage", "source", "tags", "address_line", "city",
+                  "postal_code", "country")
+
+_account_out = AccountOutput()
+_contact_out = ContactOutput()
+
+
+def account_data(account: Account) -> dict[str, Any]:
+    return _account_out.dump(account)
+
+
+def contact_data(contact: Contact) -> dict[str, Any]:
+    return _contact_out.dump(contact)
+
+
+def check_version(record: Account | Contact, expected: int | None) -> None:
+    if expected is not None and record.version != expected:
+        raise StaleVersion(f"{type(record).__name__.lower()} {record.id} is at version "
+                           f"{record.version}, not {expected}: read it again")
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+def get_account(session: Session, account_id: str) -> Account:
+    account = session.get(Account, account_id)
+    if account is None or account.deleted_at is not None:
+        raise NotFound(f"no account {account_id}")
+    return account
+
+
+def create_account(uow, data: dict[str, Any]) -> Account:
+    values = _account_values(uow.session, data)
+    account = Account(**values)
+    uow.session.add(account)
+    uow.session.flush()
+    uow.emit("account.created", {"account": account_data(account), "changed_by": uow.actor_id})
+    return account
+
+
+def update_account(uow, account_id: str, data: dict[str, Any],
+                   expected_version: int | None) -> Account:
+    account = get_account(uow.session, account_id)
+    check_version(account, expected_version)
+    values = _account_values(uow.session, data, account)
+    changed = _apply(account, values)
+    if changed:
+        uow.session.flush()
+        uow.emit("account.updated", {"account": account_data(account),
+                                     "changed_fields": changed, "changed_by": uow.actor_id})
+    return account
+
+
+def delete_account(uow, account_id: str, expected_version: int | None) -> Account:
+    account = get_account(uow.session, account_id)
+    check_version(account, expected_version)
+    account.deleted_at = now()
+    account.updated_at = now()
+    uow.session.flush()
+    uow.emit("account.deleted", {"account_id": account.id, "changed_by": uow.actor_id})
+    return account
+
+
+def find_or_create_account(uow, name: str, cache: dict[str, str] | None = None) -> str:
+    """The id of the live account with this name (ignoring case and legal form), made if new."""
+    key = company_key(name) or name.strip().lower()
+    if cache is not None and key in cache:
+        return cache[key]
+    account_id = uow.session.scalar(select(Account.id).where(
+        Account.name_key == key, Account.deleted_at.is_(None)).limit(1))
+    if account_id is None:
+        account_id = create_account(uow, {"name": name.strip()}).id
+    if cache is not None:
+        cache[key] = account_id
+    return account_id
+
+
+def _account_values(session: Session, data: dict[str, Any],
+                    current: Account | None = None) -> dict[str, Any]:
+    values = {name: data[name] for name in ACCOUNT_FIELDS if name in data}
+    errors: dict[str, list[str]] = {}
+    if "name" in values:
+        values["name_key"] = company_key(values["name"]) or values["name"].strip().lower()
+    if values.get("domain"):
+        values["domain"] = values["domain"].strip().lower()
+    if values.get("phone"):
+        try:
+            values["phone"] = normalise_phone(values["phone"])
+        except ValueError as exc:
+            errors["phone"] = [str(exc)]
+    if "custom_fields" in data or current is None:
+        try:
+            values["custom_fields"] = clean_values(
+                session, "account", data.get("custom_fields"),
+                current.custom_fields if current else None)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed("the account is not valid", errors)
+    return values
+
+
+# --- contacts -------------------------------------------------------------------------------
+
+def get_contact(session: Session, contact_id: str) -> Contact:
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.deleted_at is not None:
+        raise NotFound(f"no contact {contact_id}")
+    return contact
+
+
+def create_contact(uow, data: dict[str, Any]) -> Contact:
+    values = contact_values(uow.session, data)
+    contact = Contact(**values)
+    uow.session.add(contact)
+    uow.session.flush()
+    refresh_derived(uow.session, contact)
+    uow.emit("contact.created", {"contact": contact_data(contact), "changed_by": uow.actor_id})
+    return contact
+
+
+def update_contact(uow, contact_id: str, data: dict[str, Any],
+                   expected_version: int | None) -> Contact:
+    contact = get_contact(uow.session, contact_id)
+    check_version(contact, expected_version)
+    values = contact_values(uow.session, data, contact)
+    changed = _apply(contact, values)
+    if changed:
+        refresh_derived(uow.session, contact)
+        uow.session.flush()
+        uow.emit("contact.updated", {"contact": contact_data(contact),
+                                     "changed_fields": changed, "changed_by": uow.actor_id})
+    return contact
+
+
+def delete_contact(uow, contact_id: str, expected_version: int | None) -> Contact:
+    contact = get_contact(uow.session, contact_id)
+    check_version(contact, expected_version)
+    contact.deleted_at = now()
+    contact.updated_at = now()
+    uow.session.execute(delete(DuplicateKey).where(DuplicateKey.contact_id == contact.id))
+    uow.session.flush()
+    uow.emit("contact.deleted", {"contact_id": contact.id, "changed_by": uow.actor_id})
+    return contact
+
+
+def contact_values(session: Session, data: dict[str, Any],
+                   current: Contact | None = None) -> dict[str, Any]:
+    """Normalised column values for a write, or ValidationFailed naming each bad field."""
+    values = {name: data[name] for name in CONTACT_FIELDS if name in data}
+    errors: dict[str, list[str]] = {}
+    for name in ("first_name", "last_name", "title"):
+        if isinstance(values.get(name), str):
+            values[name] = " ".join(values[name].split()) or None
+    if "email" in values:
+        values["email"], values["email_normalized"] = _email(values["email"], errors)
+    if values.get("phone"):
+        try:
+            values["phone"] = normalise_phone(values["phone"])
+        except ValueError as exc:
+            errors["phone"] = [str(exc)]
+    if values.get("account_id") and _live_account_name(session, values["account_id"]) is None:
+        errors["account_id"] = [f"no account {values['account_id']}"]
+    if "tags" in values:
+        values["tags"] = list(dict.fromkeys(tag.strip() for tag in values["tags"] or []
+                                            if tag.strip()))
+    if "custom_fields" in data or current is None:
+        try:
+            values["custom_fields"] = clean_values(
+                session, "contact", data.get("custom_fields"),
+                current.custom_fields if current else None)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed("the contact is not valid", errors)
+    return values
+
+
+def _email(value: str | None, errors: dict[str, list[str]]) -> tuple[str | None, str | None]:
+    if not value or not value.strip():
+        return None, None
+    try:
+        normalised = normalise_email(value.strip())
+    except ValueError as exc:
+        errors["email"] = [str(exc)]
+        return value, None
+    return normalised, normalised
+
+
+def refresh_derived(session: Session, contact: Contact) -> None:
+    """Recompute what search and dedup read: the search text and the blocking keys."""
+    company = _live_account_name(session, contact.account_id) if contact.account_id else None
+    contact.search_text = search_text(contact.first_name, contact.last_name, contact.email,
+                                      company)
+    session.execute(delete(DuplicateKey).where(DuplicateKey.contact_id == contact.id))
+    keys = blocking_keys(fingerprint(contact, company))
+    session.add_all(DuplicateKey(contact_id=contact.id, key=key) for key in keys)
+
+
+def fingerprint(contact: Contact, company: str | None) -> Fingerprint:
+    return Fingerprint(id=contact.id, first_name=contact.first_name,
+                       last_name=contact.last_name, email=contact.email_normalized,
+                       phone=contact.phone, company=company)
+
+
+def _live_account_name(session: Session, account_id: str | None) -> str | None:
+    if not account_id:
+        return None
+    return session.scalar(select(Account.name).where(Account.id == account_id,
+                                                     Account.deleted_at.is_(None)))
+
+
+def _apply(record: Account | Contact, values: dict[str, Any]) -> list[str]:
+    changed = [name for name, value in values.items() if getattr(record, name) != value]
+    for name in changed:
+        setattr(record, name, values[name])
+    if changed:
+        record.updated_at = now()
+    return sorted(name for name in changed
+                  if name not in {"email_normalized", "name_key", "search_text"})
+
+
+def account_names(session: Session, account_ids: set[str]) -> dict[str, str]:
+    if not account_ids:
+        return {}
+    return dict(session.execute(select(Account.id, Account.name)
+                                .where(Account.id.in_(account_ids))).all())
+
+
+def count_live_contacts(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Contact).where(
+        Contact.deleted_at.is_(None))) or 0

@@ -1,0 +1,4 @@
+from contacts import models
+from crm_chassis.migrations import run_env
+
+run_env(models.Base.metadata, "contacts")
