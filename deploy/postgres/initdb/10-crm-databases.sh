@@ -9,7 +9,7 @@ CRM_DB_PASSWORD="${CRM_DB_PASSWORD:-crm}"
 CRM_DATABASES="${CRM_DATABASES:-contacts gateway sales marketing support reporting}"
 
 crm_psql() {
-  psql -v ON_ERROR_STOP=1 --no-psqlrc --username "$POSTGRES_USER" --dbname postgres \
+  psql -v ON_ERROR_STOP=1 --no-psqlrc --no-password --username "$POSTGRES_USER" --dbname postgres \
     --set user="$CRM_DB_USER" --set password="$CRM_DB_PASSWORD" "$@"
 }
 

@@ -119,7 +119,14 @@ def consumes(source: str, event_type: str, attempts: int = DEFAULT_ATTEMPTS):
                 log.info("event %s already handled by %s, skipped", event["id"], name)
                 observability.EVENTS_HANDLED.labels(self.name, name, "duplicate").inc()
                 return
-            handler(self, event)
+            try:
+                handler(self, event)
+            except Exception:
+                # Fix: nameko runs handle_result (the retry back-off sleep) before the
+                # worker's teardown rolls back, so a failed handler's transaction kept its
+                # locks meanwhile; on SQLite that blocked every other worker's write.
+                unit.rollback()
+                raise
             unit.session.add(HandledEvent(event_id=event["id"], handler=name,
                                           handled_at=datetime.now(UTC)))
             try:

@@ -52,7 +52,8 @@ _SPELLINGS = {
     "lifecycle_stage": ("lifecycle stage", "lifecycle", "stage"),
     "source": ("source", "lead source", "origine"),
     "tags": ("tags", "tag", "labels", "étiquettes"),
-    "owner_id": ("owner id", "owner"),
+    # Not "owner": that column usually holds a person's name, which is no id.
+    "owner_id": ("owner id",),
     "address_line": ("address", "address line", "street", "street address", "adresse", "rue"),
     "city": ("city", "town", "ville"),
     "postal_code": ("postal code", "zip", "zip code", "postcode", "code postal"),
@@ -259,7 +260,11 @@ class CsvImportReader:
                 if problem:
                     yield CsvRow(line, {}, problem)
                     continue
-            yield CsvRow(line, {field: cells[index].strip() for index, field in columns})
+            # A plain loop: a comprehension would build a function object for every row.
+            values = {}
+            for index, field in columns:
+                values[field] = cells[index].strip()
+            yield CsvRow(line, values)
 
     def _problem(self, line: int, cells: list[str]) -> str | None:
         bad = first_bad_byte("".join(cells))

@@ -104,6 +104,12 @@ def _name_likeness(a: _Person, b: _Person) -> tuple[int, str] | None:
     return min(name, company), f"{said} at {where}"
 
 
+def _squeezed(likeness: int) -> int:
+    """A likeness from FUZZY_THRESHOLD to 100 as a score up to FUZZY_MAX_SCORE, order kept."""
+    span = (FUZZY_MAX_SCORE - FUZZY_THRESHOLD) / (100 - FUZZY_THRESHOLD)
+    return round(FUZZY_THRESHOLD + (likeness - FUZZY_THRESHOLD) * span)
+
+
 def _score(a: _Person, b: _Person) -> Match | None:
     first, second = a.fingerprint, b.fingerprint
     reasons = []
@@ -116,7 +122,7 @@ def _score(a: _Person, b: _Person) -> Match | None:
     likeness = _name_likeness(a, b)
     if likeness is None or likeness[0] < FUZZY_THRESHOLD:
         return None
-    return Match(second.id, min(likeness[0], FUZZY_MAX_SCORE), (likeness[1],))
+    return Match(second.id, _squeezed(likeness[0]), (likeness[1],))
 
 
 def score_pair(a: Fingerprint, b: Fingerprint) -> Match | None:
@@ -146,19 +152,19 @@ def _unique_people(fingerprints: Iterable[Fingerprint]) -> list[_Person]:
 
 
 def _pairs(people: Sequence[_Person], bucket_cap: int) -> Iterator[tuple[int, int]]:
+    keys = [_keys(person) for person in people]
     buckets: defaultdict[str, list[int]] = defaultdict(list)
-    for index, person in enumerate(people):
-        for key in _keys(person):
+    for index, own in enumerate(keys):
+        for key in own:
             buckets[key].append(index)
-    compared: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if not 2 <= len(members) <= bucket_cap:
-            continue
+    usable = {key for key, members in buckets.items() if 2 <= len(members) <= bucket_cap}
+    for key in usable:
+        members = buckets[key]
         for position, first in enumerate(members):
             for second in members[position + 1 :]:
-                # Two contacts sharing an email and a name block are still compared once.
-                if (first, second) not in compared:
-                    compared.add((first, second))
+                # Two contacts sharing several keys are compared in the first shared bucket
+                # only: remembering every compared pair would cost memory for each of them.
+                if min(keys[first] & keys[second] & usable) == key:
                     yield first, second
 
 
@@ -187,7 +193,7 @@ class _Groups:
     def link(self, first: int, second: int, match: Match, mirror: Match) -> None:
         self.parent[self.root(first)] = self.root(second)
         for index, found in ((second, match), (first, mirror)):
-            if index not in self.best or _best_first(found) < _best_first(self.best[index]):
+            if index not in self.best or found.score > self.best[index].score:
                 self.best[index] = found
 
     def collect(self) -> list[list[Match]]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import vobject
 
-from ._text_stream import decode, first_bad_byte, physical_lines
+from ._text_stream import LineTooLong, decode, first_bad_byte, physical_lines
 
 # Pictures and keys are not imported: skipping their lines keeps each card small.
 _SKIPPED_PROPERTIES = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
@@ -83,7 +83,10 @@ def contact_to_vcard(contact: Mapping[str, Any], account_name: str | None = None
         _add(card, "uid", str(contact["id"]))
     if contact.get("updated_at"):
         _add(card, "rev", _timestamp(contact["updated_at"]))
-    if tags := [str(tag) for tag in contact.get("tags") or () if tag]:
+    tags = contact.get("tags") or ()
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    if tags := [str(tag).strip() for tag in tags if str(tag).strip()]:
         _add(card, "categories", tags)
     return card.serialize()
 
@@ -208,9 +211,13 @@ def _read_card(index: int, lines: list[str], encoding: str) -> VcardRow:
 def parse_vcards(chunks_or_text: str | bytes | Iterable[str | bytes]) -> Iterator[VcardRow]:
     """One row per card, numbered from 1, read lazily from text or chunks of bytes."""
     encoding, pieces = _text_pieces(chunks_or_text)
-    cards = _cards(physical_lines(pieces))
-    for index, (lines, problem) in enumerate(cards, start=1):
-        if lines is None:
-            yield VcardRow(index, {}, f"card {index}: {problem}")
-        else:
-            yield _read_card(index, lines, encoding)
+    index = 0
+    try:
+        for index, (lines, problem) in enumerate(_cards(physical_lines(pieces)), start=1):
+            if lines is None:
+                yield VcardRow(index, {}, f"card {index}: {problem}")
+            else:
+                yield _read_card(index, lines, encoding)
+    except LineTooLong as exc:
+        # Without line ends there is no telling where the next card starts.
+        yield VcardRow(index + 1, {}, f"card {index + 1}: {exc}; the rest of the file was not read")

@@ -64,4 +64,4 @@ def clean_values(session: Session, obj: str, values: dict[str, Any] | None,
     if errors:
         raise ValidationFailed("custom fields are not valid",
                                {"custom_fields": errors})
-    return clean
+    return {key: value for key, value in clean.items() if value is not None}

@@ -25,6 +25,7 @@ from contacts.exceptions import InvalidTransition, NotFound, ValidationFailed
 from contacts.models import Account, Contact, ImportChunk, ImportJob, ImportRowError, now
 from contacts.operations.records import (
     CONTACT_FIELDS,
+    contact_values,
     create_contact,
     find_or_create_account,
     update_contact,
@@ -195,14 +196,17 @@ def _apply_row(uow, job: ImportJob, values: dict[str, Any], match: Contact | Non
         return
     if match is not None and job.dedup == "update":
         changes = {name: value for name, value in values.items() if value not in (None, "", [])}
-        if not job.dry_run:
+        if job.dry_run:
+            contact_values(uow.session, changes, match)  # the checks a real update makes
+        else:
             update_contact(uow, match.id, changes, expected_version=None)
         job.updated += 1
         return
     if job.dry_run:
-        job.created += 1
-        return
-    contact = create_contact(uow, values)
+        checked = contact_values(uow.session, values)  # the checks a real create makes
+        contact = Contact(**checked)
+    else:
+        contact = create_contact(uow, values)
     job.created += 1
     # Later rows of the same file match this contact too.
     for key in (contact.email_normalized, contact.phone):

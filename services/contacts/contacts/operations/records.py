@@ -11,7 +11,7 @@ from contacts.domain.dedup import Fingerprint, blocking_keys
 from contacts.domain.normalise import company_key, normalise_email, normalise_phone
 from contacts.domain.search import search_text
 from contacts.exceptions import NotFound, StaleVersion, ValidationFailed
-from contacts.models import Account, Contact, DuplicateKey, now
+from contacts.models import Account, Contact, DuplicateKey, new_id, now
 from contacts.operations.fields import clean_values
 from contacts.schemas import AccountOutput, ContactOutput
 
@@ -130,10 +130,10 @@ def get_contact(session: Session, contact_id: str) -> Contact:
 
 def create_contact(uow, data: dict[str, Any]) -> Contact:
     values = contact_values(uow.session, data)
-    contact = Contact(**values)
+    contact = Contact(id=new_id(), **values)
     uow.session.add(contact)
-    uow.session.flush()
     refresh_derived(uow.session, contact)
+    uow.session.flush()
     uow.emit("contact.created", {"contact": contact_data(contact), "changed_by": uow.actor_id})
     return contact
 
@@ -208,7 +208,9 @@ def _email(value: str | None, errors: dict[str, list[str]]) -> tuple[str | None,
 
 def refresh_derived(session: Session, contact: Contact) -> None:
     """Recompute what search and dedup read: the search text and the blocking keys."""
-    company = _live_account_name(session, contact.account_id) if contact.account_id else None
+    # No autoflush: a flush in the middle would bump the contact's version twice.
+    with session.no_autoflush:
+        company = _live_account_name(session, contact.account_id)
     contact.search_text = search_text(contact.first_name, contact.last_name, contact.email,
                                       company)
     session.execute(delete(DuplicateKey).where(DuplicateKey.contact_id == contact.id))

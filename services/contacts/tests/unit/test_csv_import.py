@@ -137,7 +137,7 @@ def test_invalid_utf8_spoils_only_its_row():
 
 
 def test_a_character_cut_short_at_the_end_spoils_the_last_row():
-    data = "email,city\na@b.co,Paris\nc@d.co,Z".encode() + "ë".encode()[:1]
+    data = b"email,city\na@b.co,Paris\nc@d.co,Z" + "ë".encode()[:1]
     result = rows(data, size=1)
     assert result[0].error is None
     assert result[1].line == 3

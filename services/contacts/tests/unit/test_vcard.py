@@ -103,6 +103,31 @@ def test_round_trip_keeps_every_value():
     ]
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["back\\slash", "two\nlines", "semi;colon", "comma, too", ":colon:", "tab\there", 'a "quote"'],
+)
+def test_round_trip_keeps_special_characters(value):
+    contact = {"first_name": value, "last_name": value, "title": value, "city": value}
+    (row,) = parse_vcards(contact_to_vcard(contact, value))
+    assert row.values == {
+        "first_name": value,
+        "last_name": value,
+        "title": value,
+        "account": value,
+        "city": value,
+    }
+
+
+def test_tags_given_as_text_are_split():
+    assert "CATEGORIES:vip,b2b" in card_lines(contact_to_vcard({"tags": "vip, b2b,"}))
+
+
+def test_old_mac_line_ends_are_read():
+    text = contact_to_vcard(ZOE, "ACME, Inc; Europe").replace("\r\n", "\r")
+    assert [row.values for row in parse_vcards(text)] == [ZOE_VALUES]
+
+
 @pytest.mark.parametrize("size", [1, 2, 3, 50, 100_000])
 def test_round_trip_from_chunks_of_bytes(size):
     data = "".join(contacts_to_vcards([(ZOE, "ACME, Inc; Europe")] * 3)).encode()
@@ -225,3 +250,16 @@ def test_pictures_are_skipped_whatever_their_size():
 @pytest.mark.parametrize("source", ["", b"", [], "no cards here\n", [b"", b""]])
 def test_nothing_to_read_gives_no_rows(source):
     assert list(parse_vcards(source)) == []
+
+
+def test_a_line_without_end_stops_the_file_with_an_error_row():
+    def chunks():
+        yield GOOD.encode()
+        yield b"BEGIN:VCARD\nNOTE:"
+        for _ in range(300):
+            yield b"x" * 4096
+
+    found = list(parse_vcards(chunks()))
+    assert found[0].error is None
+    assert found[1].index == 2
+    assert found[1].error.startswith("card 2: a line is longer than")

@@ -1,0 +1,5 @@
+import sys
+
+from crm_cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,106 @@
+"""The contacts service in a real nameko container, on a real database and broker."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+from kombu import Connection, Queue
+from nameko.exceptions import RemoteError
+from nameko.standalone.rpc import ServiceRpcProxy
+from nameko.testing.services import entrypoint_hook
+
+from contacts.service import ContactsService
+from crm_chassis.amqp import events_exchange
+from crm_chassis.migrations import upgrade
+from crm_testing.processes import wait_until
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+@pytest.fixture
+def service(container_factory, amqp_uri, database_url, monkeypatch):
+    monkeypatch.setenv("CRM_CONTACTS_DATABASE_URL", database_url)
+    upgrade(MIGRATIONS, database_url)
+    container = container_factory(ContactsService, {"AMQP_URI": amqp_uri})
+    container.start()
+    return container
+
+
+@pytest.fixture
+def events(amqp_uri):
+    """Every event the contacts service publishes, read from a queue bound before writes."""
+    connection = Connection(amqp_uri)
+    queue = connection.SimpleQueue(Queue("test-contacts-events", exchange=events_exchange(
+        "contacts"), routing_key="#", auto_delete=True))
+
+    def received(count: int, timeout: float = 15) -> list[dict]:
+        got: list[dict] = []
+
+        def enough() -> bool:
+            try:
+                message = queue.get(block=True, timeout=0.2)
+            except queue.Empty:
+                return len(got) >= count
+            message.ack()
+            got.append(message.payload)
+            return len(got) >= count
+
+        wait_until(enough, timeout=timeout, message=f"{count} events")
+        return got
+
+    yield received
+    queue.close()
+    connection.release()
+
+
+def test_a_write_and_its_event_leave_together(service, amqp_uri, events):
+    with ServiceRpcProxy("contacts", {"AMQP_URI": amqp_uri},
+                         context_data={"correlation_id": "corr-1", "user_id": "u-7"}) as rpc:
+        account = rpc.create_account({"name": "Globex"})
+        contact = rpc.create_contact({"first_name": "Hank", "last_name": "Scorpio",
+                                      "email": "Hank@Globex.example",
+                                      "account_id": account["id"]})
+    assert contact["email"] == "hank@globex.example"
+    published = events(2)
+    assert [event["type"] for event in published] == ["account.created", "contact.created"]
+    created = published[1]
+    assert created["data"]["contact"]["id"] == contact["id"]
+    assert created["correlation_id"] == "corr-1"
+    assert created["data"]["changed_by"] == "u-7"
+
+
+def test_validation_errors_name_the_fields_and_write_nothing(service, amqp_uri):
+    with ServiceRpcProxy("contacts", {"AMQP_URI": amqp_uri}) as rpc:
+        with pytest.raises(RemoteError) as unknown:
+            rpc.create_contact({"last_name": "X", "wat": 1})
+        with pytest.raises(RemoteError) as malformed:
+            rpc.create_contact({"email": "nope", "phone": "12"})
+        assert rpc.list_contacts({})["items"] == []
+    assert unknown.value.exc_type == malformed.value.exc_type == "ValidationFailed"
+    assert "wat" in str(unknown.value)
+    assert "'email'" in str(malformed.value) and "'phone'" in str(malformed.value)
+
+
+def test_import_job_runs_to_done_through_the_timer(service):
+    rows = b"first_name,last_name,email,company\n" + b"".join(
+        f"P{i},Person{i},p{i}@example.org,Company {i % 3}\n".encode() for i in range(1200))
+    with entrypoint_hook(service, "start_import") as start:
+        job = start({"dedup": "skip", "filename": "people.csv"})
+    with entrypoint_hook(service, "add_import_chunk") as add:
+        for seq, offset in enumerate(range(0, len(rows), 10_000)):
+            add(job["id"], seq, base64.b64encode(rows[offset:offset + 10_000]).decode())
+    with entrypoint_hook(service, "finish_import_upload") as finish:
+        assert finish(job["id"])["total"] == 1200
+
+    def done() -> bool:
+        with entrypoint_hook(service, "get_import_job") as get:
+            return get(job["id"])["status"] == "done"
+
+    wait_until(done, timeout=60, interval=0.3, message="the import to finish")
+    with entrypoint_hook(service, "get_import_job") as get:
+        final = get(job["id"])
+    assert (final["processed"], final["created"], final["failed"]) == (1200, 1200, 0)
+    with entrypoint_hook(service, "list_accounts") as accounts:
+        assert len(accounts({})["items"]) == 3
