@@ -2,7 +2,8 @@
 
 import os
 
-bind = f"{os.environ.get('CRM_GATEWAY_HOST', '127.0.0.1')}:{os.environ.get('CRM_GATEWAY_PORT', '8000')}"
+bind = "{}:{}".format(os.environ.get("CRM_GATEWAY_HOST", "127.0.0.1"),
+                        os.environ.get("CRM_GATEWAY_PORT", "8000"))
 workers = int(os.environ.get("CRM_GATEWAY_WORKERS", "2"))
 # Threads, not greenlets: the RPC client runs its own I/O thread per worker process.
 worker_class = "gthread"

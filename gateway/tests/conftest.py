@@ -5,70 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
-from typing import Any
 
 import pytest
+from gateway_fakes import FakeRpc
 
 from gateway.app import create_app
 from gateway.manage import migrate
-from gateway.rpc import PendingCall, RemoteError, RpcError
 from gateway.settings import Settings
-
-
-class FakeCall:
-    def __init__(self, service: str, method: str, outcome: Any):
-        self.service, self.method, self._outcome = service, method, outcome
-
-    def result(self) -> Any:
-        if isinstance(self._outcome, RpcError):
-            raise self._outcome
-        return self._outcome
-
-    def done(self) -> bool:
-        return True
-
-
-class FakeRpc:
-    """Answers calls from handlers registered per (service, method); records each call."""
-
-    def __init__(self):
-        self.handlers: dict[tuple[str, str], Callable[..., Any]] = {}
-        self.calls: list[tuple[str, str, tuple, dict, dict]] = []
-
-    def on(self, service: str, method: str, handler: Callable[..., Any] | Any) -> None:
-        self.handlers[(service, method)] = handler if callable(handler) else (lambda *a, **k:
-                                                                              handler)
-
-    def _outcome(self, service, method, args, kwargs, context):
-        self.calls.append((service, method, args, kwargs, context or {}))
-        handler = self.handlers.get((service, method))
-        if handler is None:
-            return RemoteError(service, method, "MethodNotFound", None, [method], method)
-        try:
-            return handler(*args, **kwargs)
-        except RpcError as error:
-            return error
-
-    def call(self, service, method, *args, timeout=None, context=None, **kwargs):
-        outcome = self._outcome(service, method, args, kwargs, context)
-        if isinstance(outcome, RpcError):
-            raise outcome
-        return outcome
-
-    def call_async(self, service, method, *args, timeout=None, context=None, **kwargs):
-        return FakeCall(service, method, self._outcome(service, method, args, kwargs, context))
-
-    def healthy(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        pass
-
-
-def remote(exc_type: str, message: str, *details: Any) -> RemoteError:
-    return RemoteError("contacts", "x", exc_type, f"crm_contracts.errors.{exc_type}",
-                       [message, *details], message)
 
 
 @pytest.fixture
@@ -121,6 +64,3 @@ def login(client, make_user):
         return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
 
     return headers_for
-
-
-__all__ = ["FakeRpc", "PendingCall", "remote"]

@@ -1,7 +1,7 @@
 """The contacts resource through the gateway: validation, errors, ETags, idempotency,
 audit, and the 360 view's partial answers."""
 
-from conftest import remote
+from gateway_fakes import remote
 
 from gateway.rpc import RpcTimeout, ServiceUnavailable
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from kombu import Connection, Exchange, Producer, Queue
@@ -23,22 +24,27 @@ class ConfirmedPublisher:
         self.amqp_uri = amqp_uri
         self._connection: Connection | None = None
         self._producer: Producer | None = None
+        # Fix: a consumer's worker threads share one publisher, and two green threads
+        # reading one kombu connection at once crash the container ("Second simultaneous
+        # read on fileno"): publishes take turns (threading is green under eventlet).
+        self._lock = threading.Lock()
 
     def publish(self, body: dict[str, Any], *, exchange: Exchange | str = "",
                 routing_key: str, headers: dict[str, Any] | None = None,
                 declare: list[Queue | Exchange] | None = None) -> None:
-        producer = self._ensure_producer()
-        declare = list(declare or [])
-        if isinstance(exchange, Exchange):
-            declare.append(exchange)  # kombu remembers what it declared on this connection
-        try:
-            producer.publish(
-                body, exchange=exchange, routing_key=routing_key, headers=headers or {},
-                serializer="json", delivery_mode=2, declare=declare, retry=False,
-            )
-        except Exception:
-            self.close()
-            raise
+        with self._lock:
+            producer = self._ensure_producer()
+            declare = list(declare or [])
+            if isinstance(exchange, Exchange):
+                declare.append(exchange)  # kombu remembers what it declared on this connection
+            try:
+                producer.publish(
+                    body, exchange=exchange, routing_key=routing_key, headers=headers or {},
+                    serializer="json", delivery_mode=2, declare=declare, retry=False,
+                )
+            except Exception:
+                self._close()
+                raise
 
     def _ensure_producer(self) -> Producer:
         if self._producer is None:
@@ -50,6 +56,10 @@ class ConfirmedPublisher:
         return self._producer
 
     def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
         if self._connection is not None:
             try:
                 self._connection.release()

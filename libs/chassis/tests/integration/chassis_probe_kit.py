@@ -83,6 +83,7 @@ class BrokerProxy:
         self.port = self.listener.getsockname()[1]
         self.accepting = True
         self.accepted = 0
+        self.refused = 0
         self._pairs: set[tuple[socket.socket, socket.socket]] = set()
         self._closed = False
         threading.Thread(target=self._accept_loop, daemon=True).start()
@@ -114,6 +115,7 @@ class BrokerProxy:
             except OSError:
                 return
             if not self.accepting:
+                self.refused += 1
                 client.close()
                 continue
             try:
@@ -134,7 +136,7 @@ class BrokerProxy:
         try:
             while data := source.recv(65536):
                 sink.sendall(data)
-        except OSError:
+        except (OSError, EOFError):  # eventlet raises EOFError when `cut` closed the socket
             pass
         finally:
             self._drop(pair)

@@ -110,6 +110,6 @@ def test_event_that_breaks_its_contract_is_parked_at_once_and_the_consumer_goes_
         assert item["attempts"] == 1
         assert item["error"].startswith("rejected by its contract")
     # The handler never saw them: only the good event reached it.
-    assert probe.CALLS == [("forget_deleted_contact", good["id"])]
+    assert [("forget_deleted_contact", good["id"])] == probe.CALLS
     assert consumer_db.count(HandledEvent) == 1
     assert depth(amqp_uri, queue) == 0

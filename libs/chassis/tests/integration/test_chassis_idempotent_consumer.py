@@ -33,7 +33,7 @@ def test_the_same_event_delivered_twice_is_applied_once(consumer_db, start_consu
     [effect] = consumer_db.all(probe.ProbeEffect)
     assert (effect.event_id, effect.contact_id) == (envelope["id"], "c-twice")
     assert consumer_db.count(HandledEvent) == 1
-    assert probe.CALLS == [("forget_deleted_contact", envelope["id"])]
+    assert [("forget_deleted_contact", envelope["id"])] == probe.CALLS
 
 
 def test_out_of_order_events_apply_once_each_and_the_newest_wins(

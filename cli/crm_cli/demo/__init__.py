@@ -1,0 +1,1 @@
+"""`crm demo`: a realistic, reproducible demo data set, loaded through the public API."""
