@@ -23,10 +23,10 @@ test: install
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: constraints.txt requirements-dev.txt */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
+$(VENV)/.installed: constraints.txt requirements.txt requirements-dev.txt */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt $(PACKAGES) -r requirements-dev.txt
+	$(BIN)/pip install -q -c constraints.txt $(PACKAGES) -r requirements.txt -r requirements-dev.txt
 	@touch $@
 
 broker:
