@@ -6,7 +6,7 @@ from flask import g
 from flask_smorest import Blueprint
 
 from gateway import compose, services
-from gateway.api.schemas import ACCOUNT_FILTERS, AccountFilters, AccountIn, AccountOut
+from gateway.api.schemas import ACCOUNT_FILTERS, AccountFilters, AccountIn, AccountOut, AccountPatch
 from gateway.http import expected_version, list_query, page_schema, with_etag
 from gateway.permissions import requires
 
@@ -42,7 +42,7 @@ def get_account(item_id):
 
 @blp.route("/<item_id>", methods=["PATCH"])
 @requires("accounts:write")
-@blp.arguments(AccountIn(partial=True))
+@blp.arguments(AccountPatch)
 @blp.response(200, AccountOut)
 def update_account(data, item_id):
     """Change some fields; send If-Match with the ETag you read to avoid lost updates."""

@@ -17,6 +17,7 @@ from gateway.api.schemas import (
     ContactFilters,
     ContactIn,
     ContactOut,
+    ContactPatch,
     ImportForm,
     MergeIn,
 )
@@ -65,7 +66,7 @@ def get_contact(item_id):
 
 @blp.route("/<item_id>", methods=["PATCH"])
 @requires("contacts:write")
-@blp.arguments(ContactIn(partial=True))
+@blp.arguments(ContactPatch)
 @blp.response(200, ContactOut)
 def update_contact(data, item_id):
     """Change some fields; send If-Match with the ETag you read to avoid lost updates."""

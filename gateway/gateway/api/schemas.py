@@ -44,6 +44,12 @@ class AccountIn(_In):
     custom_fields = fields.Dict(keys=fields.String())
 
 
+class AccountPatch(AccountIn):
+    """A PATCH changes only the fields it sends."""
+
+    name = fields.String(validate=validate.Length(min=1, max=200))
+
+
 class AccountOut(Schema):
     id = fields.String()
     name = fields.String()
@@ -81,6 +87,10 @@ class ContactIn(_In):
     postal_code = _text(20)
     country = fields.String(allow_none=True, validate=COUNTRY)
     custom_fields = fields.Dict(keys=fields.String())
+
+
+class ContactPatch(ContactIn):
+    """A PATCH changes only the fields it sends."""
 
 
 class ContactOut(Schema):
