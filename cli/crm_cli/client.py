@@ -8,7 +8,7 @@ import requests
 
 from crm_cli import __version__
 from crm_cli.connection import Connection
-from crm_cli.problems import ApiProblem, Unreachable
+from crm_cli.problems import ApiProblem, Unreachable, UsageError
 
 API = "/api/v1"
 TIMEOUT = 60.0
@@ -39,27 +39,25 @@ class CrmClient:
         self.session.headers.pop("Authorization", None)
         body = {"email": self.connection.email, "password": self.connection.password}
         try:
-            token = self.request("POST", "/auth/token", json=body).json()["access_token"]
+            answer = self._json(self.request("POST", "/auth/token", json=body))
         except ApiProblem as problem:
             problem.context = f"cannot sign in as {self.connection.email}"
             raise
-        self.session.headers["Authorization"] = f"Bearer {token}"
+        self.session.headers["Authorization"] = f"Bearer {answer.get('access_token')}"
 
     def get(self, path: str, **params: Any) -> Any:
         try:
-            return self.request("GET", path, params=params or None).json()
+            return self._json(self.request("GET", path, params=params or None))
         except ApiProblem as problem:
             # A token can expire during a long import: sign in again once, then retry.
             if problem.status != 401 or "Authorization" not in self.session.headers:
                 raise
             self.sign_in()
-            return self.request("GET", path, params=params or None).json()
+            return self._json(self.request("GET", path, params=params or None))
 
-    def post(self, path: str, json: Any = None, *, idempotency_key: str | None = None,
-             **kwargs: Any) -> Any:
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
-        response = self.request("POST", path, json=json, headers=headers, **kwargs)
-        return response.json() if response.content else None
+    def post(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        response = self.request("POST", path, json=json, **kwargs)
+        return self._json(response) if response.content else None
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
@@ -70,9 +68,19 @@ class CrmClient:
         except requests.Timeout:
             raise Unreachable(self.connection.url,
                               f"no answer within {kwargs['timeout']:g}s") from None
+        except requests.RequestException as exc:
+            raise Unreachable(self.connection.url, f"{type(exc).__name__}: {exc}") from None
         if response.status_code >= 400:
             raise ApiProblem(response.status_code, _problem_body(response), response.text)
         return response
+
+    def _json(self, response: requests.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise UsageError(f"{self.connection.url} answered {response.request.method} "
+                             f"{response.request.path_url} with something else than JSON: "
+                             "is it the CRM's gateway?") from None
 
 
 def _problem_body(response: requests.Response) -> dict[str, Any] | None:

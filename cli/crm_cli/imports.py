@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from rich.console import Console
+from rich.progress import Progress
 
 from crm_cli.client import CrmClient
 from crm_cli.mapping import Mapping
@@ -84,8 +85,7 @@ def job_report(job: dict[str, Any], full_report: str) -> list[str]:
         shown = "" if failed <= len(errors) else f", the first {len(errors)}"
         lines.append(f"{failed} row{'s' if failed != 1 else ''} failed{shown}:")
         lines += [f"  {row_error_line(error)}" for error in errors]
-        if failed > len(errors):
-            lines.append(f"Every row error: GET {full_report}")
+        lines.append(f"Every row error: GET {full_report}")
     return lines
 
 
@@ -97,17 +97,23 @@ def row_error_line(error: dict[str, Any]) -> str:
 def import_contacts(client: CrmClient, path: Path, options: ImportOptions,
                     console: Console) -> dict[str, Any]:
     """Upload `path` and follow the job with a progress bar; the job's final state."""
-    with console.status(f"Uploading {path.name}…"):
-        try:
-            with path.open("rb") as upload:
-                job = start_import(client, path.name, upload, options)
-        except OSError as exc:
-            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        upload = path.open("rb")
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    with upload, console.status(f"Uploading {path.name}…"):
+        job = start_import(client, path.name, upload, options)
     with progress_bar(console) as progress:
-        task = progress.add_task(f"Importing {path.name}", total=job.get("total") or None)
+        return follow_with_bar(client, job, progress, f"Importing {path.name}")
 
-        def show(state: dict[str, Any]) -> None:
-            progress.update(task, total=state.get("total") or None,
-                            completed=state.get("processed", 0))
 
-        return follow_import(client, job, show)
+def follow_with_bar(client: CrmClient, job: dict[str, Any], progress: Progress,
+                    description: str) -> dict[str, Any]:
+    """`follow_import`, drawing the job's processed rows out of its total."""
+    task = progress.add_task(description, total=job.get("total") or None)
+
+    def show(state: dict[str, Any]) -> None:
+        progress.update(task, total=state.get("total") or None,
+                        completed=state.get("processed", 0))
+
+    return follow_import(client, job, show)

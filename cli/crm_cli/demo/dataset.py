@@ -37,9 +37,13 @@ from crm_cli.demo.vocabulary import (
 
 MAX_ACCOUNTS = 30
 DOMAIN_SUFFIX = ".example"
-# Words that say how a company is registered, left out of its domain.
-LEGAL_FORMS = frozenset({"sa", "sas", "sasu", "sarl", "eurl", "snc", "inc", "ltd", "llc", "plc",
-                         "llp", "corp", "co", "and", "et", "group", "groupe", "fils", "sons"})
+# Words that say how a company is registered (or whose it is), left out of its domain;
+# at least those the contacts service ignores when it matches an imported company name.
+LEGAL_FORMS = frozenset({
+    "inc", "incorporated", "ltd", "limited", "llc", "llp", "corp", "corporation", "co",
+    "company", "sa", "sas", "sasu", "sarl", "eurl", "snc", "gmbh", "ag", "kg", "bv", "nv",
+    "plc", "pty", "srl", "group", "groupe", "and", "et", "fils", "sons",
+})
 EMAIL_PATTERNS = ("{first}.{last}", "{f}{last}", "{first}.{last}", "{f}.{last}")
 
 
@@ -114,7 +118,7 @@ def build_dataset(contacts: int, seed: int = 42) -> DemoDataset:
 def ascii_slug(text: str, separator: str = "-") -> str:
     """"Société Générale d'Énergie" -> "societe-generale-denergie"."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    plain = re.sub(r"['’`]", "", plain)
+    plain = re.sub(r"['’`.]", "", plain)  # "S.A.S." and "d'Arc" are one word
     return separator.join(re.findall(r"[a-z0-9]+", plain))
 
 

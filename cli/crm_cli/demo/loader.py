@@ -17,7 +17,7 @@ from crm_cli.client import CrmClient
 from crm_cli.contacts_csv import contacts_csv
 from crm_cli.demo.dataset import DemoAccount, DemoDataset
 from crm_cli.demo.vocabulary import CONTACT_CUSTOM_KEYS, CUSTOM_FIELDS
-from crm_cli.imports import ImportOptions, follow_import, start_import
+from crm_cli.imports import ImportOptions, follow_with_bar, start_import
 from crm_cli.problems import ApiProblem
 
 IMPORT_FILENAME = "crm-demo-contacts.csv"
@@ -53,7 +53,7 @@ def load_demo(client: CrmClient, dataset: DemoDataset, progress: Progress) -> De
     report = DemoReport()
     define_custom_fields(client, progress, report)
     account_ids = create_accounts(client, dataset.accounts, progress, report)
-    report.job = import_contacts(client, dataset, progress)
+    report.job = import_demo_contacts(client, dataset, progress)
     if report.job["status"] == "done":
         record_consents(client, dataset, account_ids, progress, report)
     return report
@@ -85,17 +85,11 @@ def create_accounts(client: CrmClient, accounts: tuple[DemoAccount, ...], progre
     return ids
 
 
-def import_contacts(client: CrmClient, dataset: DemoDataset,
-                    progress: Progress) -> dict[str, Any]:
+def import_demo_contacts(client: CrmClient, dataset: DemoDataset,
+                         progress: Progress) -> dict[str, Any]:
     content = contacts_csv((contact.row() for contact in dataset.contacts), CONTACT_CUSTOM_KEYS)
     job = start_import(client, IMPORT_FILENAME, content, ImportOptions(dedup="skip"))
-    task = progress.add_task("Contacts (bulk import)", total=job.get("total") or None)
-
-    def show(state: dict[str, Any]) -> None:
-        progress.update(task, total=state.get("total") or None,
-                        completed=state.get("processed", 0))
-
-    return follow_import(client, job, show)
+    return follow_with_bar(client, job, progress, "Contacts (bulk import)")
 
 
 def record_consents(client: CrmClient, dataset: DemoDataset, account_ids: list[str],

@@ -32,19 +32,42 @@ class ConfirmedPublisher:
     def publish(self, body: dict[str, Any], *, exchange: Exchange | str = "",
                 routing_key: str, headers: dict[str, Any] | None = None,
                 declare: list[Queue | Exchange] | None = None) -> None:
+        declare = list(declare or [])
+        if isinstance(exchange, Exchange):
+            declare.append(exchange)  # kombu remembers what it declared on this connection
         with self._lock:
-            producer = self._ensure_producer()
-            declare = list(declare or [])
-            if isinstance(exchange, Exchange):
-                declare.append(exchange)  # kombu remembers what it declared on this connection
+            reused = self._producer is not None
             try:
-                producer.publish(
-                    body, exchange=exchange, routing_key=routing_key, headers=headers or {},
-                    serializer="json", delivery_mode=2, declare=declare, retry=False,
-                )
-            except Exception:
+                self._publish(body, exchange, routing_key, headers, declare)
+            except Exception as exc:
+                lost = reused and isinstance(exc, self._connection_errors())
                 self._close()
-                raise
+                if not lost:
+                    raise
+                # Fix: the broker may have closed a connection kept open since the last
+                # publish (restart, failover, or missed heartbeats: nothing services them
+                # in between), and in a consumer the failure killed the container. Retry
+                # once on a fresh connection: a duplicate is harmless, consumers are
+                # idempotent.
+                log.info("AMQP connection lost since the last publish, reconnecting: %s", exc)
+                try:
+                    self._publish(body, exchange, routing_key, headers, declare)
+                except Exception:
+                    self._close()
+                    raise
+
+    def _publish(self, body: Any, exchange: Exchange | str, routing_key: str,
+                 headers: dict[str, Any] | None, declare: list[Queue | Exchange]) -> None:
+        self._ensure_producer().publish(
+            body, exchange=exchange, routing_key=routing_key, headers=headers or {},
+            serializer="json", delivery_mode=2, declare=declare, retry=False,
+        )
+
+    def _connection_errors(self) -> tuple[type[BaseException], ...]:
+        if self._connection is None:
+            return ()
+        return (self._connection.connection_errors
+                + self._connection.recoverable_connection_errors)
 
     def _ensure_producer(self) -> Producer:
         if self._producer is None:

@@ -73,6 +73,10 @@ class UTCDateTime(TypeDecorator):
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
+        elif value is not None:
+            # Fix: PostgreSQL answers in the session's TimeZone (the server's default, often
+            # local time), so values came back as e.g. +02:00 instead of UTC.
+            value = value.astimezone(UTC)
         return value
 
 

@@ -7,6 +7,7 @@ too coarse for "exactly one message, and it stays one".
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -146,10 +147,8 @@ class BrokerProxy:
             return
         self._pairs.discard(pair)
         for sock in pair:
-            try:
+            with contextlib.suppress(OSError):  # the peer may have gone first
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
 
@@ -162,3 +161,4 @@ def bind_tap(amqp_uri: str, routing_key: str, source: str = "contacts") -> str:
         Queue(name, exchange=events_exchange(source), routing_key=routing_key,
               durable=True)(connection.channel()).declare()
     return name
+

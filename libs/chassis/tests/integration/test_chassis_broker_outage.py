@@ -1,5 +1,5 @@
-"""Events committed while the broker is unreachable go out once it is back: the relay
-reconnects by itself."""
+"""Connections to the broker cut and restored: the relay publishes what was committed
+meanwhile, and a consumer's retry publisher reconnects by itself."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 
 import chassis_probe_services as probe
 import pytest
-from chassis_probe_kit import BrokerProxy, depth, holds, take_all
+from chassis_probe_kit import BrokerProxy, depth, holds, publish_event, queue_stats, take_all
 
-from crm_chassis.consumer import consumer_queue
+from crm_chassis.consumer import consumer_queue, dead_letter_queue
 from crm_chassis.declare import declare
+from crm_chassis.inbox import HandledEvent
 from crm_chassis.outbox import OutboxEvent, record_event, unpublished_count
+from crm_contracts.envelope import new_envelope
 from crm_testing.processes import wait_until
 
 BURST = 50
@@ -71,3 +73,37 @@ def test_relay_reconnects_and_publishes_what_was_committed_during_an_outage(
     published = [body["id"] for _, body in take_all(amqp_uri, queue)]
     assert published == [row.id for row in producer_db.all(OutboxEvent,
                                                            order_by=OutboxEvent.seq)]
+
+
+def test_consumer_still_retries_and_parks_after_its_connections_were_cut(
+        consumer_db, container_factory, proxy, amqp_uri, vhost):
+    queue = consumer_queue("contacts", "contact.erased", probe.CONSUMER, "erase_contact")
+    dead = dead_letter_queue(queue)
+    probe.BROKEN_CONTACTS.add("c-poison")
+    container_factory(probe.ProbeConsumer, {"AMQP_URI": proxy.uri(vhost)}).start()
+
+    def erased(contact_id: str) -> dict:
+        return new_envelope("contact.erased", 1, "contacts",
+                            {"contact_id": contact_id, "changed_by": None})
+
+    publish_event(amqp_uri, erased("c-poison"), "contact.erased")
+    wait_until(lambda: depth(amqp_uri, dead) == 1, timeout=10,
+               message="the first poison event to be parked")
+
+    # Every connection drops (broker restart, failover, missed heartbeats), then comes back.
+    proxy.cut()
+    wait_until(lambda: queue_stats(amqp_uri, queue)[1] == 0, timeout=10,
+               message="the broker to see the consumer gone")
+    proxy.restore()
+    wait_until(lambda: queue_stats(amqp_uri, queue)[1] == 1, timeout=15,
+               message="nameko to reconnect the consumer")
+
+    # Retrying and parking publish on the connection that was cut: they must reconnect,
+    # not kill the service.
+    publish_event(amqp_uri, erased("c-poison"), "contact.erased")
+    wait_until(lambda: depth(amqp_uri, dead) == 2, timeout=10,
+               message="the second poison event to be parked")
+    fine = erased("c-fine")
+    publish_event(amqp_uri, fine, "contact.erased")
+    wait_until(lambda: consumer_db.count(HandledEvent, HandledEvent.event_id == fine["id"]) == 1,
+               timeout=10, message="the consumer to go on handling events")

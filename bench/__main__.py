@@ -1,0 +1,205 @@
+"""python -m bench [--quick | --full] [--duration SECONDS] [--rows N] [--import-rows N]."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+from bench import load
+from bench.data import SEARCH_TERMS, bulk_load, write_import_csv
+from bench.echo import EchoClient
+from bench.platform import ROOT, Platform, peak_rss_mb
+from bench.report import print_report, verdicts
+from bench.thin_service import ITEMS, create_items
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="small data, 3 s per load run")
+    size.add_argument("--full", action="store_true", help="1,000,000 contacts for search")
+    parser.add_argument("--duration", type=float, help="seconds per load run (default 10)")
+    parser.add_argument("--rows", type=int, help="contacts bulk-loaded for the search bench")
+    parser.add_argument("--import-rows", type=int, help="rows of the imported CSV")
+    parser.add_argument("--import-timeout", type=float,
+                        help="seconds to wait for the import (default 120 quick, else 900)")
+    parser.add_argument("--output", default=str(ROOT / "var/bench-results.json"))
+    args = parser.parse_args(argv)
+    args.duration = args.duration or (3.0 if args.quick else 10.0)
+    args.rows = args.rows or (20_000 if args.quick else 1_000_000 if args.full else 100_000)
+    args.import_rows = args.import_rows or (20_000 if args.quick else 100_000)
+    args.import_timeout = args.import_timeout or (120.0 if args.quick else 900.0)
+    return args
+
+
+def session_client(headers: dict | None = None):
+    def make():
+        session = requests.Session()
+        session.trust_env = False  # loopback only, never through a proxy
+        session.headers.update(headers or {})
+        return session
+    return make
+
+
+def checked(response: requests.Response, *ok: int) -> requests.Response:
+    if response.status_code not in (ok or (200,)):
+        raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
+    return response
+
+
+def step(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def pair(results: list, name: str, make, call, duration: float, close=None) -> None:
+    for clients in (1, 16):
+        step(f"{name} @ {clients}")
+        results.append(load.run(name, make, call, clients, duration, close=close))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    started = time.monotonic()
+    results: list[load.Result] = []
+    extra: dict = {"mode": "quick" if args.quick else "full" if args.full else "default",
+                   "duration_s": args.duration, "cpus": os.cpu_count(),
+                   "gunicorn_workers": int(os.environ.get("CRM_GATEWAY_WORKERS", "2")),
+                   "gunicorn_threads": int(os.environ.get("CRM_GATEWAY_THREADS", "8"))}
+    with tempfile.TemporaryDirectory(prefix="crm-bench-") as workdir:
+        step("creating vhost and databases")
+        platform = Platform(Path(workdir))
+        extra["database"] = platform.backend
+        try:
+            run_all(platform, args, results, extra, Path(workdir))
+        except BaseException:
+            sys.stderr.write(platform.logs() + "\n")
+            raise
+        finally:
+            step("stopping processes, dropping vhost and databases")
+            platform.stop()
+    extra["wall_s"] = round(time.monotonic() - started, 1)
+    checks = verdicts(results, extra)
+    print_report(results, extra, checks)
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps({"results": [r.as_dict() for r in results], "context": extra,
+                                  "targets": checks}, indent=2))
+    print(f"\nresults written to {output}")
+    return 0
+
+
+def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path) -> None:
+    duration = args.duration
+    results.append(load.ceiling(16, duration))
+
+    step("migrations, admin, declarations")
+    platform.setup()
+    create_items(platform.thin_db)
+
+    # 1. baselines
+    step("starting bare app, echo consumer, thin service and thin app")
+    bare = platform.start_gunicorn("bare", "bench.apps:create_bare_app()", "/ping")
+    platform.start_echo()
+    platform.start_nameko("thin-service", "bench.thin_service:ThinService")
+    thin = platform.start_gunicorn("thin", "bench.apps:create_thin_app()", "/items/1")
+
+    pair(results, "bare flask (HTTP limit)", session_client(),
+         lambda s, i: checked(s.get(bare + "/ping", timeout=10)), duration)
+    pair(results, "pika echo (bus limit)", lambda: EchoClient(platform.amqp_uri),
+         lambda c, i: c.call(), duration, close=lambda c: c.close())
+    pair(results, "thin path (1 RPC, 1 row)", session_client(),
+         lambda s, i: checked(s.get(f"{thin}/items/{i % ITEMS + 1}", timeout=10)), duration)
+
+    # 2. the gateway
+    step("starting contacts service and gateway")
+    platform.start_contacts()
+    platform.start_gunicorn("gateway", "gateway.app:create_app()", "/healthz")
+    auth = {"Authorization": f"Bearer {platform.token()}"}
+    api = session_client(auth)()
+    ids = []
+    for n in range(50):
+        body = {"first_name": "Read", "last_name": f"Sample{n}",
+                "email": f"read.sample{n}@bench.example.com"}
+        ids.append(checked(api.post(platform.url + "/api/v1/contacts", json=body, timeout=30),
+                           201).json()["id"])
+    url = platform.url + "/api/v1/contacts"
+    pair(results, "contact read", session_client(auth),
+         lambda s, i: checked(s.get(f"{url}/{ids[i % len(ids)]}", timeout=10)), duration)
+    run_id = uuid.uuid4().hex[:6]
+    pair(results, "contact create", session_client(auth),
+         lambda s, i: checked(s.post(url, timeout=10, json={
+             "first_name": "Bench", "last_name": f"Create{i}",
+             "email": f"create.{run_id}.{i}.{uuid.uuid4().hex[:6]}@bench.example.com"}), 201),
+         duration)
+    pair(results, "contact 360", session_client(auth),
+         lambda s, i: checked(s.get(f"{url}/{ids[i % len(ids)]}/360", timeout=10)), duration)
+    probe = checked(api.get(f"{url}/{ids[0]}/360", timeout=10)).json()
+    extra["360_sections"] = sorted(probe) if isinstance(probe, dict) else []
+
+    # 4. import (before the bulk load, on a database holding only the rows above)
+    step(f"import of {args.import_rows} rows")
+    csv_path = write_import_csv(workdir / "import.csv", args.import_rows)
+    begun = time.monotonic()
+    with csv_path.open("rb") as handle:
+        job = checked(api.post(url + "/import", files={"file": ("bench.csv", handle, "text/csv")},
+                               data={"dedup": "skip"}, timeout=600), 202).json()
+    uploaded = time.monotonic() - begun
+    deadline = begun + args.import_timeout
+    while True:
+        job = checked(api.get(f"{url}/import/{job['id']}?errors_limit=3", timeout=30)).json()
+        if job.get("status") in ("done", "failed") or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    seconds = time.monotonic() - begun
+    extra["import"] = {
+        "rows": args.import_rows, "timeout_s": args.import_timeout,
+        "status": job.get("status") if job.get("status") in ("done", "failed")
+        else f"{job.get('status')} (stopped waiting after {args.import_timeout:g} s)",
+        "processed": job.get("processed"), "total": job.get("total"),
+        "upload_s": round(uploaded, 2), "seconds": round(seconds, 2),
+        "rows_per_s": round((job.get("processed") or 0) / seconds, 1),
+        "peak_rss_mb": round(peak_rss_mb(platform.contacts.process.pid) or -1, 1),
+        "sample_errors": job.get("errors", [])[:3],
+    }
+
+    # 3. search at scale
+    step(f"bulk-loading {args.rows} contacts")
+    begun = time.monotonic()
+    loaded = bulk_load(platform.contacts_db, args.rows)
+    extra["search_rows"] = loaded + args.import_rows + len(ids)
+    extra["bulk_load_s"] = round(time.monotonic() - begun, 1)
+    step("search")
+    per_term = max(1.0, duration / 2)
+    search = []
+    for term in SEARCH_TERMS:
+        result = load.run(f"search q={term!r}", session_client(auth),
+                          lambda s, i, term=term: checked(
+                              s.get(url, params={"q": term}, timeout=30)),
+                          1, per_term, max_requests=200, warmup=1)
+        hits = checked(api.get(url, params={"q": term}, timeout=30)).json()
+        extra.setdefault("search_hits", {})[term] = _count(hits)
+        search.append(result)
+    results.extend(search)
+    all_latencies = [r for r in search if r.requests]
+    extra["search_p95_worst_ms"] = max(r.p95_ms for r in all_latencies) if all_latencies else None
+
+
+def _count(page) -> str:
+    if isinstance(page, dict):
+        for key in ("items", "data", "results"):
+            if isinstance(page.get(key), list):
+                total = page.get("total")
+                return f"{len(page[key])}" + (f" of {total}" if total is not None else "")
+    return "?"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""The printed table and the targets of the issue, each marked met or not met."""
+
+from __future__ import annotations
+
+import math
+
+SEARCH_TARGET_ROWS = 1_000_000
+
+
+def _find(results, name: str, clients: int):
+    for result in results:
+        if result.name == name and result.clients == clients:
+            return result
+    return None
+
+
+def _ok(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def verdicts(results, extra: dict) -> list[dict]:
+    read16 = _find(results, "contact read", 16)
+    read1 = _find(results, "contact read", 1)
+    thin16 = _find(results, "thin path (1 RPC, 1 row)", 16)
+    create16 = _find(results, "contact create", 16)
+    v360 = _find(results, "contact 360", 1)
+    checks: list[dict] = []
+
+    def check(target: str, figure: str, met: bool | None) -> None:
+        status = "n/a" if met is None else "met" if met else "NOT MET"
+        checks.append({"target": target, "measured": figure, "status": status})
+
+    if read16 and thin16 and thin16.rps:
+        ratio = read16.rps / thin16.rps
+        extra["ratio_read16_thin16"] = round(ratio, 3)
+        check("read@16 >= 0.5 x thin@16 req/s",
+              f"{read16.rps:.0f} / {thin16.rps:.0f} = {ratio:.2f}x", ratio >= 0.5)
+    if read16:
+        check("read@16 p99 < 50 ms", f"{read16.p99_ms:.1f} ms",
+              read16.errors == 0 and read16.p99_ms < 50)
+    if create16:
+        check("create@16 >= 300 req/s", f"{create16.rps:.0f} req/s "
+              f"({create16.errors} errors)", create16.errors == 0 and create16.rps >= 300)
+    if v360 and read1 and read1.p50_ms:
+        ratio = v360.p50_ms / read1.p50_ms
+        extra["ratio_360p50_readp50"] = round(ratio, 3)
+        check("360 p50 < 1.5 x read p50 (1 client)",
+              f"{v360.p50_ms:.1f} / {read1.p50_ms:.1f} ms = {ratio:.2f}x", ratio < 1.5)
+    p95 = extra.get("search_p95_worst_ms")
+    rows = extra.get("search_rows", 0)
+    if _ok(p95):
+        at_scale = rows >= SEARCH_TARGET_ROWS
+        check(f"search p95 < 50 ms at {SEARCH_TARGET_ROWS:,} contacts",
+              f"worst-term p95 {p95:.1f} ms at {rows:,} contacts"
+              + ("" if at_scale else " (not at target scale: run --full)"),
+              (p95 < 50) if at_scale else None)
+    imp = extra.get("import")
+    if imp:
+        check("import >= 5,000 rows/s", f"{imp['rows_per_s']:.0f} rows/s ({imp['status']}, "
+              f"{imp['processed']}/{imp['total']})",
+              imp["status"] == "done" and imp["rows_per_s"] >= 5000)
+        check("import peak RSS < 500 MB", f"{imp['peak_rss_mb']:.0f} MB (contacts VmHWM)",
+              0 < imp["peak_rss_mb"] < 500)
+    return checks
+
+
+def print_report(results, extra: dict, checks: list[dict]) -> None:
+    print(f"\nbench: {extra['mode']} mode, {extra['database']} database, {extra['cpus']} CPUs, "
+          f"gunicorn {extra['gunicorn_workers']} workers x {extra['gunicorn_threads']} threads, "
+          f"{extra['duration_s']:g} s per load run, wall {extra.get('wall_s', '?')} s")
+    header = (f"{'run':<34} {'cli':>3} {'req':>7} {'err':>4} {'req/s':>8} {'p50 ms':>8} "
+              f"{'p95 ms':>8} {'p99 ms':>8} {'cli cpu':>7}")
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        print(f"{r.name[:34]:<34} {r.clients:>3} {r.requests:>7} {r.errors:>4} {r.rps:>8.1f} "
+              f"{r.p50_ms:>8.2f} {r.p95_ms:>8.2f} {r.p99_ms:>8.2f} {r.client_cpu:>7.2f}")
+    for r in results:
+        if r.first_error:
+            print(f"  first error of {r.name!r} @{r.clients}: {r.first_error}")
+    if extra.get("search_hits"):
+        print(f"search over {extra.get('search_rows', 0):,} contacts "
+              f"(bulk load {extra.get('bulk_load_s')} s); hits on first page: "
+              + ", ".join(f"{t!r}={h}" for t, h in extra["search_hits"].items()))
+    imp = extra.get("import")
+    if imp:
+        print(f"import: {imp['rows']:,} rows, status {imp['status']}, "
+              f"{imp['processed']}/{imp['total']} processed in {imp['seconds']} s "
+              f"(upload {imp['upload_s']} s) = {imp['rows_per_s']:.0f} rows/s, "
+              f"contacts peak RSS {imp['peak_rss_mb']:.0f} MB")
+        if imp["sample_errors"]:
+            print(f"  sample row errors: {imp['sample_errors']}")
+    if extra.get("360_sections"):
+        print(f"360 keys: {', '.join(extra['360_sections'])} (only contacts runs here: the "
+              "other services answer 'unavailable' at once)")
+    print("\ntargets (from the issue)")
+    for c in checks:
+        print(f"  [{c['status']:>7}] {c['target']:<44} {c['measured']}")
