@@ -153,9 +153,16 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
                                data={"dedup": "skip"}, timeout=600), 202).json()
     uploaded = time.monotonic() - begun
     deadline = begun + args.import_timeout
-    while True:
-        job = checked(api.get(f"{url}/import/{job['id']}?errors_limit=3", timeout=30)).json()
-        if job.get("status") in ("done", "failed") or time.monotonic() > deadline:
+    job_id, poll_failures, poll_error, slowest_poll = job["id"], 0, "", 0.0
+    while time.monotonic() < deadline:
+        asked = time.monotonic()
+        try:  # a status poll that fails while the import runs is a finding, not a crash
+            job = checked(api.get(f"{url}/import/{job_id}?errors_limit=3", timeout=30)).json()
+        except (requests.RequestException, RuntimeError) as error:
+            poll_failures += 1
+            poll_error = poll_error or str(error)[:200]
+        slowest_poll = max(slowest_poll, time.monotonic() - asked)
+        if job.get("status") in ("done", "failed"):
             break
         time.sleep(0.5)
     seconds = time.monotonic() - begun
@@ -168,8 +175,13 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
         "rows_per_s": round((job.get("processed") or 0) / seconds, 1),
         "peak_rss_mb": round(peak_rss_mb(platform.contacts.process.pid) or -1, 1),
         "sample_errors": job.get("errors", [])[:3],
+        "status_polls_failed": poll_failures, "first_poll_error": poll_error,
+        "slowest_status_poll_s": round(slowest_poll, 2),
     }
 
+    if job.get("status") not in ("done", "failed"):
+        extra["search_note"] = ("the import was still running during the search bench: "
+                                "search figures include that contention")
     # 3. search at scale
     step(f"bulk-loading {args.rows} contacts")
     begun = time.monotonic()

@@ -82,12 +82,17 @@ def print_report(results, extra: dict, checks: list[dict]) -> None:
         print(f"search over {extra.get('search_rows', 0):,} contacts "
               f"(bulk load {extra.get('bulk_load_s')} s); hits on first page: "
               + ", ".join(f"{t!r}={h}" for t, h in extra["search_hits"].items()))
+    if extra.get("search_note"):
+        print(f"  note: {extra['search_note']}")
     imp = extra.get("import")
     if imp:
         print(f"import: {imp['rows']:,} rows, status {imp['status']}, "
               f"{imp['processed']}/{imp['total']} processed in {imp['seconds']} s "
               f"(upload {imp['upload_s']} s) = {imp['rows_per_s']:.0f} rows/s, "
               f"contacts peak RSS {imp['peak_rss_mb']:.0f} MB")
+        print(f"  status polls during the import: slowest {imp['slowest_status_poll_s']} s, "
+              f"{imp['status_polls_failed']} failed"
+              + (f" (first: {imp['first_poll_error']})" if imp["first_poll_error"] else ""))
         if imp["sample_errors"]:
             print(f"  sample row errors: {imp['sample_errors']}")
     if extra.get("360_sections"):

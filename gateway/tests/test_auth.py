@@ -77,6 +77,6 @@ def test_api_keys_carry_scopes_and_can_be_revoked(client, login, fake_rpc):
     assert client.get("/api/v1/contacts", headers=headers).status_code == 200
     assert client.post("/api/v1/contacts", json={"last_name": "X"},
                        headers=headers).status_code == 403
-    assert client.get("/api/v1/api-keys", headers=admin).get_json()[0].get("key") is None
+    assert client.get("/api/v1/api-keys", headers=admin).get_json()["items"][0].get("key") is None
     client.delete(f"/api/v1/api-keys/{created.get_json()['id']}", headers=admin)
     assert client.get("/api/v1/contacts", headers=headers).status_code == 401

@@ -115,7 +115,7 @@ def test_every_write_is_audited_with_who_and_correlation(client, login, fake_rpc
     admin = login("admin")
     client.post("/api/v1/contacts", json={"last_name": "Lovelace"},
                 headers={**admin, "X-Correlation-ID": "trace-42"})
-    entries = client.get("/api/v1/audit", headers=admin).get_json()
+    entries = client.get("/api/v1/audit", headers=admin).get_json()["items"]
     entry = next(e for e in entries if e["path"] == "/api/v1/contacts")
     assert entry["method"] == "POST" and entry["status"] == 201
     assert entry["resource_id"] == "c1" and entry["actor_type"] == "user"

@@ -46,6 +46,16 @@ class UserPage(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
+class ApiKeyPage(Schema):
+    items = fields.List(fields.Nested(lambda: ApiKeyOut(exclude=("key",))))
+    next_cursor = fields.String(allow_none=True)
+
+
+class AuditPage(Schema):
+    items = fields.List(fields.Nested(lambda: AuditOut()))
+    next_cursor = fields.String(allow_none=True)
+
+
 class ApiKeyIn(Schema):
     class Meta:
         unknown = RAISE
@@ -155,9 +165,11 @@ def _user(user_id: str) -> User:
 
 @blp.route("/api-keys", methods=["GET"])
 @requires("api_keys:manage")
-@blp.response(200, ApiKeyOut(many=True))
+@blp.response(200, ApiKeyPage)
 def list_api_keys():
-    return list(db().scalars(select(ApiKey).order_by(ApiKey.created_at)))
+    """Every key, revoked ones included; secrets are never shown again."""
+    return {"items": list(db().scalars(select(ApiKey).order_by(ApiKey.created_at))),
+            "next_cursor": None}
 
 
 @blp.route("/api-keys", methods=["POST"])
@@ -190,10 +202,15 @@ def revoke_api_key(item_id):
 @blp.route("/audit", methods=["GET"])
 @requires("audit:read")
 @blp.arguments(ListArgs, location="query")
-@blp.response(200, AuditOut(many=True))
+@blp.response(200, AuditPage)
 def audit_log(args):
     """The newest writes first."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(args["limit"])
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(args["limit"] + 1)
     if cursor := args.get("cursor"):
-        query = query.where(AuditEntry.id < int(cursor) if cursor.isdigit() else False)
-    return list(db().scalars(query))
+        if not cursor.isdigit():
+            raise Problem(422, "Invalid input", errors={"cursor": ["not a cursor from this list"]})
+        query = query.where(AuditEntry.id < int(cursor))
+    entries = list(db().scalars(query))
+    more = len(entries) > args["limit"]
+    entries = entries[:args["limit"]]
+    return {"items": entries, "next_cursor": str(entries[-1].id) if more else None}

@@ -84,8 +84,11 @@ class ReliableEventHandler(EventHandler):
     def _park(self, message, error: str, attempt: int = 1) -> None:
         log.error("event parked in %s after %d attempt(s): %s",
                   dead_letter_queue(self.queue.name), attempt, error)
-        observability.EVENTS_HANDLED.labels(self.container.service_name, self.method_name,
-                                            "dead").inc()
+        # Fix: labelled `service.method` like the handler's "ok" and "duplicate" counts
+        # (it said `method`, so a handler's dead letters were counted under another name).
+        observability.EVENTS_HANDLED.labels(
+            self.container.service_name, f"{self.container.service_name}.{self.method_name}",
+            "dead").inc()
         self._republish(message, dead_letter_queue(self.queue.name), attempt, error)
 
     def _republish(self, message, queue: str, attempt: int, error: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import MetaData, pool
+from sqlalchemy import Connection, MetaData, pool, text
 
 from crm_chassis import settings
 from crm_chassis.db import make_engine
@@ -26,8 +26,17 @@ def run_env(metadata: MetaData, service: str) -> None:
         context.configure(connection=connection, target_metadata=metadata,
                           render_as_batch=connection.dialect.name == "sqlite")
         with context.begin_transaction():
+            serialise_migrations(connection, service)
             context.run_migrations()
     engine.dispose()
+
+
+def serialise_migrations(connection: Connection, name: str) -> None:
+    """Replicas starting together migrate one at a time: the others wait for the lock, then
+    find the schema current. (SQLite serialises writers by itself.)"""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                           {"name": f"crm-migrations-{name}"})
 
 
 def upgrade(migrations_dir: Path, url: str) -> None:

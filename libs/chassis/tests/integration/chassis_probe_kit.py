@@ -73,7 +73,11 @@ def handled_total(service: str, handler: str, outcome: str) -> float:
 
 class BrokerProxy:
     """A TCP forwarder to the broker that a test can cut: `cut()` drops every open
-    connection and closes new ones at once until `restore()`."""
+    connection and closes new ones at once until `restore()`.
+
+    Under eventlet a socket must not be closed while another green thread waits on it (the
+    hub would keep a stale reader for its file number): `cut` only shuts connections down,
+    and each is closed by the last of its two pumps to leave."""
 
     def __init__(self, target: tuple[str, int] = ("127.0.0.1", 5672)):
         self.target = target
@@ -81,13 +85,15 @@ class BrokerProxy:
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(64)
+        self.listener.settimeout(0.2)
         self.port = self.listener.getsockname()[1]
         self.accepting = True
         self.accepted = 0
         self.refused = 0
-        self._pairs: set[tuple[socket.socket, socket.socket]] = set()
+        self._pairs: dict[tuple[socket.socket, socket.socket], int] = {}  # pair -> pumps left
         self._closed = False
-        threading.Thread(target=self._accept_loop, daemon=True).start()
+        self._threads = [threading.Thread(target=self._accept_loop, daemon=True)]
+        self._threads[0].start()
 
     def uri(self, vhost: str) -> str:
         return f"amqp://guest:guest@127.0.0.1:{self.port}/{vhost}"
@@ -95,7 +101,7 @@ class BrokerProxy:
     def cut(self) -> None:
         self.accepting = False
         for pair in list(self._pairs):
-            self._drop(pair)
+            self._shut_down(pair)
 
     def restore(self) -> None:
         self.accepting = True
@@ -103,18 +109,15 @@ class BrokerProxy:
     def close(self) -> None:
         self._closed = True
         self.cut()
-        self.listener.close()
-
-    @property
-    def open_connections(self) -> int:
-        return len(self._pairs)
+        for thread in self._threads:
+            thread.join(timeout=5)
 
     def _accept_loop(self) -> None:
         while not self._closed:
             try:
                 client, _ = self.listener.accept()
-            except OSError:
-                return
+            except TimeoutError:
+                continue
             if not self.accepting:
                 self.refused += 1
                 client.close()
@@ -127,29 +130,33 @@ class BrokerProxy:
             upstream.settimeout(None)
             self.accepted += 1
             pair = (client, upstream)
-            self._pairs.add(pair)
-            threading.Thread(target=self._pump, args=(client, upstream, pair),
-                             daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, pair),
-                             daemon=True).start()
+            self._pairs[pair] = 2
+            for source, sink in (pair, pair[::-1]):
+                pump = threading.Thread(target=self._pump, args=(source, sink, pair),
+                                        daemon=True)
+                self._threads.append(pump)
+                pump.start()
+        self.listener.close()
 
     def _pump(self, source: socket.socket, sink: socket.socket, pair) -> None:
         try:
             while data := source.recv(65536):
                 sink.sendall(data)
-        except (OSError, EOFError):  # eventlet raises EOFError when `cut` closed the socket
+        except (OSError, EOFError):
             pass
         finally:
-            self._drop(pair)
+            self._shut_down(pair)  # wakes the pump of the other direction
+            self._pairs[pair] -= 1
+            if self._pairs[pair] == 0:
+                del self._pairs[pair]
+                for sock in pair:
+                    sock.close()
 
-    def _drop(self, pair) -> None:
-        if pair not in self._pairs:
-            return
-        self._pairs.discard(pair)
+    @staticmethod
+    def _shut_down(pair) -> None:
         for sock in pair:
             with contextlib.suppress(OSError):  # the peer may have gone first
                 sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
 
 
 def bind_tap(amqp_uri: str, routing_key: str, source: str = "contacts") -> str:

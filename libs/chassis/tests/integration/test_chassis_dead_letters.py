@@ -5,7 +5,7 @@ contract are parked at once."""
 from __future__ import annotations
 
 import chassis_probe_services as probe
-from chassis_probe_kit import depth, holds, publish_event
+from chassis_probe_kit import depth, handled_total, holds, publish_event
 
 from crm_chassis.consumer import consumer_queue, dead_letter_queue
 from crm_chassis.dead_letters import list_dead_letter_queues, peek, replay
@@ -35,6 +35,8 @@ def test_failing_event_is_parked_after_its_attempts_and_replayed_once_fixed(
     dead = dead_letter_queue(queue)
     probe.BROKEN_CONTACTS.add("c-poison")
     start_consumer()
+    dead_before = handled_total(probe.CONSUMER, "erase_contact", "dead")
+    ok_before = handled_total(probe.CONSUMER, "erase_contact", "ok")
 
     poison = _erased("c-poison")
     behind = [_erased("c-fine-1"), _erased("c-fine-2")]
@@ -56,6 +58,9 @@ def test_failing_event_is_parked_after_its_attempts_and_replayed_once_fixed(
     assert consumer_db.count(probe.ProbeEffect, probe.ProbeEffect.contact_id == "c-poison") == 0
     assert not _handled(consumer_db, poison["id"])
     assert depth(amqp_uri, queue) == 0
+    # Counted where dashboards look for this handler (its "ok" count shares the label).
+    assert handled_total(probe.CONSUMER, "erase_contact", "dead") == dead_before + 1
+    assert handled_total(probe.CONSUMER, "erase_contact", "ok") == ok_before + len(behind)
 
     [parked] = peek(amqp_uri, dead)
     assert parked["event"]["id"] == poison["id"]
@@ -85,6 +90,7 @@ def test_event_that_breaks_its_contract_is_parked_at_once_and_the_consumer_goes_
                            "forget_deleted_contact")
     dead = dead_letter_queue(queue)
     start_consumer()
+    dead_before = handled_total(probe.CONSUMER, "forget_deleted_contact", "dead")
 
     data = {"contact_id": "c-strict", "changed_by": None}
     rejected = {
@@ -113,3 +119,5 @@ def test_event_that_breaks_its_contract_is_parked_at_once_and_the_consumer_goes_
     assert [("forget_deleted_contact", good["id"])] == probe.CALLS
     assert consumer_db.count(HandledEvent) == 1
     assert depth(amqp_uri, queue) == 0
+    assert handled_total(probe.CONSUMER, "forget_deleted_contact",
+                         "dead") == dead_before + len(rejected)
