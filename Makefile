@@ -13,7 +13,7 @@ export CRM_DATA_DIR ?= $(CURDIR)/var
 up: install broker migrate
 	@$(BIN)/python -m gateway.manage ensure-admin
 	@echo "CRM gateway: http://$${CRM_GATEWAY_HOST:-127.0.0.1}:$${CRM_GATEWAY_PORT:-8000}  (API docs at /api/docs)"
-	@if [ -n "$(DEMO)" ]; then (sleep 8 && $(BIN)/crm demo) & fi; \
+	@if [ -n "$(DEMO)" ]; then scripts/load-demo & fi; \
 	exec $(BIN)/honcho start -f Procfile
 
 test: install

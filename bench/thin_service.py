@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 
+import eventlet
 from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from sqlalchemy import create_engine, text
 
+from crm_chassis.db import make_engine
 from crm_contracts.logs import configure_logging
 
 ITEMS = 1000
@@ -16,7 +18,13 @@ ITEMS = 1000
 class Engine(DependencyProvider):
     def setup(self) -> None:
         configure_logging()  # as the chassis does: nameko's 'Connected to amqp' is awaited
-        self.engine = create_engine(os.environ["CRM_BENCH_THIN_DATABASE_URL"])
+        if eventlet.patcher.is_monkey_patched("socket"):
+            # as the chassis's UnitOfWork does, so psycopg2 does not block the hub
+            from psycogreen.eventlet import patch_psycopg
+
+            patch_psycopg()
+        # the services' own engine factory: same pool sizes, SQLite tuning and driver
+        self.engine = make_engine(os.environ["CRM_BENCH_THIN_DATABASE_URL"])
 
     def stop(self) -> None:
         self.engine.dispose()

@@ -27,14 +27,17 @@ class CrmClient:
         self.session.headers["User-Agent"] = USER_AGENT
         if connection.api_key:
             self.session.headers["X-API-Key"] = connection.api_key
+        if connection.token:
+            self.session.headers["Authorization"] = f"Bearer {connection.token}"
 
     @property
     def base(self) -> str:
         return self.connection.url + API
 
     def sign_in(self) -> None:
-        """Exchange the email and password for a bearer token (nothing to do for a key)."""
-        if self.connection.uses_api_key:
+        """Exchange the email and password for a bearer token (nothing to do for a key or a
+        token given)."""
+        if self.connection.signed_in_already:
             return
         self.session.headers.pop("Authorization", None)
         body = {"email": self.connection.email, "password": self.connection.password}

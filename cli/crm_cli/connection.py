@@ -3,7 +3,9 @@
     --url            CRM_URL, else http://127.0.0.1:${CRM_GATEWAY_PORT:-8000}
     --email          CRM_ADMIN_EMAIL
     --password       CRM_ADMIN_PASSWORD (asked for on a terminal when missing)
-    CRM_API_KEY      used when neither --email nor --password is given
+    CRM_TOKEN        a bearer token (e.g. from `python -m gateway.manage issue-token`),
+                     used when neither --email nor --password is given
+    CRM_API_KEY      likewise, an API key
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ class Connection:
     email: str | None = None
     password: str | None = None
     api_key: str | None = None
+    token: str | None = None
 
     @property
-    def uses_api_key(self) -> bool:
-        return self.api_key is not None
+    def signed_in_already(self) -> bool:
+        """An API key or a token needs no sign-in."""
+        return self.api_key is not None or self.token is not None
 
 
 def default_url(environ: Mapping[str, str]) -> str:
@@ -48,6 +52,8 @@ def connection_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Con
     if not url.startswith(("http://", "https://")):
         raise UsageError(f"--url must start with http:// or https://, not {url!r}")
     explicit = args.email is not None or args.password is not None
+    if not explicit and environ.get("CRM_TOKEN"):
+        return Connection(url, token=environ["CRM_TOKEN"])
     if not explicit and environ.get("CRM_API_KEY"):
         return Connection(url, api_key=environ["CRM_API_KEY"])
     email = args.email or environ.get("CRM_ADMIN_EMAIL")

@@ -3,6 +3,7 @@
     python -m gateway.manage migrate           # bring the gateway's database to the newest schema
     python -m gateway.manage ensure-admin      # the first administrator, once
     python -m gateway.manage create-user EMAIL NAME ROLE   # password from CRM_NEW_PASSWORD or asked
+    python -m gateway.manage issue-token [EMAIL]   # a short-lived token (default: the first admin)
 """
 
 from __future__ import annotations
@@ -63,6 +64,26 @@ def create_user(settings: Settings, email: str, name: str, role: str) -> str:
     return f"user created: {email} ({role})"
 
 
+def issue_token(settings: Settings, email: str | None, ttl: int) -> str:
+    """A bearer token for scripts run by whoever can read the gateway's configuration (e.g.
+    `make up DEMO=1` loading the demo data) without handling a password."""
+    from flask import Flask
+
+    from gateway.auth import issue_token as sign
+
+    with Session(make_engine(settings.database_url)) as session:
+        query = select(User).where(User.active.is_(True))
+        query = query.where(User.email == email.strip().lower()) if email \
+            else query.where(User.role == "admin").order_by(User.created_at)
+        user = session.scalars(query.limit(1)).first()
+        if user is None:
+            raise SystemExit(f"no active user {email or 'with the admin role'}")
+        app = Flask(__name__)
+        app.config["CRM"] = settings
+        with app.app_context():
+            return sign(user, ttl)[0]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gateway.manage", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -73,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("email")
     user.add_argument("name")
     user.add_argument("role", choices=ROLES)
+    token = commands.add_parser("issue-token")
+    token.add_argument("email", nargs="?")
+    token.add_argument("--ttl", type=int, default=900, help="seconds (default 900)")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "migrate":
@@ -80,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         print("gateway: database at the newest schema")
     elif args.command == "ensure-admin":
         print(ensure_admin(settings))
+    elif args.command == "issue-token":
+        print(issue_token(settings, args.email, args.ttl))
     else:
         print(create_user(settings, args.email, args.name, args.role))
     return 0

@@ -102,18 +102,8 @@ def _account_values(session: Session, data: dict[str, Any],
         values["name_key"] = company_key(values["name"]) or values["name"].strip().lower()
     if values.get("domain"):
         values["domain"] = values["domain"].strip().lower()
-    if values.get("phone"):
-        try:
-            values["phone"] = normalise_phone(values["phone"])
-        except ValueError as exc:
-            errors["phone"] = [str(exc)]
-    if "custom_fields" in data or current is None:
-        try:
-            values["custom_fields"] = clean_values(
-                session, "account", data.get("custom_fields"),
-                current.custom_fields if current else None)
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
+    _check_phone(values, errors)
+    _check_custom_fields(session, "account", data, current, values, errors)
     if errors:
         raise ValidationFailed("the account is not valid", errors)
     return values
@@ -173,26 +163,38 @@ def contact_values(session: Session, data: dict[str, Any],
             values[name] = " ".join(values[name].split()) or None
     if "email" in values:
         values["email"], values["email_normalized"] = _email(values["email"], errors)
-    if values.get("phone"):
-        try:
-            values["phone"] = normalise_phone(values["phone"])
-        except ValueError as exc:
-            errors["phone"] = [str(exc)]
+    _check_phone(values, errors)
     if values.get("account_id") and _live_account_name(session, values["account_id"]) is None:
         errors["account_id"] = [f"no account {values['account_id']}"]
     if "tags" in values:
         values["tags"] = list(dict.fromkeys(tag.strip() for tag in values["tags"] or []
                                             if tag.strip()))
-    if "custom_fields" in data or current is None:
-        try:
-            values["custom_fields"] = clean_values(
-                session, "contact", data.get("custom_fields"),
-                current.custom_fields if current else None)
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
+    _check_custom_fields(session, "contact", data, current, values, errors)
     if errors:
         raise ValidationFailed("the contact is not valid", errors)
     return values
+
+
+def _check_phone(values: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    if values.get("phone"):
+        try:
+            values["phone"] = normalise_phone(values["phone"])
+        except ValueError as exc:
+            errors["phone"] = [str(exc)]
+
+
+def _check_custom_fields(session: Session, obj: str, data: dict[str, Any],
+                         current: Account | Contact | None, values: dict[str, Any],
+                         errors: dict[str, list[str]]) -> None:
+    """Custom values are checked on every write, against today's definitions; a new record
+    is checked even without any, so that required fields are enforced."""
+    if "custom_fields" not in data and current is not None:
+        return
+    try:
+        values["custom_fields"] = clean_values(session, obj, data.get("custom_fields"),
+                                               current.custom_fields if current else None)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
 
 
 def _email(value: str | None, errors: dict[str, list[str]]) -> tuple[str | None, str | None]:
