@@ -30,12 +30,20 @@ def register(event_type: str, version: int, source: str):
     return decorate
 
 
+_INSTANCES: dict[tuple[str, int], Schema] = {}
+
+
 def schema_for(event_type: str, version: int) -> Schema:
-    _load_all()
-    try:
-        return _SCHEMAS[(event_type, version)]()
-    except KeyError:
-        raise UnknownEvent(f"no contract for {event_type} v{version}") from None
+    """The schema of one event type and version; one instance each, since building a
+    schema costs more than using it and an import emits an event per row."""
+    key = (event_type, version)
+    if key not in _INSTANCES:
+        _load_all()
+        try:
+            _INSTANCES[key] = _SCHEMAS[key]()
+        except KeyError:
+            raise UnknownEvent(f"no contract for {event_type} v{version}") from None
+    return _INSTANCES[key]
 
 
 def source_of(event_type: str) -> str:

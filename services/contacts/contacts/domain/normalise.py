@@ -6,6 +6,7 @@ that dedup, search and the unique indexes compare.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -44,6 +45,7 @@ def clean_text(value: str | None) -> str:
     return _SEPARATORS.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=8192)  # an import checks each address several times
 def normalise_email(value: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("not a valid email address: it is empty")
@@ -55,6 +57,7 @@ def normalise_email(value: str) -> str:
     return checked.normalized.lower()
 
 
+@lru_cache(maxsize=8192)
 def normalise_phone(value: str, default_region: str = "FR") -> str:
     """The number in E.164 form; a national number is read in `default_region`.
 

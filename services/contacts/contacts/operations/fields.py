@@ -16,12 +16,19 @@ from contacts.domain.custom_fields import (
 from contacts.exceptions import Conflict, NotFound, ValidationFailed
 from contacts.models import CustomFieldDefinition
 
+CACHE = "crm.custom_field_definitions"
+
 
 def definitions(session: Session, obj: str) -> list[FieldDefinition]:
-    rows = session.scalars(select(CustomFieldDefinition).where(
-        CustomFieldDefinition.object == obj).order_by(CustomFieldDefinition.key))
-    return [FieldDefinition(row.key, row.label, row.type, tuple(row.options), row.required)
-            for row in rows]
+    """The definitions for one object, read once per session: an import validates every
+    row against them, and a worker's session is short-lived."""
+    cache = session.info.setdefault(CACHE, {})
+    if obj not in cache:
+        rows = session.scalars(select(CustomFieldDefinition).where(
+            CustomFieldDefinition.object == obj).order_by(CustomFieldDefinition.key))
+        cache[obj] = [FieldDefinition(row.key, row.label, row.type, tuple(row.options),
+                                      row.required) for row in rows]
+    return cache[obj]
 
 
 def list_definitions(session: Session, obj: str | None) -> list[CustomFieldDefinition]:
@@ -39,6 +46,7 @@ def create_definition(session: Session, data: dict[str, Any]) -> CustomFieldDefi
         raise ValidationFailed("the custom field definition is not valid", errors)
     row = CustomFieldDefinition(**data)
     session.add(row)
+    session.info.pop(CACHE, None)
     try:
         session.flush()
     except IntegrityError:
@@ -53,6 +61,7 @@ def delete_definition(session: Session, definition_id: str) -> CustomFieldDefini
     if row is None:
         raise NotFound(f"no custom field {definition_id}")
     session.delete(row)
+    session.info.pop(CACHE, None)
     return row
 
 

@@ -11,7 +11,7 @@ resumes after the checkpoint: no row is applied twice.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -120,8 +120,10 @@ def claim(session: Session) -> ImportJob | None:
     return session.get(ImportJob, candidate) if taken.rowcount == 1 else None
 
 
-def run_slice(uow, job: ImportJob, seconds: float = SLICE_SECONDS) -> bool:
-    """Apply batches until the time is up or the file ends; True when the job is finished."""
+def run_slice(uow, job: ImportJob, seconds: float = SLICE_SECONDS,
+              pause: Callable[[], None] = lambda: None) -> bool:
+    """Apply batches until the time is up or the file ends; True when the job is finished.
+    `pause` runs between batches, so the caller can let other work run."""
     deadline = time.monotonic() + seconds
     accounts: dict[str, str] = {}
     rows = _rows(uow.session, job, start_after=job.last_line)
@@ -133,6 +135,7 @@ def run_slice(uow, job: ImportJob, seconds: float = SLICE_SECONDS) -> bool:
         _apply_batch(uow, job, batch, accounts)
         job.lease_until = now() + LEASE
         uow.commit()
+        pause()
     job.lease_until = None  # free for the next slice, on this replica or another
     uow.commit()
     return False

@@ -21,6 +21,9 @@ CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "title", "account
                   "owner_id", "lifecycle_stage", "source", "tags", "address_line", "city",
                   "postal_code", "country")
 
+# Session cache of account names (see _live_account_name).
+ACCOUNT_NAMES = "crm.account_names"
+
 _account_out = AccountOutput()
 _contact_out = ContactOutput()
 
@@ -52,6 +55,7 @@ def create_account(uow, data: dict[str, Any]) -> Account:
     values = _account_values(uow.session, data)
     account = Account(**values)
     uow.session.add(account)
+    uow.session.info.pop(ACCOUNT_NAMES, None)
     uow.session.flush()
     uow.emit("account.created", {"account": account_data(account), "changed_by": uow.actor_id})
     return account
@@ -63,6 +67,7 @@ def update_account(uow, account_id: str, data: dict[str, Any],
     check_version(account, expected_version)
     values = _account_values(uow.session, data, account)
     changed = _apply(account, values)
+    uow.session.info.pop(ACCOUNT_NAMES, None)
     if changed:
         uow.session.flush()
         uow.emit("account.updated", {"account": account_data(account),
@@ -75,6 +80,7 @@ def delete_account(uow, account_id: str, expected_version: int | None) -> Accoun
     check_version(account, expected_version)
     account.deleted_at = now()
     account.updated_at = now()
+    uow.session.info.pop(ACCOUNT_NAMES, None)
     uow.session.flush()
     uow.emit("account.deleted", {"account_id": account.id, "changed_by": uow.actor_id})
     return account
@@ -120,10 +126,15 @@ def get_contact(session: Session, contact_id: str) -> Contact:
 
 def create_contact(uow, data: dict[str, Any]) -> Contact:
     values = contact_values(uow.session, data)
-    contact = Contact(id=new_id(), **values)
+    moment = now()
+    # Every column set here, so nothing needs a flush before the event is written: an
+    # import's rows then go to the database in batches, at commit.
+    contact = Contact(id=new_id(), version=1, created_at=moment, updated_at=moment,
+                      deleted_at=None, merged_into_id=None, erased_at=None, **values)
+    contact.tags = contact.tags or []
+    contact.custom_fields = contact.custom_fields or {}
     uow.session.add(contact)
-    refresh_derived(uow.session, contact)
-    uow.session.flush()
+    refresh_derived(uow.session, contact, new=True)
     uow.emit("contact.created", {"contact": contact_data(contact), "changed_by": uow.actor_id})
     return contact
 
@@ -208,14 +219,15 @@ def _email(value: str | None, errors: dict[str, list[str]]) -> tuple[str | None,
     return normalised, normalised
 
 
-def refresh_derived(session: Session, contact: Contact) -> None:
+def refresh_derived(session: Session, contact: Contact, new: bool = False) -> None:
     """Recompute what search and dedup read: the search text and the blocking keys."""
     # No autoflush: a flush in the middle would bump the contact's version twice.
     with session.no_autoflush:
         company = _live_account_name(session, contact.account_id)
     contact.search_text = search_text(contact.first_name, contact.last_name, contact.email,
                                       company)
-    session.execute(delete(DuplicateKey).where(DuplicateKey.contact_id == contact.id))
+    if not new:
+        session.execute(delete(DuplicateKey).where(DuplicateKey.contact_id == contact.id))
     keys = blocking_keys(fingerprint(contact, company))
     session.add_all(DuplicateKey(contact_id=contact.id, key=key) for key in keys)
 
@@ -227,10 +239,15 @@ def fingerprint(contact: Contact, company: str | None) -> Fingerprint:
 
 
 def _live_account_name(session: Session, account_id: str | None) -> str | None:
+    """The name of a live account, remembered for the session (an import asks for the same
+    few accounts on every row); account writes in the session forget it."""
     if not account_id:
         return None
-    return session.scalar(select(Account.name).where(Account.id == account_id,
-                                                     Account.deleted_at.is_(None)))
+    names = session.info.setdefault(ACCOUNT_NAMES, {})
+    if account_id not in names:
+        names[account_id] = session.scalar(select(Account.name).where(
+            Account.id == account_id, Account.deleted_at.is_(None)))
+    return names[account_id]
 
 
 def _apply(record: Account | Contact, values: dict[str, Any]) -> list[str]:
