@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 
 from gateway import services
-from gateway.errors import Problem, from_remote
+from gateway.errors import from_remote
 from gateway.rpc import RemoteError, RpcError, RpcTimeout, gather
 
 
@@ -70,8 +70,3 @@ def _reason(error: RpcError) -> str:
     if isinstance(error, RemoteError):
         return "error"
     return "unavailable"
-
-
-def require_found(view: dict[str, Any], part: str) -> None:
-    if view.get(part) is None and not view["missing"]:
-        raise Problem(404, "Not found")

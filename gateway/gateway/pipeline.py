@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 
 import structlog
 from flask import Flask, Response, current_app, g, request
+from prometheus_client import Counter, Histogram
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +23,9 @@ from gateway.permissions import declared
 log = logging.getLogger(__name__)
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+REQUESTS = Counter("crm_gateway_requests_total", "Requests answered",
+                   ["method", "endpoint", "status"])
+LATENCY = Histogram("crm_gateway_request_seconds", "Time to answer", ["method", "endpoint"])
 UPLOAD_ENDPOINTS = {"contacts.import_contacts"}
 CORRELATION_HEADERS = ("X-Correlation-ID", "X-Request-ID")
 
@@ -32,6 +37,7 @@ def install(app: Flask) -> None:
 
 
 def _start():
+    g.started = time.perf_counter()
     g.correlation_id = _correlation_id()
     structlog.contextvars.bind_contextvars(correlation_id=g.correlation_id)
     settings = current_app.config["CRM"]
@@ -152,6 +158,10 @@ def _audit(response: Response) -> None:
 
 def _finish(response: Response) -> Response:
     response.headers["X-Correlation-ID"] = g.get("correlation_id", "")
+    endpoint = request.endpoint or "unmatched"
+    REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+    if "started" in g:
+        LATENCY.labels(request.method, endpoint).observe(time.perf_counter() - g.started)
     if request.method in WRITE_METHODS:
         try:
             _remember(response)

@@ -141,3 +141,14 @@ def test_bad_input_is_a_problem_naming_the_field(admin_api):
     assert admin_api.get("/api/v1/contacts?sort=shoe_size").status_code == 422
     assert admin_api.get("/api/v1/contacts?cursor=garbage").status_code == 422
     assert admin_api.get("/api/v1/contacts/nope").status_code == 404
+
+
+def test_metrics_count_every_worker_and_logs_carry_the_correlation_id(platform, admin_api):
+    for _ in range(4):
+        admin_api.get("/api/v1/contacts?limit=1", headers={"X-Correlation-ID": "trace-e2e-1"})
+    text = admin_api.get("/metrics").text
+    counted = [line for line in text.splitlines()
+               if line.startswith("crm_gateway_requests_total")
+               and 'endpoint="contacts.list_contacts"' in line and 'status="200"' in line]
+    assert counted and sum(float(line.rsplit(" ", 1)[1]) for line in counted) >= 4
+    assert "trace-e2e-1" in platform.contacts.log()  # the service logged the same request

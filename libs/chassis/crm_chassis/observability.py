@@ -12,9 +12,12 @@ import time
 
 import structlog
 from nameko.extensions import DependencyProvider
+from nameko.timer import Timer
 from prometheus_client import Counter, Histogram, start_http_server
 
 from crm_contracts.logs import configure_logging
+
+log = structlog.get_logger("crm.worker")
 
 WORKERS = Counter("crm_worker_total", "Entrypoint calls handled", ["service", "entrypoint",
                                                                    "outcome"])
@@ -26,6 +29,7 @@ EVENTS_HANDLED = Counter("crm_events_handled_total", "Events consumed",
                          ["service", "handler", "outcome"])
 RELAY_IDLE = Histogram("crm_outbox_relay_idle_seconds", "Relay waits between batches",
                        ["service"])
+
 
 def serve_metrics() -> None:
     port = os.environ.get("CRM_METRICS_PORT")
@@ -59,7 +63,11 @@ class Observability(DependencyProvider):
         WORKERS.labels(self.service_name, name, outcome).inc()
         started = self.started.pop(worker_ctx, None)
         if started is not None:
-            WORKER_SECONDS.labels(self.service_name, name).observe(time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            WORKER_SECONDS.labels(self.service_name, name).observe(seconds)
+            # The service's access log: one line per call (timers tick too often to log).
+            if not isinstance(worker_ctx.entrypoint, Timer):
+                log.info("handled", outcome=outcome, ms=round(seconds * 1000, 1))
 
     def worker_teardown(self, worker_ctx) -> None:
         self.started.pop(worker_ctx, None)

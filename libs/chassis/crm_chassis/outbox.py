@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, select, update
+from sqlalchemy import BigInteger, Index, Integer, String, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from crm_chassis.amqp import ConfirmedPublisher, events_exchange
@@ -107,8 +107,6 @@ def publish_pending(session: Session, publisher: ConfirmedPublisher, limit: int 
 
 
 def unpublished_count(session: Session) -> int:
-    from sqlalchemy import func
-
     return session.scalar(
         select(func.count()).select_from(OutboxEvent).where(OutboxEvent.published_at.is_(None))
     ) or 0

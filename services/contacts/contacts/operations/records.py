@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from contacts.domain.dedup import Fingerprint, blocking_keys
@@ -265,8 +265,3 @@ def account_names(session: Session, account_ids: set[str]) -> dict[str, str]:
         return {}
     return dict(session.execute(select(Account.id, Account.name)
                                 .where(Account.id.in_(account_ids))).all())
-
-
-def count_live_contacts(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Contact).where(
-        Contact.deleted_at.is_(None))) or 0
