@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from conftest import start_platform
+
 IMPORT_CSV = """first_name,last_name,email,phone,account,tags,lifecycle_stage
 Octave,Quillard,octave@cli-import.example,+33 6 12 34 56 70,Quillard Outillage,"cli,fr",lead
 Philippa,Ormsby,philippa@cli-import.example,,Ormsby Rigging Ltd,cli,customer
@@ -51,14 +53,9 @@ def every(session: requests.Session, url: str) -> list[dict]:
 def demo_platform(platform, tmp_path_factory):
     """A platform of the demo's own: its Faker names and companies would otherwise turn up
     in the searches of the other end-to-end tests, which share the session's platform."""
-    own = type(platform)(tmp_path_factory.mktemp("demo_platform"))
-    try:
-        own.setup()
-        own.start_contacts()
-        own.start_gateway()
-        yield own
-    finally:
-        own.stop()
+    own = start_platform(tmp_path_factory.mktemp("demo_platform"), "crm_e2e_demo")
+    yield own
+    own.stop()
 
 
 def test_demo_loads_a_realistic_data_set_and_can_run_again(demo_platform):

@@ -1,0 +1,132 @@
+"""The platform as real processes, started the way `make up` starts it, on a throwaway
+vhost and throwaway databases: for the end-to-end tests and the bench.
+
+Everything started here is stopped in `stop()`: processes, vhost, databases.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+from crm_testing import broker, databases
+from crm_testing.processes import ManagedProcess, free_port, venv_bin, wait_until
+
+ROOT = Path(__file__).resolve().parents[3]
+GUNICORN_CONF = str(ROOT / "gateway/gunicorn.conf.py")
+SETUP_COMMANDS = (
+    ("-m", "crm_chassis.migrations", str(ROOT / "services/contacts")),
+    ("-m", "gateway.manage", "migrate"),
+    ("-m", "gateway.manage", "ensure-admin"),
+    ("-m", "crm_chassis.declare", "contacts.service:ContactsService"),
+)
+
+
+class Platform:
+    def __init__(self, workdir: Path, name: str, admin: dict[str, str],
+                 env: dict[str, str] | None = None):
+        self.workdir = workdir
+        self.name = name
+        self.admin = admin
+        self.processes: list[ManagedProcess] = []
+        self.databases: list[str] = []
+        self.vhost = broker.create_vhost(name)
+        self.amqp_uri = broker.amqp_uri_for(self.vhost)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.contacts: ManagedProcess | None = None
+        self.env = {
+            "CRM_AMQP_URI": self.amqp_uri,
+            "CRM_CONTACTS_DATABASE_URL": self.database(f"{name}_contacts"),
+            "CRM_GATEWAY_DATABASE_URL": self.database(f"{name}_gateway"),
+            "CRM_DATA_DIR": str(workdir),
+            "CRM_GATEWAY_PORT": str(self.port),
+            "CRM_SECRET_KEY": f"{name}-secret-key-" + "k" * 40,
+            "CRM_ADMIN_EMAIL": admin["email"],
+            "CRM_ADMIN_PASSWORD": admin["password"],
+            "CRM_COMPOSE_TIMEOUT": "1.5",
+            "CRM_LOG_FORMAT": "json",
+            "CRM_ACCESS_LOG": "0",
+            "PYTHONUNBUFFERED": "1",
+            "NO_PROXY": "127.0.0.1,localhost",
+            **(env or {}),
+        }
+
+    @property
+    def backend(self) -> str:
+        return "postgresql" if databases.uses_postgres() else "sqlite"
+
+    def database(self, prefix: str) -> str:
+        url = databases.create_database(self.workdir, prefix)
+        self.databases.append(url)
+        return url
+
+    def setup(self) -> None:
+        """Migrate, create the admin, declare the consumer queues: what `make up` does."""
+        for command in SETUP_COMMANDS:
+            done = subprocess.run([sys.executable, *command], env={**os.environ, **self.env},
+                                  cwd=ROOT, capture_output=True, text=True, timeout=180)
+            if done.returncode != 0:
+                raise RuntimeError(f"{command} failed:\n{done.stdout}\n{done.stderr}")
+
+    def start(self) -> None:
+        self.setup()
+        self.start_contacts()
+        self.start_gunicorn("gateway", "gateway.app:create_app()", "/healthz")
+
+    def start_process(self, name: str, argv: list[str],
+                      env: dict[str, str] | None = None) -> ManagedProcess:
+        process = ManagedProcess(name, argv, {**self.env, **(env or {})}, self.workdir,
+                                 cwd=str(ROOT))
+        self.processes.append(process)
+        return process.start()
+
+    def start_nameko(self, name: str, target: str) -> ManagedProcess:
+        process = self.start_process(name, [venv_bin("nameko"), "run", "--config",
+                                            str(ROOT / "services/contacts/config.yml"), target])
+        process.wait_for_log("Connected to amqp", timeout=60)
+        return process
+
+    def start_contacts(self) -> None:
+        self.contacts = self.start_nameko("contacts", "contacts.service:ContactsService")
+
+    def start_gunicorn(self, name: str, app: str, health_path: str) -> str:
+        """Serve `app` with the gateway's gunicorn.conf.py; return its base URL."""
+        port = self.port if name == "gateway" else free_port()
+        process = self.start_process(name, [venv_bin("gunicorn"), "-c", GUNICORN_CONF, app],
+                                     {"CRM_GATEWAY_PORT": str(port)})
+        url = f"http://127.0.0.1:{port}"
+
+        def answers() -> bool:
+            if not process.alive:
+                raise RuntimeError(f"{name} exited:\n{process.log()[-3000:]}")
+            try:
+                return requests.get(url + health_path, timeout=2).status_code == 200
+            except requests.RequestException:
+                return False
+
+        wait_until(answers, timeout=60, message=f"{name} to answer")
+        return url
+
+    def token(self) -> str:
+        response = requests.post(f"{self.url}/api/v1/auth/token", json=self.admin, timeout=30)
+        response.raise_for_status()
+        return response.json()["access_token"]
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.name} log ---\n{p.log()[-5000:]}" for p in self.processes)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            with contextlib.suppress(Exception):
+                process.stop()
+        with contextlib.suppress(Exception):
+            broker.delete_vhost(self.vhost)
+        for url in self.databases:
+            with contextlib.suppress(Exception):
+                databases.drop_database(url)
