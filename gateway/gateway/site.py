@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import swagger_ui_bundle
-from flask import Flask, Response, current_app, jsonify, send_from_directory
+from flask import Flask, Response, current_app, jsonify, request, send_from_directory
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -56,7 +56,9 @@ def healthz():
 
 @public
 def readyz():
-    """The broker, the gateway's database and each service answer."""
+    """The broker, the gateway's database and each service answer. With `?scope=gateway`
+    only the gateway's own dependencies count: what a load balancer should ask, since a
+    stopped service makes partial answers, not an unusable gateway."""
     checks: dict[str, dict[str, str]] = {}
     try:
         db().execute(text("SELECT 1"))
@@ -64,8 +66,9 @@ def readyz():
     except Exception as exc:  # readiness reports failures, it does not raise them
         checks["database"] = {"status": "down", "detail": type(exc).__name__}
     client = current_app.extensions["crm.rpc"]
+    services = () if request.args.get("scope") == "gateway" else SERVICES
     calls = {name: client.call_async(name, "event_log", 0, 1, timeout=2.0)
-             for name in SERVICES}
+             for name in services}
     for name, call in calls.items():
         try:
             call.result()

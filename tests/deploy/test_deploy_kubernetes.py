@@ -94,7 +94,7 @@ def test_every_deployment_has_a_disruption_budget_and_resources(objects):
 
 def test_the_gateway_is_probed_where_it_answers(objects):
     gateway = containers(objects["Deployment"]["gateway"])[0]
-    assert gateway["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert gateway["readinessProbe"]["httpGet"]["path"] == "/readyz?scope=gateway"
     assert gateway["livenessProbe"]["httpGet"]["path"] == "/healthz"
     port = {p["name"]: p["containerPort"] for p in gateway["ports"]}["http"]
     assert str(port) == environment(gateway, objects)["CRM_GATEWAY_PORT"]
