@@ -18,29 +18,24 @@ from gateway.rpc import RemoteError, RpcError, RpcTimeout, gather
 
 @dataclass(frozen=True)
 class Part:
-    name: str
+    """One service's share of a view: one call, answering a dict with these sections."""
+
     service: str
     method: str
     args: tuple[Any, ...]
-    # The record itself: if it does not exist, the whole view is a 404, not a partial view.
+    sections: tuple[str, ...]
+    # Holds the record itself: if it does not exist, the view is a 404, not a partial view.
     primary: bool = False
 
 
 def contact_parts(contact_id: str) -> list[Part]:
-    return [
-        Part("contact", "contacts", "get_contact", (contact_id,), primary=True),
-        Part("consents", "contacts", "list_consents", (contact_id,)),
-        Part("duplicates", "contacts", "find_duplicates", (contact_id,)),
-        Part("merges", "contacts", "merge_history", (contact_id,)),
-    ]
+    return [Part("contacts", "contact_360", (contact_id,),
+                 ("contact", "consents", "duplicates", "merges"), primary=True)]
 
 
 def account_parts(account_id: str) -> list[Part]:
-    query = {"filters": {"account_id": account_id}, "limit": 100}
-    return [
-        Part("account", "contacts", "get_account", (account_id,), primary=True),
-        Part("contacts", "contacts", "list_contacts", (query,)),
-    ]
+    return [Part("contacts", "account_360", (account_id,), ("account", "contacts"),
+                 primary=True)]
 
 
 def compose(parts: list[Part]) -> dict[str, Any]:
@@ -48,17 +43,17 @@ def compose(parts: list[Part]) -> dict[str, Any]:
     calls = [services.call_async(part.service, part.method, *part.args, timeout=timeout)
              for part in parts]
     view: dict[str, Any] = {}
-    missing: list[dict[str, str]] = []
+    missing: list[dict[str, Any]] = []
     for part, outcome in zip(parts, gather(calls), strict=True):
         if isinstance(outcome, RemoteError) and part.primary and \
                 outcome.exc_type in {"NotFound", "Gone"}:
             raise from_remote(outcome)
         if isinstance(outcome, RpcError):
-            view[part.name] = None
-            missing.append({"part": part.name, "service": part.service,
+            view.update(dict.fromkeys(part.sections))
+            missing.append({"service": part.service, "sections": list(part.sections),
                             "reason": _reason(outcome)})
         else:
-            view[part.name] = outcome
+            view.update({section: outcome.get(section) for section in part.sections})
     view["missing"] = missing
     view["complete"] = not missing
     return view

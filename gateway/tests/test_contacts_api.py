@@ -123,28 +123,31 @@ def test_every_write_is_audited_with_who_and_correlation(client, login, fake_rpc
     assert fake_rpc.calls[-1][4]["correlation_id"] == "trace-42"
 
 
-def test_360_is_partial_when_a_part_does_not_answer(client, login, fake_rpc):
-    fake_rpc.on("contacts", "get_contact", CONTACT)
-    fake_rpc.on("contacts", "list_consents", {"current": {}, "history": []})
-    fake_rpc.on("contacts", "find_duplicates", lambda i: (_ for _ in ()).throw(
-        RpcTimeout("contacts", "find_duplicates", 2.0)))
-    fake_rpc.on("contacts", "merge_history", [])
+def test_360_names_the_part_that_did_not_answer(client, login, fake_rpc):
+    fake_rpc.on("contacts", "contact_360", lambda i: (_ for _ in ()).throw(
+        RpcTimeout("contacts", "contact_360", 2.0)))
     response = client.get("/api/v1/contacts/c1/360", headers=login("viewer"))
     body = response.get_json()
     assert response.status_code == 200
-    assert body["contact"]["id"] == "c1" and body["duplicates"] is None
-    assert body["missing"] == [{"part": "duplicates", "service": "contacts",
-                                "reason": "timeout"}]
+    assert body["contact"] is None and body["duplicates"] is None
+    assert body["missing"] == [{"service": "contacts", "reason": "timeout",
+                                "sections": ["contact", "consents", "duplicates", "merges"]}]
     assert body["complete"] is False
 
 
+def test_360_sections_come_from_one_call_per_service(client, login, fake_rpc):
+    fake_rpc.on("contacts", "contact_360", {
+        "contact": CONTACT, "consents": {"current": {}, "history": []},
+        "duplicates": [], "merges": [], "internal": "not a section"})
+    body = client.get("/api/v1/contacts/c1/360", headers=login("viewer")).get_json()
+    assert body["contact"]["id"] == "c1" and body["complete"] is True
+    assert "internal" not in body
+    assert [call[1] for call in fake_rpc.calls if call[0] == "contacts"] == ["contact_360"]
+
+
 def test_360_of_an_unknown_contact_is_404(client, login, fake_rpc):
-    fake_rpc.on("contacts", "get_contact", lambda i: (_ for _ in ()).throw(
+    fake_rpc.on("contacts", "contact_360", lambda i: (_ for _ in ()).throw(
         remote("NotFound", "no contact")))
-    fake_rpc.on("contacts", "list_consents", lambda i: (_ for _ in ()).throw(
-        remote("NotFound", "no contact")))
-    fake_rpc.on("contacts", "find_duplicates", [])
-    fake_rpc.on("contacts", "merge_history", [])
     assert client.get("/api/v1/contacts/x/360", headers=login("viewer")).status_code == 404
 
 

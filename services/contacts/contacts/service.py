@@ -116,6 +116,27 @@ class ContactsService(EventLog):
         names = records.account_names(self.db.session, {contact.account_id} - {None})
         return contact_to_vcard(records.contact_data(contact), names.get(contact.account_id))
 
+    @rpc
+    def contact_360(self, contact_id: str) -> dict[str, Any]:
+        """The contacts service's share of the unified view, in one call."""
+        session = self.db.session
+        contact = records.get_contact(session, contact_id)
+        return {
+            "contact": records.contact_data(contact),
+            "consents": privacy.consents(session, contact_id),
+            "duplicates": duplicates.duplicates_of(session, contact_id),
+            "merges": duplicates.merge_history(session, contact_id),
+        }
+
+    @rpc
+    def account_360(self, account_id: str) -> dict[str, Any]:
+        account = records.get_account(self.db.session, account_id)
+        query = load(_list_in, {"filters": {"account_id": account_id}, "limit": 100})
+        people, cursor = listing.list_contacts(self.db.session, query)
+        return {"account": records.account_data(account),
+                "contacts": {"items": [records.contact_data(p) for p in people],
+                             "next_cursor": cursor}}
+
     # --- custom fields ----------------------------------------------------------------------
 
     @rpc
@@ -144,9 +165,7 @@ class ContactsService(EventLog):
     @rpc
     def list_consents(self, contact_id: str) -> dict[str, Any]:
         records.get_contact(self.db.session, contact_id)
-        history = privacy.consent_history(self.db.session, contact_id)
-        return {"current": privacy.current_consents(self.db.session, contact_id),
-                "history": _consent_out.dump(history, many=True)}
+        return privacy.consents(self.db.session, contact_id)
 
     @rpc
     def gdpr_export(self, contact_id: str) -> dict[str, Any]:

@@ -12,12 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, and_, cast, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from contacts.domain.search import search_terms
 from contacts.exceptions import ValidationFailed
 from contacts.models import Account, Contact
 
+SEARCH_WINDOW = 20_000
 CONTACT_SORTS = {"created_at", "updated_at", "last_name", "first_name", "email"}
 ACCOUNT_SORTS = {"created_at", "updated_at", "name"}
 CONTACT_FILTERS = {"account_id", "owner_id", "lifecycle_stage", "source", "country", "city",
@@ -33,9 +34,8 @@ def list_contacts(session: Session, query: dict[str, Any]) -> tuple[list[Contact
     conditions += _filters(Contact, query["filters"], CONTACT_FILTERS)
     if tag := query["filters"].get("tag"):
         conditions.append(cast(Contact.tags, String).like(f'%{json.dumps(str(tag))}%'))
-    for term in search_terms(query.get("q") or ""):
-        conditions.append(Contact.search_text.like(f"%{_escape(term)}%", escape="\\"))
-    return _page(session, Contact, conditions, query, CONTACT_SORTS)
+    terms = search_terms(query.get("q") or "")
+    return _page(session, Contact, conditions, query, CONTACT_SORTS, terms)
 
 
 def list_accounts(session: Session, query: dict[str, Any]) -> tuple[list[Account], str | None]:
@@ -73,15 +73,14 @@ def _time(name: str, value: Any) -> datetime:
 
 
 def _page(session: Session, model, conditions: list, query: dict[str, Any],
-          sorts: set[str]) -> tuple[list, str | None]:
+          sorts: set[str], terms: list[str] | None = None) -> tuple[list, str | None]:
     sort = query.get("sort") or "-created_at"
     descending = sort.startswith("-")
     name = sort.lstrip("-")
     if name not in sorts:
         raise ValidationFailed("unknown sort", {"sort": [f"one of {', '.join(sorted(sorts))}"
                                                          ", with - for descending"]})
-    column = getattr(model, name)
-    key = column if name.endswith("_at") else func.coalesce(column, "")
+    key = _sort_key(model, name)
     if cursor := query.get("cursor"):
         value, last_id = _decode(cursor)
         if name.endswith("_at"):
@@ -89,16 +88,48 @@ def _page(session: Session, model, conditions: list, query: dict[str, Any],
         after = (key < value) | and_(key == value, model.id < last_id) if descending \
             else (key > value) | and_(key == value, model.id > last_id)
         conditions.append(after)
-    order = (key.desc(), model.id.desc()) if descending else (key.asc(), model.id.asc())
     limit = query["limit"]
-    rows = list(session.scalars(select(model).where(*conditions).order_by(*order)
-                                .limit(limit + 1)))
+    rows = _fetch(session, model, conditions, terms or [], name, descending, limit + 1)
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
     last = getattr(rows[-1], name)
     last = last.isoformat() if isinstance(last, datetime) else (last or "")
     return rows, _encode([last, rows[-1].id])
+
+
+def _fetch(session: Session, model, conditions: list, terms: list[str], name: str,
+           descending: bool, count: int) -> list:
+    if not terms:
+        return list(session.scalars(select(model).where(*conditions)
+                                    .order_by(*_order(model, name, descending)).limit(count)))
+    # A term that matches many contacts would make the database sort every match (tens of
+    # thousands at a million contacts): look among the newest SEARCH_WINDOW rows in sort
+    # order first, which finds a full page at once for such terms. Only when that window
+    # holds less than a page does the full search run, and then the text index is selective.
+    window = (select(model).where(*conditions).order_by(*_order(model, name, descending))
+              .limit(SEARCH_WINDOW).subquery())
+    recent = aliased(model, window)
+    rows = list(session.scalars(select(recent).where(*_contains(recent, terms))
+                                .order_by(*_order(recent, name, descending)).limit(count)))
+    if len(rows) == count:
+        return rows
+    return list(session.scalars(select(model).where(*conditions, *_contains(model, terms))
+                                .order_by(*_order(model, name, descending)).limit(count)))
+
+
+def _sort_key(entity, name: str):
+    column = getattr(entity, name)
+    return column if name.endswith("_at") else func.coalesce(column, "")
+
+
+def _order(entity, name: str, descending: bool) -> tuple:
+    key = _sort_key(entity, name)
+    return (key.desc(), entity.id.desc()) if descending else (key.asc(), entity.id.asc())
+
+
+def _contains(entity, terms: list[str]) -> list:
+    return [entity.search_text.like(f"%{_escape(term)}%", escape="\\") for term in terms]
 
 
 def _escape(text: str) -> str:

@@ -35,12 +35,11 @@ def consent_history(session: Session, contact_id: str) -> list[Consent]:
                                 .order_by(Consent.recorded_at, Consent.id)))
 
 
-def current_consents(session: Session, contact_id: str) -> dict[str, dict[str, Any]]:
-    """The newest decision per channel."""
-    current: dict[str, dict[str, Any]] = {}
-    for consent in consent_history(session, contact_id):
-        current[consent.channel] = _consent_out.dump(consent)
-    return current
+def consents(session: Session, contact_id: str) -> dict[str, Any]:
+    """The newest decision per channel, and every decision in order."""
+    history = [_consent_out.dump(consent) for consent in consent_history(session, contact_id)]
+    current = {consent["channel"]: consent for consent in history}
+    return {"current": current, "history": history}
 
 
 def gdpr_export(session: Session, contact_id: str) -> dict[str, Any]:
