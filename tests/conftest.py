@@ -26,6 +26,12 @@ def start_platform(workdir: Path, name: str = "crm_e2e") -> Platform:
     return platform
 
 
+@pytest.fixture(scope="session", name="start_platform")
+def start_platform_fixture():
+    """For a test that needs a platform of its own (tests share `platform` otherwise)."""
+    return start_platform
+
+
 @pytest.fixture(scope="session")
 def platform(tmp_path_factory):
     """The contacts service and the gateway, started as `make up` starts them."""

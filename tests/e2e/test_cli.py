@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import start_platform
-
 IMPORT_CSV = """first_name,last_name,email,phone,account,tags,lifecycle_stage
 Octave,Quillard,octave@cli-import.example,+33 6 12 34 56 70,Quillard Outillage,"cli,fr",lead
 Philippa,Ormsby,philippa@cli-import.example,,Ormsby Rigging Ltd,cli,customer
@@ -50,7 +48,7 @@ def every(session: requests.Session, url: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def demo_platform(platform, tmp_path_factory):
+def demo_platform(start_platform, tmp_path_factory):
     """A platform of the demo's own: its Faker names and companies would otherwise turn up
     in the searches of the other end-to-end tests, which share the session's platform."""
     own = start_platform(tmp_path_factory.mktemp("demo_platform"), "crm_e2e_demo")
