@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -90,8 +91,13 @@ class Contact(_Record, Base):
     erased_at: Mapped[datetime | None] = mapped_column()
 
     __table_args__ = (
-        Index("ix_contacts_live_created", "deleted_at", "created_at", "id"),
-        Index("ix_contacts_live_last_name", "deleted_at", "last_name", "id"),
+        # Live contacts in each list order (see migration 0001): partial indexes.
+        Index("ix_contacts_live_created", "created_at", "id",
+              postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
+        Index("ix_contacts_live_updated", "updated_at", "id",
+              postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
+        Index("ix_contacts_live_last_name", text("coalesce(last_name, '')"), "id",
+              postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
     )
 
 

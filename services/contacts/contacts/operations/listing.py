@@ -12,13 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, and_, cast, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from contacts.domain.search import search_terms
 from contacts.exceptions import ValidationFailed
 from contacts.models import Account, Contact
 
-SEARCH_WINDOW = 20_000
 CONTACT_SORTS = {"created_at", "updated_at", "last_name", "first_name", "email"}
 ACCOUNT_SORTS = {"created_at", "updated_at", "name"}
 CONTACT_FILTERS = {"account_id", "owner_id", "lifecycle_stage", "source", "country", "city",
@@ -100,22 +99,12 @@ def _page(session: Session, model, conditions: list, query: dict[str, Any],
 
 def _fetch(session: Session, model, conditions: list, terms: list[str], name: str,
            descending: bool, count: int) -> list:
-    if not terms:
-        return list(session.scalars(select(model).where(*conditions)
-                                    .order_by(*_order(model, name, descending)).limit(count)))
-    # A term that matches many contacts would make the database sort every match (tens of
-    # thousands at a million contacts): look among the newest SEARCH_WINDOW rows in sort
-    # order first, which finds a full page at once for such terms. Only when that window
-    # holds less than a page does the full search run, and then the text index is selective.
-    window = (select(model).where(*conditions).order_by(*_order(model, name, descending))
-              .limit(SEARCH_WINDOW).subquery())
-    recent = aliased(model, window)
-    rows = list(session.scalars(select(recent).where(*_contains(recent, terms))
-                                .order_by(*_order(recent, name, descending)).limit(count)))
-    if len(rows) == count:
-        return rows
-    return list(session.scalars(select(model).where(*conditions, *_contains(model, terms))
-                                .order_by(*_order(model, name, descending)).limit(count)))
+    # With a partial index per sort order (migration 0001), the database reads a common
+    # term's newest matches straight off that index, and a rare term's through the text
+    # index: neither sorts every match.
+    query = select(model).where(*conditions, *_contains(model, terms))
+    return list(session.scalars(query.order_by(*_order(model, name, descending))
+                                .limit(count)))
 
 
 def _sort_key(entity, name: str):

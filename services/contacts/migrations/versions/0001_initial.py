@@ -156,8 +156,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_contacts_account_id'), ['account_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_email_normalized'), ['email_normalized'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_lifecycle_stage'), ['lifecycle_stage'], unique=False)
-        batch_op.create_index('ix_contacts_live_created', ['deleted_at', 'created_at', 'id'], unique=False)
-        batch_op.create_index('ix_contacts_live_last_name', ['deleted_at', 'last_name', 'id'], unique=False)
+        # Partial indexes over live contacts, in each sort order a list offers: ORDER BY
+        # ... LIMIT then reads an index instead of sorting every row ("deleted_at IS NULL"
+        # as a leading index column would not give the order).
+        live = sa.text('deleted_at IS NULL')
+        batch_op.create_index('ix_contacts_live_created', ['created_at', 'id'], unique=False,
+                              postgresql_where=live, sqlite_where=live)
+        batch_op.create_index('ix_contacts_live_updated', ['updated_at', 'id'], unique=False,
+                              postgresql_where=live, sqlite_where=live)
+        batch_op.create_index('ix_contacts_live_last_name',
+                              [sa.text("coalesce(last_name, '')"), 'id'], unique=False,
+                              postgresql_where=live, sqlite_where=live)
         batch_op.create_index(batch_op.f('ix_contacts_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_phone'), ['phone'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_updated_at'), ['updated_at'], unique=False)
@@ -233,6 +242,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_contacts_phone'))
         batch_op.drop_index(batch_op.f('ix_contacts_owner_id'))
         batch_op.drop_index('ix_contacts_live_last_name')
+        batch_op.drop_index('ix_contacts_live_updated')
         batch_op.drop_index('ix_contacts_live_created')
         batch_op.drop_index(batch_op.f('ix_contacts_lifecycle_stage'))
         batch_op.drop_index(batch_op.f('ix_contacts_email_normalized'))
