@@ -28,7 +28,17 @@ class _In(Schema):
         unknown = RAISE
 
 
-class AccountIn(_In):
+class _RecordIn(_In):
+    """What accounts and contacts both take: an address and custom fields."""
+
+    address_line = _text(300)
+    city = _text(100)
+    postal_code = _text(20)
+    country = fields.String(allow_none=True, validate=COUNTRY)
+    custom_fields = fields.Dict(keys=fields.String())
+
+
+class AccountIn(_RecordIn):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     domain = _text(253)
     industry = _text(100)
@@ -37,11 +47,6 @@ class AccountIn(_In):
     owner_id = _text(64)
     phone = _text(40)
     website = _text(300)
-    address_line = _text(300)
-    city = _text(100)
-    postal_code = _text(20)
-    country = fields.String(allow_none=True, validate=COUNTRY)
-    custom_fields = fields.Dict(keys=fields.String())
 
 
 class AccountPatch(AccountIn):
@@ -50,16 +55,9 @@ class AccountPatch(AccountIn):
     name = fields.String(validate=validate.Length(min=1, max=200))
 
 
-class AccountOut(Schema):
-    id = fields.String()
-    name = fields.String()
-    domain = fields.String(allow_none=True)
-    industry = fields.String(allow_none=True)
-    tier = fields.String(allow_none=True)
-    size = fields.String(allow_none=True)
-    owner_id = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True)
-    website = fields.String(allow_none=True)
+class _RecordOut(Schema):
+    """What accounts and contacts both show: an address, custom fields, version, times."""
+
     address_line = fields.String(allow_none=True)
     city = fields.String(allow_none=True)
     postal_code = fields.String(allow_none=True)
@@ -70,7 +68,19 @@ class AccountOut(Schema):
     updated_at = fields.String()
 
 
-class ContactIn(_In):
+class AccountOut(_RecordOut):
+    id = fields.String()
+    name = fields.String()
+    domain = fields.String(allow_none=True)
+    industry = fields.String(allow_none=True)
+    tier = fields.String(allow_none=True)
+    size = fields.String(allow_none=True)
+    owner_id = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+
+
+class ContactIn(_RecordIn):
     first_name = _text(100)
     last_name = _text(100)
     email = _text(320)
@@ -82,18 +92,13 @@ class ContactIn(_In):
     source = _text(100)
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=50)),
                        validate=validate.Length(max=50))
-    address_line = _text(300)
-    city = _text(100)
-    postal_code = _text(20)
-    country = fields.String(allow_none=True, validate=COUNTRY)
-    custom_fields = fields.Dict(keys=fields.String())
 
 
 class ContactPatch(ContactIn):
     """A PATCH changes only the fields it sends."""
 
 
-class ContactOut(Schema):
+class ContactOut(_RecordOut):
     id = fields.String()
     first_name = fields.String(allow_none=True)
     last_name = fields.String(allow_none=True)
@@ -105,14 +110,6 @@ class ContactOut(Schema):
     lifecycle_stage = fields.String(allow_none=True)
     source = fields.String(allow_none=True)
     tags = fields.List(fields.String())
-    address_line = fields.String(allow_none=True)
-    city = fields.String(allow_none=True)
-    postal_code = fields.String(allow_none=True)
-    country = fields.String(allow_none=True)
-    custom_fields = fields.Dict()
-    version = fields.Integer()
-    created_at = fields.String()
-    updated_at = fields.String()
     merged_into_id = fields.String(allow_none=True)
     erased_at = fields.String(allow_none=True)
 

@@ -46,15 +46,9 @@ class _Input(Schema):
         unknown = RAISE
 
 
-class AccountInput(_Input):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    domain = _short(253)
-    industry = _short(100)
-    tier = fields.String(allow_none=True, validate=validate.OneOf(ACCOUNT_TIERS))
-    size = fields.String(allow_none=True, validate=validate.OneOf(ACCOUNT_SIZES))
-    owner_id = _short(64)
-    phone = _short(40)
-    website = _short(300)
+class _RecordInput(_Input):
+    """What accounts and contacts both take: an address and custom fields."""
+
     address_line = _short(300)
     city = _short(100)
     postal_code = _short(20)
@@ -63,7 +57,18 @@ class AccountInput(_Input):
     custom_fields = fields.Dict(keys=fields.String())
 
 
-class ContactInput(_Input):
+class AccountInput(_RecordInput):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    domain = _short(253)
+    industry = _short(100)
+    tier = fields.String(allow_none=True, validate=validate.OneOf(ACCOUNT_TIERS))
+    size = fields.String(allow_none=True, validate=validate.OneOf(ACCOUNT_SIZES))
+    owner_id = _short(64)
+    phone = _short(40)
+    website = _short(300)
+
+
+class ContactInput(_RecordInput):
     first_name = _short(100)
     last_name = _short(100)
     email = _short(320)
@@ -75,12 +80,6 @@ class ContactInput(_Input):
     source = _short(100)
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=50)),
                        validate=validate.Length(max=50))
-    address_line = _short(300)
-    city = _short(100)
-    postal_code = _short(20)
-    country = fields.String(allow_none=True, validate=validate.Regexp(r"^[A-Z]{2}$",
-                            error="an ISO 3166 two-letter country code, e.g. FR"))
-    custom_fields = fields.Dict(keys=fields.String())
 
     @validates_schema
     def _someone(self, data: dict[str, Any], partial=None, **_kwargs) -> None:
@@ -90,16 +89,9 @@ class ContactInput(_Input):
             raise ValidationError("a contact needs a name or an email", "last_name")
 
 
-class AccountOutput(Schema):
-    id = Text()
-    name = Text()
-    domain = Text(allow_none=True)
-    industry = Text(allow_none=True)
-    tier = Text(allow_none=True)
-    size = Text(allow_none=True)
-    owner_id = Text(allow_none=True)
-    phone = Text(allow_none=True)
-    website = Text(allow_none=True)
+class _RecordOutput(Schema):
+    """What accounts and contacts both show: an address, custom fields, version, times."""
+
     address_line = Text(allow_none=True)
     city = Text(allow_none=True)
     postal_code = Text(allow_none=True)
@@ -110,7 +102,19 @@ class AccountOutput(Schema):
     updated_at = _time()
 
 
-class ContactOutput(Schema):
+class AccountOutput(_RecordOutput):
+    id = Text()
+    name = Text()
+    domain = Text(allow_none=True)
+    industry = Text(allow_none=True)
+    tier = Text(allow_none=True)
+    size = Text(allow_none=True)
+    owner_id = Text(allow_none=True)
+    phone = Text(allow_none=True)
+    website = Text(allow_none=True)
+
+
+class ContactOutput(_RecordOutput):
     id = Text()
     first_name = Text(allow_none=True)
     last_name = Text(allow_none=True)
@@ -122,14 +126,6 @@ class ContactOutput(Schema):
     lifecycle_stage = Text(allow_none=True)
     source = Text(allow_none=True)
     tags = fields.List(Text())
-    address_line = Text(allow_none=True)
-    city = Text(allow_none=True)
-    postal_code = Text(allow_none=True)
-    country = Text(allow_none=True)
-    custom_fields = fields.Dict()
-    version = fields.Integer()
-    created_at = _time()
-    updated_at = _time()
     merged_into_id = Text(allow_none=True)
     erased_at = _time(allow_none=True)
 

@@ -27,7 +27,20 @@ class _Payload(Schema):
         unknown = EXCLUDE
 
 
-class ContactData(_Payload):
+class _Record(_Payload):
+    """What contacts and accounts both carry: an address, custom fields, version, times."""
+
+    address_line = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    postal_code = fields.String(allow_none=True)
+    country = fields.String(allow_none=True)
+    custom_fields = fields.Dict(load_default=dict)
+    version = fields.Integer(required=True)
+    created_at = _time(required=True)
+    updated_at = _time(required=True)
+
+
+class ContactData(_Record):
     id = fields.String(required=True)
     first_name = fields.String(allow_none=True)
     last_name = fields.String(allow_none=True)
@@ -39,17 +52,9 @@ class ContactData(_Payload):
     lifecycle_stage = fields.String(allow_none=True, validate=validate.OneOf(LIFECYCLE_STAGES))
     source = fields.String(allow_none=True)
     tags = fields.List(fields.String(), load_default=list)
-    address_line = fields.String(allow_none=True)
-    city = fields.String(allow_none=True)
-    postal_code = fields.String(allow_none=True)
-    country = fields.String(allow_none=True)
-    custom_fields = fields.Dict(load_default=dict)
-    version = fields.Integer(required=True)
-    created_at = _time(required=True)
-    updated_at = _time(required=True)
 
 
-class AccountData(_Payload):
+class AccountData(_Record):
     id = fields.String(required=True)
     name = fields.String(required=True)
     domain = fields.String(allow_none=True)
@@ -59,14 +64,6 @@ class AccountData(_Payload):
     owner_id = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
     website = fields.String(allow_none=True)
-    address_line = fields.String(allow_none=True)
-    city = fields.String(allow_none=True)
-    postal_code = fields.String(allow_none=True)
-    country = fields.String(allow_none=True)
-    custom_fields = fields.Dict(load_default=dict)
-    version = fields.Integer(required=True)
-    created_at = _time(required=True)
-    updated_at = _time(required=True)
 
 
 class _Changed(_Payload):
