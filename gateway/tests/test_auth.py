@@ -80,3 +80,15 @@ def test_api_keys_carry_scopes_and_can_be_revoked(client, login, fake_rpc):
     assert client.get("/api/v1/api-keys", headers=admin).get_json()["items"][0].get("key") is None
     client.delete(f"/api/v1/api-keys/{created.get_json()['id']}", headers=admin)
     assert client.get("/api/v1/contacts", headers=headers).status_code == 401
+
+
+def test_an_expired_session_cookie_does_not_block_signing_in_again(client, make_user,
+                                                                   settings):
+    user = make_user("viewer")
+    expired = jwt.encode({"sub": user["id"], "sid": "old", "exp": int(time.time()) - 10},
+                         settings.secret_key, algorithm="HS256")
+    client.set_cookie("crm_session", expired)
+    assert client.get("/api/v1/contacts").status_code == 401
+    response = client.post("/api/v1/auth/session",
+                           json={"email": user["email"], "password": user["password"]})
+    assert response.status_code == 200
