@@ -47,7 +47,8 @@ class UserPage(Schema):
 
 
 class ApiKeyPage(Schema):
-    items = fields.List(fields.Nested(lambda: ApiKeyOut(exclude=("key",))))
+    # Listed rows have no `key` attribute, so the secret never appears here.
+    items = fields.List(fields.Nested(lambda: ApiKeyOut()))
     next_cursor = fields.String(allow_none=True)
 
 
