@@ -17,12 +17,10 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def expected_version(required: bool = False) -> int | None:
+def expected_version() -> int | None:
     """The version the caller last read, from If-Match; None when absent or `*`."""
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
-        if required:
-            raise Problem(428, "Precondition required", "send If-Match with the ETag you read")
         return None
     match = _ETAG.match(header)
     if not match:

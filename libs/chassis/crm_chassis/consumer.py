@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import eventlet
+from kombu import Queue
 from marshmallow import ValidationError
 from nameko.events import SERVICE_POOL, EventHandler
 from sqlalchemy import select
@@ -92,8 +93,6 @@ class ReliableEventHandler(EventHandler):
         self._republish(message, dead_letter_queue(self.queue.name), attempt, error)
 
     def _republish(self, message, queue: str, attempt: int, error: str) -> None:
-        from kombu import Queue
-
         headers = dict(message.headers or {})
         headers.update({ATTEMPT_HEADER: attempt, ERROR_HEADER: error[:1000],
                         QUEUE_HEADER: self.queue.name})

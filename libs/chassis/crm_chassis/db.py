@@ -13,9 +13,7 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, TypeDecorator, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-
-from crm_chassis import settings
+from sqlalchemy.orm import DeclarativeBase, Session
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -49,11 +47,6 @@ def is_postgres(engine_or_session: Engine | Session) -> bool:
     bind = engine_or_session.get_bind() if isinstance(engine_or_session, Session) \
         else engine_or_session
     return bind.dialect.name == "postgresql"
-
-
-def session_factory(service: str, url: str | None = None) -> sessionmaker[Session]:
-    return sessionmaker(make_engine(url or settings.database_url(service)),
-                        expire_on_commit=False)
 
 
 class UTCDateTime(TypeDecorator):

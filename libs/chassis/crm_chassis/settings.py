@@ -31,8 +31,3 @@ def flag(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def number(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    return float(value) if value else default

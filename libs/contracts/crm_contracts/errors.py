@@ -43,8 +43,3 @@ class InvalidTransition(CrmError):
 class Gone(CrmError):
     """The record existed but was erased or merged away."""
 
-
-ERROR_NAMES = frozenset(
-    cls.__name__ for cls in (NotFound, ValidationFailed, StaleVersion, Conflict,
-                             InvalidTransition, Gone)
-)

@@ -37,20 +37,3 @@ def delete_vhost(name: str) -> None:
 def amqp_uri_for(vhost: str) -> str:
     parts = urlsplit(BROKER_URI)
     return urlunsplit((parts.scheme, parts.netloc, "/" + quote(vhost, safe=""), "", ""))
-
-
-def queue_depth(vhost: str, queue: str) -> int:
-    """Messages ready in a queue, or -1 when it does not exist."""
-    url, auth = _api(f"queues/{quote(vhost, safe='')}/{quote(queue, safe='')}")
-    response = requests.get(url, auth=auth, timeout=10)
-    if response.status_code == 404:
-        return -1
-    response.raise_for_status()
-    return int(response.json().get("messages_ready", 0))
-
-
-def list_queues(vhost: str) -> list[str]:
-    url, auth = _api(f"queues/{quote(vhost, safe='')}")
-    response = requests.get(url, auth=auth, timeout=10)
-    response.raise_for_status()
-    return [queue["name"] for queue in response.json()]
