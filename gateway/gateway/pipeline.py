@@ -43,8 +43,9 @@ def _start():
     settings = current_app.config["CRM"]
     request.max_content_length = settings.max_upload_bytes \
         if request.endpoint in UPLOAD_ENDPOINTS else settings.max_body_bytes
-    g.principal = _caller()
-    _authorise()
+    view = current_app.view_functions.get(request.endpoint or "")
+    g.principal = _caller(view)
+    _authorise(view)
     if request.method == "POST" and request.headers.get("Idempotency-Key"):
         return _replay_or_reserve(request.headers["Idempotency-Key"])
     return None
@@ -58,10 +59,9 @@ def _correlation_id() -> str:
     return uuid.uuid4().hex
 
 
-def _caller() -> Principal:
+def _caller(view) -> Principal:
     """Who calls. A public route (signing in, health) ignores a stale or forged credential,
     so that a browser holding an expired session cookie can still sign in again."""
-    view = current_app.view_functions.get(request.endpoint or "")
     try:
         return identify()
     except Problem:
@@ -70,8 +70,7 @@ def _caller() -> Principal:
         raise
 
 
-def _authorise() -> None:
-    view = current_app.view_functions.get(request.endpoint or "")
+def _authorise(view) -> None:
     if view is None:
         return  # 404 or 405: Flask answers those itself
     if not declared(view):
