@@ -76,7 +76,9 @@ def test_relay_reconnects_and_publishes_what_was_committed_during_an_outage(
 
 
 def test_consumer_still_retries_and_parks_after_its_connections_were_cut(
-        consumer_db, container_factory, proxy, amqp_uri, vhost):
+        proxy, consumer_db, container_factory, amqp_uri, vhost):
+    # `proxy` first: fixtures end in reverse order, so the container is killed while the
+    # proxy still forwards; through a closed proxy its consumer would retry for ever.
     queue = consumer_queue("contacts", "contact.erased", probe.CONSUMER, "erase_contact")
     dead = dead_letter_queue(queue)
     probe.BROKEN_CONTACTS.add("c-poison")
