@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import chassis_probe_services as probe
 import pytest
 from chassis_probe_kit import BrokerProxy, depth, holds, publish_event, queue_stats, take_all
+from nameko.containers import get_container_cls
 
 from crm_chassis.consumer import consumer_queue, dead_letter_queue
 from crm_chassis.declare import declare
@@ -53,6 +54,9 @@ def test_relay_reconnects_and_publishes_what_was_committed_during_an_outage(
     _commit_deletions(producer_db, "c-before", 1)
     wait_until(lambda: depth(amqp_uri, queue) == 1, timeout=10,
                message="the relay to publish through the proxy")
+    # The queue holds the message before the relay has its confirm and marks the row.
+    wait_until(lambda: _unpublished(producer_db) == 0, timeout=10,
+               message="the relay to mark its first event published")
 
     proxy.cut()
     _commit_deletions(producer_db, "c-during", BURST)
@@ -75,14 +79,24 @@ def test_relay_reconnects_and_publishes_what_was_committed_during_an_outage(
                                                            order_by=OutboxEvent.seq)]
 
 
+@pytest.fixture
+def consumer_behind_proxy(proxy, consumer_db, vhost):
+    """The probe consumer connecting through `proxy`, killed while the proxy still forwards.
+    Not from `container_factory`: nameko's autouse `fast_teardown` sets that up before any
+    other fixture, so its containers would outlive the proxy, and a consumer reconnecting
+    through a closed proxy retries for ever and never lets its kill return."""
+    config = {"AMQP_URI": proxy.uri(vhost)}
+    container = get_container_cls(config)(probe.ProbeConsumer, config)
+    container.start()
+    yield container
+    container.kill()
+
+
 def test_consumer_still_retries_and_parks_after_its_connections_were_cut(
-        proxy, consumer_db, container_factory, amqp_uri, vhost):
-    # `proxy` first: fixtures end in reverse order, so the container is killed while the
-    # proxy still forwards; through a closed proxy its consumer would retry for ever.
+        consumer_behind_proxy, consumer_db, proxy, amqp_uri):
     queue = consumer_queue("contacts", "contact.erased", probe.CONSUMER, "erase_contact")
     dead = dead_letter_queue(queue)
     probe.BROKEN_CONTACTS.add("c-poison")
-    container_factory(probe.ProbeConsumer, {"AMQP_URI": proxy.uri(vhost)}).start()
 
     def erased(contact_id: str) -> dict:
         return new_envelope("contact.erased", 1, "contacts",
@@ -93,10 +107,14 @@ def test_consumer_still_retries_and_parks_after_its_connections_were_cut(
                message="the first poison event to be parked")
 
     # Every connection drops (broker restart, failover, missed heartbeats), then comes back.
+    # Restored whatever happens: a consumer that cannot reconnect would never let its
+    # container be killed at teardown.
     proxy.cut()
-    wait_until(lambda: queue_stats(amqp_uri, queue)[1] == 0, timeout=10,
-               message="the broker to see the consumer gone")
-    proxy.restore()
+    try:
+        wait_until(lambda: queue_stats(amqp_uri, queue)[1] == 0, timeout=10,
+                   message="the broker to see the consumer gone")
+    finally:
+        proxy.restore()
     wait_until(lambda: queue_stats(amqp_uri, queue)[1] == 1, timeout=15,
                message="nameko to reconnect the consumer")
 
