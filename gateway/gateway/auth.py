@@ -10,7 +10,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -55,6 +58,43 @@ class Principal:
 
 
 ANONYMOUS = Principal("anonymous", None)
+
+
+class UserCache:
+    """Each token's user, remembered for a few seconds, so that a request does not read the
+    users table on top of its own work. This worker forgets a user at once when they are
+    changed (`forget`); the other workers see a new role or a disabled account within
+    `ttl` seconds. A ttl of 0 reads the table on every request."""
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self, ttl: float):
+        self.ttl = ttl
+        self._entries: dict[str, tuple[float, str | None]] = {}  # id -> (until, role)
+        self._lock = threading.Lock()
+
+    def role_of(self, user_id: str, load: Callable[[str], User | None]) -> str | None:
+        """The user's role, or None when the account is unknown or disabled."""
+        moment = time.monotonic()
+        cached = self._entries.get(user_id)
+        if cached is not None and cached[0] > moment:
+            return cached[1]
+        user = load(user_id)
+        role = user.role if user is not None and user.active else None
+        if self.ttl > 0:
+            with self._lock:
+                if len(self._entries) >= self.MAX_ENTRIES:
+                    self._entries.clear()
+                self._entries[user_id] = (moment + self.ttl, role)
+        return role
+
+    def forget(self, user_id: str) -> None:
+        with self._lock:
+            self._entries.pop(user_id, None)
+
+
+def user_cache() -> UserCache:
+    return current_app.extensions["crm.users"]
 
 
 def hash_password(password: str) -> str:
@@ -107,10 +147,10 @@ def _token_principal(token: str, via_cookie: bool, with_sid: bool = False):
         raise Problem(401, "Token expired", "sign in again") from None
     except jwt.InvalidTokenError:
         raise Problem(401, "Invalid token", "the token is not one this CRM issued") from None
-    user = db().get(User, claims["sub"])
-    if user is None or not user.active:
+    role = user_cache().role_of(claims["sub"], lambda user_id: db().get(User, user_id))
+    if role is None:
         raise Problem(401, "Unknown user", "the account behind this token is disabled")
-    principal = Principal("user", user.id, role=user.role, via_cookie=via_cookie)
+    principal = Principal("user", claims["sub"], role=role, via_cookie=via_cookie)
     return (principal, claims.get("sid", "")) if with_sid else principal
 
 

@@ -34,6 +34,7 @@ class Settings:
     database_url: str
     secret_key: str
     token_ttl_seconds: int
+    user_cache_seconds: float
     rpc_timeout: float
     compose_timeout: float
     max_body_bytes: int
@@ -51,6 +52,7 @@ class Settings:
             database_url=env("CRM_GATEWAY_DATABASE_URL") or f"sqlite:///{data_dir / 'gateway.db'}",
             secret_key=_secret_key(data_dir),
             token_ttl_seconds=int(env("CRM_TOKEN_TTL_SECONDS") or 3600),
+            user_cache_seconds=float(env("CRM_USER_CACHE_SECONDS") or 5),
             rpc_timeout=float(env("CRM_RPC_TIMEOUT") or 5.0),
             compose_timeout=float(env("CRM_COMPOSE_TIMEOUT") or 2.0),
             max_body_bytes=int(env("CRM_MAX_BODY_BYTES") or 1024 * 1024),

@@ -1,8 +1,11 @@
 """Sign-in, tokens, the browser session with CSRF, API keys, rate limiting."""
 
+import dataclasses
 import time
 
 import jwt
+
+from gateway.app import create_app
 
 
 def test_token_login_returns_a_bearer_token(client, make_user):
@@ -92,3 +95,37 @@ def test_an_expired_session_cookie_does_not_block_signing_in_again(client, make_
     response = client.post("/api/v1/auth/session",
                            json={"email": user["email"], "password": user["password"]})
     assert response.status_code == 200
+
+
+def _token(client, user) -> dict[str, str]:
+    response = client.post("/api/v1/auth/token",
+                           json={"email": user["email"], "password": user["password"]})
+    return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+
+
+def test_a_disabled_account_is_refused_at_once_by_the_worker_that_disabled_it(
+        client, make_user, login):
+    user = make_user("sales_rep")
+    headers = _token(client, user)
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 200  # now cached
+
+    assert client.patch(f"/api/v1/users/{user['id']}", json={"active": False},
+                        headers=login("admin")).status_code == 200
+    refused = client.get("/api/v1/auth/me", headers=headers)
+    assert refused.status_code == 401
+    assert refused.get_json()["title"] == "Unknown user"
+
+
+def test_other_workers_see_a_role_change_once_their_cache_expires(
+        settings, fake_rpc, client, make_user, login):
+    # A second app on the same database stands for another gunicorn worker.
+    other = create_app(dataclasses.replace(settings, user_cache_seconds=0.3),
+                       rpc_client=fake_rpc).test_client()
+    user = make_user("viewer")
+    headers = _token(client, user)
+    assert other.get("/api/v1/users", headers=headers).status_code == 403
+
+    client.patch(f"/api/v1/users/{user['id']}", json={"role": "admin"}, headers=login("admin"))
+    assert other.get("/api/v1/users", headers=headers).status_code == 403
+    time.sleep(0.35)
+    assert other.get("/api/v1/users", headers=headers).status_code == 200

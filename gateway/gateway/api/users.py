@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from gateway.api.auth import UserOut
-from gateway.auth import hash_password, new_api_key
+from gateway.auth import hash_password, new_api_key, user_cache
 from gateway.db import db
 from gateway.errors import Problem
 from gateway.http import ListArgs, expected_version, with_etag
@@ -154,6 +154,7 @@ def update_user(data, item_id):
     user.version += 1
     user.updated_at = now()
     db().commit()
+    user_cache().forget(user.id)
     return with_etag(UserOut().dump(user))
 
 
