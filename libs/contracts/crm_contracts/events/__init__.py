@@ -1,3 +1,6 @@
 """Event schemas, one module per producing service. Importing this package registers them."""
 
-from crm_contracts.events import contacts  # noqa: F401
+from crm_contracts.events import (
+    contacts,  # noqa: F401
+    sales,  # noqa: F401
+)

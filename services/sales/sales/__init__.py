@@ -1,0 +1,1 @@
+"""The sales service: pipelines, deals, quotes to orders, activities and their follow-ups."""

@@ -1,0 +1,50 @@
+"""Reactions to other services' events, named for what they do. Each changes records
+through the unit of work and does not commit: the chassis's `consumes` commits the effects
+together with the record that the event was handled, so a redelivery changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from sales.models import Activity, Opportunity, Order, Quote, now
+from sales.operations.opportunities import opportunity_data
+
+ERASED_SUBJECT = "(erased)"
+
+
+def repoint_merged_contact(uow, data: dict[str, Any]) -> int:
+    """Everything that pointed at the merged-away contact now points at the survivor."""
+    merged, survivor = data["merged_id"], data["surviving_id"]
+    moved = 0
+    for model in (Opportunity, Quote, Order, Activity):
+        for record in uow.session.scalars(select(model).where(model.contact_id == merged)):
+            record.contact_id = survivor
+            record.updated_at = now()
+            moved += 1
+            if model is Opportunity and record.deleted_at is None:
+                uow.session.flush()
+                uow.emit("opportunity.updated", {
+                    "opportunity": opportunity_data(record), "changed_fields": ["contact_id"],
+                    "changed_by": data.get("changed_by")})
+    uow.session.flush()
+    return moved
+
+
+def anonymise_erased_contact(uow, data: dict[str, Any]) -> int:
+    """GDPR erasure: the contact's activities keep their row, type, dates and links (the
+    pipeline's history stays true) but lose the words written about the person."""
+    erased = 0
+    moment = now()
+    for activity in uow.session.scalars(select(Activity).where(
+            Activity.contact_id == data["contact_id"], Activity.erased_at.is_(None))):
+        activity.subject, activity.notes = ERASED_SUBJECT, None
+        activity.erased_at = activity.updated_at = moment
+        erased += 1
+    for quote in uow.session.scalars(select(Quote).where(
+            Quote.contact_id == data["contact_id"], Quote.notes.is_not(None))):
+        quote.notes = None
+        quote.updated_at = moment
+    uow.session.flush()
+    return erased

@@ -1,0 +1,38 @@
+"""What every use case needs: version checks, soft-deleted records, field application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sales.exceptions import NotFound, StaleVersion
+from sales.models import now
+
+
+def check_version(record, expected: int | None) -> None:
+    if expected is not None and record.version != expected:
+        raise StaleVersion(f"{type(record).__name__.lower()} {record.id} is at version "
+                           f"{record.version}, not {expected}: read it again")
+
+
+def get_live(session, model, record_id: str, what: str):
+    record = session.get(model, record_id) if isinstance(record_id, str) else None
+    if record is None or getattr(record, "deleted_at", None) is not None:
+        raise NotFound(f"no {what} {record_id}")
+    return record
+
+
+def apply(record, values: dict[str, Any]) -> list[str]:
+    """Set the values that differ; returns the names of the changed fields, sorted."""
+    changed = [name for name, value in values.items() if getattr(record, name) != value]
+    for name in changed:
+        setattr(record, name, values[name])
+    if changed:
+        record.updated_at = now()
+    return sorted(changed)
+
+
+def soft_delete(uow, record, expected_version: int | None) -> None:
+    check_version(record, expected_version)
+    record.deleted_at = now()
+    record.updated_at = now()
+    uow.session.flush()
