@@ -133,6 +133,9 @@ class StageChange(Base):
     changed_at: Mapped[datetime] = mapped_column(default=now)
     seconds_in_previous_stage: Mapped[int | None] = mapped_column(Integer)
 
+    # Lets one flush insert a new deal and its first stay in the right order.
+    opportunity: Mapped[Opportunity] = relationship(lazy="raise")
+
 
 class Product(_Record, Base):
     __tablename__ = "products"

@@ -45,6 +45,7 @@ def get_opportunity(session: Session, opportunity_id: str) -> Opportunity:
 
 def check_precision(amount: Decimal, currency: str, field: str = "amount") -> Decimal:
     places = minor_unit(currency)
+    amount = Decimal(amount)
     if amount.as_tuple().exponent < -places and amount != amount.quantize(
             Decimal(1).scaleb(-places)):
         raise ValidationFailed("too many decimals", {field: [
@@ -70,7 +71,6 @@ def create_opportunity(uow, data: dict[str, Any]) -> Opportunity:
                               pipeline=pipeline, stage=stage, stage_entered_at=moment,
                               **{**values, "owner_id": owner_id})
     session.add(opportunity)
-    session.flush()
     _enter_stage(uow, opportunity, stage, moment, previous=None)
     session.flush()
     uow.emit("opportunity.created", {"opportunity": opportunity_data(opportunity),
@@ -224,7 +224,7 @@ def _enter_stage(uow, opportunity: Opportunity, stage: Stage, moment: datetime,
     """Record the stay that begins, and schedule its stagnation check if the stage has a
     time limit; the check is keyed by the stay, so it is raised once per stay."""
     change = StageChange(
-        id=new_id(), opportunity_id=opportunity.id,
+        id=new_id(), opportunity=opportunity,
         from_stage_id=previous.id if previous else None,
         from_stage_name=previous.name if previous else None,
         to_stage_id=stage.id, to_stage_name=stage.name, changed_by=actor_id(uow),
