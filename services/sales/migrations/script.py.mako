@@ -8,6 +8,7 @@ Create Date: ${create_date}
 from alembic import op
 import sqlalchemy as sa
 import crm_chassis.db
+import sales.column_types
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

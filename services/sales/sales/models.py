@@ -14,7 +14,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Numeric,
     String,
     Text,
 )
@@ -23,12 +22,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm_chassis.db import Base
 from crm_chassis.inbox import HandledEvent  # noqa: F401 - part of this service's schema
 from crm_chassis.outbox import OutboxEvent  # noqa: F401 - part of this service's schema
+from sales.column_types import ExactDecimal
 from sales.domain.opportunities import effective_probability, weighted_amount
 
 # Room for 16 integer digits and the 4 decimals of the finest ISO 4217 minor unit.
-Money = Numeric(20, 4, asdecimal=True)
-Rate = Numeric(7, 4, asdecimal=True)  # percentages, 0..100 with 4 decimals
-Quantity = Numeric(18, 4, asdecimal=True)
+Money = ExactDecimal(20, 4)
+Rate = ExactDecimal(7, 4)  # percentages, 0..100 with 4 decimals
+Quantity = ExactDecimal(18, 4)
 
 
 def new_id() -> str:
@@ -100,8 +100,7 @@ class Opportunity(_Record, Base):
     closed_at: Mapped[datetime | None] = mapped_column()
 
     stage: Mapped[Stage] = relationship(lazy="joined", innerjoin=True)
-    pipeline: Mapped[Pipeline] = relationship(lazy="joined", innerjoin=True,
-                                              overlaps="stages")
+    pipeline: Mapped[Pipeline] = relationship(lazy="joined", innerjoin=True)
 
     @property
     def probability(self) -> int:
