@@ -14,7 +14,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from sales.domain.forecast import PERIODS
-from sales.domain.money import CURRENCIES, money_str
+from sales.domain.money import CURRENCIES, money_str, price_str
 from sales.domain.opportunities import STATUSES
 from sales.exceptions import ValidationFailed
 
@@ -211,7 +211,7 @@ class PriceKey(_Input):
 class PriceOutput(Schema):
     product_id = Text()
     currency = Text()
-    unit_price = fields.Function(lambda p: format(Decimal(p.unit_price).normalize(), "f"))
+    unit_price = fields.Function(lambda p: price_str(p.unit_price, p.currency))
 
 
 class PriceListOutput(Schema):
@@ -278,7 +278,8 @@ def line_data(line, currency: str) -> dict[str, Any]:
     return {
         "position": line.position, "product_id": line.product_id,
         "description": line.description, "quantity": plain(line.quantity),
-        "unit_price": plain(line.unit_price), "discount_percent": plain(line.discount_percent),
+        "unit_price": price_str(line.unit_price, currency),
+        "discount_percent": plain(line.discount_percent),
         "tax_rate": plain(line.tax_rate), "net_amount": money_str(line.net_amount, currency),
         "tax_amount": money_str(line.tax_amount, currency),
         "total_amount": money_str(line.total_amount, currency),

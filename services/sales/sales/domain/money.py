@@ -62,3 +62,11 @@ def money_str(amount: Decimal | None, currency: str) -> str | None:
     if amount is None:
         return None
     return format(round_money(Decimal(amount), currency), "f")
+
+
+def price_str(amount: Decimal, currency: str) -> str:
+    """A unit price: at least the currency's minor digits, more only when it has them
+    (a unit price may be finer than the currency, e.g. 0.1250 EUR per unit)."""
+    amount = Decimal(amount)
+    places = max(minor_unit(currency), -amount.normalize().as_tuple().exponent)
+    return format(amount.quantize(Decimal(1).scaleb(-places)), "f")

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from sales.domain.money import UnknownCurrency, money_str, round_money
+from sales.domain.money import UnknownCurrency, money_str, price_str, round_money
 from sales.domain.quotes import (
     Line,
     TransitionRefused,
@@ -75,3 +75,9 @@ def test_allowed_quote_transitions(current, target):
 def test_refused_quote_transitions(current, target):
     with pytest.raises(TransitionRefused):
         check_quote_transition(current, target)
+
+
+def test_unit_prices_keep_their_finer_digits():
+    assert price_str(D("18"), "EUR") == "18.00"
+    assert price_str(D("0.1250"), "EUR") == "0.125"
+    assert price_str(D("500"), "JPY") == "500"
