@@ -10,7 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sales.domain.forecast import Deal, forecast
@@ -48,6 +48,9 @@ def list_opportunities(session: Session,
                        query: dict[str, Any]) -> tuple[list[Opportunity], str | None]:
     conditions = [Opportunity.deleted_at.is_(None)]
     conditions += listing.conditions_for(query["filters"], FILTERS)
+    if text := (query.get("q") or "").strip().lower():
+        conditions.append(func.lower(Opportunity.name).like(f"%{listing.escape(text)}%",
+                                                            escape="\\"))
     return listing.page(session, Opportunity, conditions, query, SORTS)
 
 

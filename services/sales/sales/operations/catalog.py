@@ -75,9 +75,9 @@ def list_products(session: Session, query: dict[str, Any]) -> tuple[list[Product
         "active": lambda v: Product.active.is_(listing.parse_bool(v, "active")),
         "sku": listing.equals(Product.sku)})
     if text := (query.get("q") or "").strip().lower():
-        like = f"%{text}%"
-        conditions.append(or_(func.lower(Product.name).like(like),
-                              func.lower(Product.sku).like(like)))
+        like = f"%{listing.escape(text)}%"
+        conditions.append(or_(func.lower(Product.name).like(like, escape="\\"),
+                              func.lower(Product.sku).like(like, escape="\\")))
     return listing.page(session, Product, conditions, query, SORTS | {"sku"})
 
 

@@ -142,6 +142,11 @@ def _dump_sort_value(column, value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+def escape(text: str) -> str:
+    """`text` as a literal inside a LIKE pattern with escape character backslash."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _encode(value: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 

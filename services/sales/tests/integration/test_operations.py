@@ -288,3 +288,12 @@ def test_a_meeting_needs_its_times(unit):
         activities.create_activity(unit, load(ActivityInput(), {"type": "meeting",
                                                                 "subject": "Demo"}))
     assert {"start_at", "end_at"} <= set(missing.value.errors)
+
+
+def test_deals_are_found_by_name(unit):
+    deal(unit, name="Globex 100% renewal")
+    deal(unit, name="Initech")
+    rows, _ = board.list_opportunities(unit.session, load(ListQuery(), {"q": "100%"}))
+    assert [row.name for row in rows] == ["Globex 100% renewal"]
+    rows, _ = board.list_opportunities(unit.session, load(ListQuery(), {"q": "_"}))
+    assert rows == []
