@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from sales.models import Activity, Opportunity, Order, Quote, now
+from sales.operations.common import flush
 from sales.operations.opportunities import opportunity_data
 
 ERASED_SUBJECT = "(erased)"
@@ -24,11 +25,11 @@ def repoint_merged_contact(uow, data: dict[str, Any]) -> int:
             record.updated_at = now()
             moved += 1
             if model is Opportunity and record.deleted_at is None:
-                uow.session.flush()
+                flush(uow.session)
                 uow.emit("opportunity.updated", {
                     "opportunity": opportunity_data(record), "changed_fields": ["contact_id"],
                     "changed_by": data.get("changed_by")})
-    uow.session.flush()
+    flush(uow.session)
     return moved
 
 
@@ -46,5 +47,5 @@ def anonymise_erased_contact(uow, data: dict[str, Any]) -> int:
             Quote.contact_id == data["contact_id"], Quote.notes.is_not(None))):
         quote.notes = None
         quote.updated_at = moment
-    uow.session.flush()
+    flush(uow.session)
     return erased

@@ -14,7 +14,7 @@ from sales.exceptions import InvalidTransition, ValidationFailed
 from sales.models import Activity, new_id, now
 from sales.operations import listing
 from sales.operations.access import actor_id, check_owner
-from sales.operations.common import apply, check_version, get_live, soft_delete
+from sales.operations.common import apply, check_version, flush, get_live, soft_delete
 from sales.schemas import ActivityOutput
 
 FIELDS = ("type", "subject", "notes", "due_at", "start_at", "end_at", "assignee_id",
@@ -61,7 +61,7 @@ def update_activity(uow, activity_id: str, data: dict[str, Any],
         raise ValidationFailed("completion has its own call",
                                {"completed": ["use complete_activity"]})
     if apply(activity, values):
-        uow.session.flush()
+        flush(uow.session)
     return activity
 
 
@@ -71,7 +71,7 @@ def complete_activity(uow, activity_id: str, expected_version: int | None) -> Ac
         raise InvalidTransition("the activity is already completed")
     activity.completed_at, activity.completed_by = now(), actor_id(uow)
     activity.updated_at = activity.completed_at
-    uow.session.flush()
+    flush(uow.session)
     uow.emit("activity.completed", {"activity": activity_data(activity),
                                     "changed_by": actor_id(uow)})
     return activity
@@ -131,7 +131,7 @@ def _add(uow, values: dict[str, Any], *, origin: str, completed: bool,
                         completed_at=moment if completed else None,
                         completed_by=actor_id(uow) if completed else None, **values)
     uow.session.add(activity)
-    uow.session.flush()
+    flush(uow.session)
     uow.emit("activity.created", {"activity": activity_data(activity),
                                   "changed_by": actor_id(uow)})
     if completed:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sales.exceptions import Conflict, NotFound
 from sales.models import Price, PriceList, Product, new_id, now
 from sales.operations import listing
-from sales.operations.common import apply, check_version, get_live, soft_delete
+from sales.operations.common import apply, check_version, flush, get_live, soft_delete
 from sales.schemas import PriceListOutput, ProductOutput
 
 PRODUCT_FIELDS = ("sku", "name", "description", "unit", "active")
@@ -45,7 +45,7 @@ def create_product(uow, data: dict[str, Any]) -> Product:
     product = Product(id=new_id(), created_at=moment, updated_at=moment,
                       **{"active": True, **values})
     uow.session.add(product)
-    uow.session.flush()
+    flush(uow.session)
     return product
 
 
@@ -58,7 +58,7 @@ def update_product(uow, product_id: str, data: dict[str, Any],
         values["sku"] = values["sku"].strip()
         _check_sku(uow.session, values["sku"])
     if apply(product, values):
-        uow.session.flush()
+        flush(uow.session)
     return product
 
 
@@ -98,7 +98,7 @@ def create_price_list(uow, data: dict[str, Any]) -> PriceList:
     price_list = PriceList(id=new_id(), created_at=moment, updated_at=moment,
                            **{"active": True, **values})
     uow.session.add(price_list)
-    uow.session.flush()
+    flush(uow.session)
     return price_list
 
 
@@ -107,7 +107,7 @@ def update_price_list(uow, price_list_id: str, data: dict[str, Any],
     price_list = get_price_list(uow.session, price_list_id)
     check_version(price_list, expected_version)
     if apply(price_list, {name: data[name] for name in PRICE_LIST_FIELDS if name in data}):
-        uow.session.flush()
+        flush(uow.session)
     return price_list
 
 
@@ -137,7 +137,7 @@ def set_price(uow, price_list_id: str, data: dict[str, Any]) -> PriceList:
     else:
         price.unit_price = unit_price
     price_list.updated_at = now()
-    uow.session.flush()
+    flush(uow.session)
     return price_list
 
 
@@ -148,7 +148,7 @@ def remove_price(uow, price_list_id: str, data: dict[str, Any]) -> PriceList:
         raise NotFound(f"no {data['currency']} price of {data['product_id']} in this list")
     price_list.prices.remove(price)
     price_list.updated_at = now()
-    uow.session.flush()
+    flush(uow.session)
     return price_list
 
 

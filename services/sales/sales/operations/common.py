@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
 from sales.exceptions import NotFound, StaleVersion
 from sales.models import now
+
+
+def flush(session: Session) -> None:
+    """Write now, so that events carry the new version; a concurrent write to the same
+    record is the caller's StaleVersion, not a crash (the chassis maps it only at commit)."""
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise StaleVersion("the record was changed by someone else: read it again") from None
 
 
 def check_version(record, expected: int | None) -> None:
@@ -35,4 +48,4 @@ def soft_delete(uow, record, expected_version: int | None) -> None:
     check_version(record, expected_version)
     record.deleted_at = now()
     record.updated_at = now()
-    uow.session.flush()
+    flush(uow.session)

@@ -23,7 +23,7 @@ from sales.domain.opportunities import (
 from sales.exceptions import InvalidTransition, ValidationFailed
 from sales.models import Opportunity, Pipeline, Stage, StageChange, new_id, now
 from sales.operations.access import actor_id, check_owner
-from sales.operations.common import apply, check_version, get_live, soft_delete
+from sales.operations.common import apply, check_version, flush, get_live, soft_delete
 from sales.operations.follow_ups import schedule, settings
 from sales.operations.pipelines import default_pipeline, get_pipeline, get_stage
 from sales.schemas import OpportunityOutput, StageChangeOutput
@@ -72,7 +72,7 @@ def create_opportunity(uow, data: dict[str, Any]) -> Opportunity:
                               **{**values, "owner_id": owner_id})
     session.add(opportunity)
     _enter_stage(uow, opportunity, stage, moment, previous=None)
-    session.flush()
+    flush(session)
     uow.emit("opportunity.created", {"opportunity": opportunity_data(opportunity),
                                      "changed_by": actor_id(uow)})
     return opportunity
@@ -98,7 +98,7 @@ def update_opportunity(uow, opportunity_id: str, data: dict[str, Any],
         del values["amount"]
     changed = apply(opportunity, values)
     if changed:
-        uow.session.flush()
+        flush(uow.session)
         names = ["probability" if name == "probability_override" else name for name in changed]
         uow.emit("opportunity.updated", {"opportunity": opportunity_data(opportunity),
                                          "changed_fields": names, "changed_by": actor_id(uow)})
@@ -126,7 +126,7 @@ def move_opportunity(uow, opportunity_id: str, data: dict[str, Any],
     # A new stage brings its own probability: an override was a judgement about the old one.
     opportunity.probability_override = None
     opportunity.updated_at = moment
-    uow.session.flush()
+    flush(uow.session)
     uow.emit("opportunity.stage_changed", {
         "opportunity": opportunity_data(opportunity),
         "from_stage_id": previous.id, "from_stage_name": previous.name,
@@ -163,7 +163,7 @@ def reopen_opportunity(uow, opportunity_id: str, data: dict[str, Any],
     _check_status(opportunity.status, OPEN)
     opportunity.status, opportunity.closed_at, opportunity.lost_reason = OPEN, None, None
     opportunity.updated_at = now()
-    uow.session.flush()
+    flush(uow.session)
     uow.emit("opportunity.updated", {"opportunity": opportunity_data(opportunity),
                                      "changed_fields": ["closed_at", "lost_reason", "status"],
                                      "changed_by": actor_id(uow)})
@@ -211,7 +211,7 @@ def _close(uow, opportunity_id: str, status: str, expected_version: int | None,
     opportunity.status, opportunity.closed_at = status, moment
     opportunity.lost_reason = lost_reason
     opportunity.updated_at = moment
-    uow.session.flush()
+    flush(uow.session)
     return opportunity
 
 

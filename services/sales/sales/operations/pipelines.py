@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from sales.exceptions import Conflict, NotFound, ValidationFailed
 from sales.models import Opportunity, Pipeline, Stage, new_id, now
-from sales.operations.common import apply, check_version, get_live, soft_delete
+from sales.operations.common import apply, check_version, flush, get_live, soft_delete
 from sales.schemas import PipelineOutput
 
 _out = PipelineOutput()
@@ -57,7 +57,7 @@ def create_pipeline(uow, data: dict[str, Any]) -> Pipeline:
                                    {"stages": {str(position): {"id": ["not on a new stage"]}}})
         pipeline.stages.append(_stage(stage, position))
     uow.session.add(pipeline)
-    uow.session.flush()
+    flush(uow.session)
     if data.get("is_default"):
         _make_default(uow.session, pipeline)
     return pipeline
@@ -78,7 +78,7 @@ def update_pipeline(uow, pipeline_id: str, data: dict[str, Any],
     if changed:
         # The stages are rows of their own: touching the pipeline moves its version with them.
         pipeline.updated_at = now()
-        uow.session.flush()
+        flush(uow.session)
     return pipeline
 
 

@@ -16,12 +16,12 @@ from sales.domain.quotes import (
     line_amounts,
     quote_totals,
 )
-from sales.exceptions import InvalidTransition, ValidationFailed
+from sales.exceptions import InvalidTransition, NotFound, ValidationFailed
 from sales.models import Order, Quote, QuoteLine, new_id, now
 from sales.operations import listing
 from sales.operations.access import actor_id
 from sales.operations.catalog import get_price_list, get_product, list_price
-from sales.operations.common import apply, check_version, get_live, soft_delete
+from sales.operations.common import apply, check_version, flush, get_live, soft_delete
 from sales.operations.follow_ups import schedule, settings
 from sales.operations.opportunities import get_opportunity
 from sales.schemas import OrderOutput, QuoteOutput, line_data
@@ -60,7 +60,7 @@ def create_quote(uow, data: dict[str, Any]) -> Quote:
                   number=f"Q-{moment:%Y%m%d}-{quote_id[:8].upper()}", **values)
     _set_lines(uow.session, quote, data.get("lines") or [])
     uow.session.add(quote)
-    uow.session.flush()
+    flush(uow.session)
     return quote
 
 
@@ -78,7 +78,7 @@ def update_quote(uow, quote_id: str, data: dict[str, Any],
         lines = data["lines"] if "lines" in data else [_line_input(line) for line in quote.lines]
         _set_lines(uow.session, quote, lines)
         quote.updated_at = now()
-    uow.session.flush()
+    flush(uow.session)
     return quote
 
 
@@ -89,7 +89,7 @@ def send_quote(uow, quote_id: str, expected_version: int | None) -> Quote:
     quote.sent_at = quote.updated_at
     key, due = rules.quote_follow_up(quote.id, quote.sent_at, settings())
     schedule(uow.session, rules.QUOTE_FOLLOW_UP, quote.id, key, due)
-    uow.session.flush()
+    flush(uow.session)
     uow.emit("quote.sent", {"quote": quote_data(quote), "changed_by": actor_id(uow)})
     return quote
 
@@ -104,7 +104,7 @@ def accept_quote(uow, quote_id: str, expected_version: int | None) -> Quote:
     order = _order_from(quote)
     uow.session.add(order)
     quote.order_id = order.id
-    uow.session.flush()
+    flush(uow.session)
     changed_by = actor_id(uow)
     uow.emit("quote.accepted", {"quote": quote_data(quote), "order_id": order.id,
                                 "changed_by": changed_by})
@@ -117,7 +117,7 @@ def reject_quote(uow, quote_id: str, data: dict[str, Any],
     quote = _transition(uow, quote_id, "rejected", expected_version)
     quote.rejected_at = quote.updated_at
     quote.rejection_reason = data.get("reason")
-    uow.session.flush()
+    flush(uow.session)
     uow.emit("quote.rejected", {"quote": quote_data(quote), "reason": quote.rejection_reason,
                                 "changed_by": actor_id(uow)})
     return quote
@@ -126,7 +126,7 @@ def reject_quote(uow, quote_id: str, data: dict[str, Any],
 def expire_quote(uow, quote_id: str, expected_version: int | None) -> Quote:
     quote = _transition(uow, quote_id, "expired", expected_version)
     quote.expired_at = quote.updated_at
-    uow.session.flush()
+    flush(uow.session)
     return quote
 
 
@@ -173,7 +173,7 @@ def _link_opportunity(uow, values: dict[str, Any]) -> None:
         return
     try:
         deal = get_opportunity(uow.session, values["opportunity_id"])
-    except Exception:
+    except NotFound:
         raise ValidationFailed("unknown opportunity", {"opportunity_id": [
             f"no opportunity {values['opportunity_id']}"]}) from None
     for name in ("account_id", "contact_id", "owner_id"):
@@ -191,7 +191,7 @@ def _set_lines(session: Session, quote: Quote, items: list[dict[str, Any]]) -> N
     if quote.price_list_id:
         try:
             get_price_list(session, quote.price_list_id)
-        except Exception:
+        except NotFound:
             raise ValidationFailed("unknown price list", {"price_list_id": [
                 f"no price list {quote.price_list_id}"]}) from None
     errors: dict[str, Any] = {}

@@ -297,3 +297,14 @@ def test_deals_are_found_by_name(unit):
     assert [row.name for row in rows] == ["Globex 100% renewal"]
     rows, _ = board.list_opportunities(unit.session, load(ListQuery(), {"q": "_"}))
     assert rows == []
+
+
+def test_two_writers_of_one_deal_the_second_gets_stale_version(unit_for):
+    first, second = unit_for("ann"), unit_for("ann")
+    created = deal(first)
+    # Read before the change, and held: a session forgets the records nobody holds.
+    read_early = opportunities.get_opportunity(second.session, created.id)  # noqa: F841
+    opportunities.update_opportunity(first, created.id, {"name": "first"}, None)
+    first.commit()
+    with pytest.raises(StaleVersion):
+        opportunities.update_opportunity(second, created.id, {"name": "second"}, None)
