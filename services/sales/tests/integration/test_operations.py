@@ -308,3 +308,32 @@ def test_two_writers_of_one_deal_the_second_gets_stale_version(unit_for):
     first.commit()
     with pytest.raises(StaleVersion):
         opportunities.update_opportunity(second, created.id, {"name": "second"}, None)
+
+
+def test_a_draft_is_edited_and_recomputed_and_answers_end_the_lifecycle(unit):
+    quote = quotes.create_quote(unit, load(QuoteInput(), {
+        "currency": "EUR", "lines": [{"description": "A", "quantity": "1",
+                                      "unit_price": "10"}]}))
+    unit.commit()
+    edited = quotes.update_quote(unit, quote.id, load(QuoteInput(), {"lines": [
+        {"description": "A", "quantity": "2", "unit_price": "10", "tax_rate": "5.5"}]},
+        partial=True), quote.version)
+    unit.commit()
+    assert quotes.quote_data(edited)["total"] == "21.10" and edited.version == 2
+    quotes.send_quote(unit, quote.id, None)
+    rejected = quotes.reject_quote(unit, quote.id, {"reason": "too dear"}, None)
+    unit.commit()
+    assert rejected.status == "rejected" and rejected.rejected_at is not None
+    assert emitted(unit, "quote.rejected")[0]["reason"] == "too dear"
+    for step in (lambda: quotes.accept_quote(unit, quote.id, None),
+                 lambda: quotes.expire_quote(unit, quote.id, None),
+                 lambda: quotes.delete_quote(unit, quote.id, None)):
+        with pytest.raises(InvalidTransition):
+            step()
+        unit.rollback()
+    draft = quotes.create_quote(unit, load(QuoteInput(), {"currency": "EUR"}))
+    unit.commit()
+    with pytest.raises(ValidationFailed, match="empty"):
+        quotes.send_quote(unit, draft.id, None)
+    unit.rollback()
+    assert quotes.expire_quote(unit, draft.id, None).status == "expired"
