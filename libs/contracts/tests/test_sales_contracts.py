@@ -56,6 +56,7 @@ EXAMPLES = {
     "quote.accepted": {"quote": {**QUOTE, "status": "accepted", "accepted_at": NOW},
                        "order_id": "or-1"},
     "quote.rejected": {"quote": {**QUOTE, "status": "rejected"}, "reason": "too dear"},
+    "quote.expired": {"quote": {**QUOTE, "status": "expired"}, "changed_by": None},
     "order.created": {"order": ORDER, "changed_by": "u-1"},
     "activity.created": {"activity": ACTIVITY, "changed_by": "u-1"},
     "activity.completed": {"activity": {**ACTIVITY, "completed_at": NOW}},

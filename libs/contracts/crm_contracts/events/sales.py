@@ -216,3 +216,10 @@ class OpportunityDeleted(_ByWhom):
     """Soft-deleted: a read model drops it from the pipeline."""
 
     opportunity_id = fields.String(required=True)
+
+
+@register("quote.expired", 1, SOURCE)
+class QuoteExpired(_ByWhom):
+    """Past its last valid day unanswered (changed_by null), or withdrawn by a user."""
+
+    quote = fields.Nested(QuoteData, required=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import calendar
 import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 QUOTE_FOLLOW_UP = "quote_follow_up"
 RENEWAL = "renewal"
 STAGNANT = "stagnant"
-KINDS = (QUOTE_FOLLOW_UP, RENEWAL, STAGNANT)
+QUOTE_EXPIRY = "quote_expiry"
+KINDS = (QUOTE_FOLLOW_UP, RENEWAL, STAGNANT, QUOTE_EXPIRY)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,14 @@ def renewal(opportunity_id: str, won_at: datetime,
     """A deal reopened and won again is a new win: the key carries the moment of the win."""
     return (f"{RENEWAL}:{opportunity_id}:{won_at.isoformat()}",
             add_months(won_at, settings.renewal_after_months))
+
+
+def quote_expiry(quote_id: str, valid_until: date | None) -> tuple[str, datetime] | None:
+    """A sent quote still unanswered after its last valid day (UTC) expires by itself."""
+    if valid_until is None:
+        return None
+    return (f"{QUOTE_EXPIRY}:{quote_id}",
+            datetime.combine(valid_until + timedelta(days=1), time.min, tzinfo=UTC))
 
 
 def stagnation(opportunity_id: str, stay_id: str, entered_at: datetime,

@@ -138,5 +138,15 @@ def _stagnant(uow, row: FollowUp) -> str:
     return "reported"
 
 
+def _quote_expiry(uow, row: FollowUp) -> str:
+    from sales.operations.quotes import expire_quote
+
+    quote = uow.session.get(Quote, row.subject_id)
+    if quote is None or quote.deleted_at is not None or quote.status != "sent":
+        return "answered"
+    expire_quote(uow, quote.id, None)
+    return "expired"
+
+
 ACTIONS = {rules.QUOTE_FOLLOW_UP: _quote_follow_up, rules.RENEWAL: _renewal,
-           rules.STAGNANT: _stagnant}
+           rules.STAGNANT: _stagnant, rules.QUOTE_EXPIRY: _quote_expiry}

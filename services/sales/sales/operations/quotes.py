@@ -89,6 +89,8 @@ def send_quote(uow, quote_id: str, expected_version: int | None) -> Quote:
     quote.sent_at = quote.updated_at
     key, due = rules.quote_follow_up(quote.id, quote.sent_at, settings())
     schedule(uow.session, rules.QUOTE_FOLLOW_UP, quote.id, key, due)
+    if (expiry := rules.quote_expiry(quote.id, quote.valid_until)) is not None:
+        schedule(uow.session, rules.QUOTE_EXPIRY, quote.id, *expiry)
     flush(uow.session)
     uow.emit("quote.sent", {"quote": quote_data(quote), "changed_by": actor_id(uow)})
     return quote
@@ -127,6 +129,7 @@ def expire_quote(uow, quote_id: str, expected_version: int | None) -> Quote:
     quote = _transition(uow, quote_id, "expired", expected_version)
     quote.expired_at = quote.updated_at
     flush(uow.session)
+    uow.emit("quote.expired", {"quote": quote_data(quote), "changed_by": actor_id(uow)})
     return quote
 
 

@@ -134,3 +134,20 @@ def test_a_failing_row_is_retried_then_given_up(unit, monkeypatch):
         moment += timedelta(seconds=2)
     assert run_all(unit, moment, config) == ["gave_up"]
     assert tasks(unit) == []
+
+
+def test_a_sent_quote_expires_by_itself_after_its_last_valid_day(unit):
+    quote = quotes.create_quote(unit, load(QuoteInput(), {
+        "currency": "EUR", "valid_until": "2026-12-31",
+        "lines": [{"description": "Work", "quantity": "1", "unit_price": "10"}]}))
+    quotes.send_quote(unit, quote.id, None)
+    unit.commit()
+    expiry = unit.session.scalars(select(FollowUp).where(
+        FollowUp.kind == "quote_expiry")).one()
+    assert expiry.due_at == datetime(2027, 1, 1, tzinfo=UTC)
+    assert "expired" in run_all(unit, datetime(2027, 1, 1, 0, 0, 1, tzinfo=UTC))
+    unit.session.expire_all()
+    assert quotes.get_quote(unit.session, quote.id).status == "expired"
+    expired = unit.session.scalars(select(OutboxEvent).where(
+        OutboxEvent.type == "quote.expired")).one()
+    assert expired.data["quote"]["status"] == "expired"

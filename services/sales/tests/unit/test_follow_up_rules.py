@@ -1,6 +1,6 @@
 """When the follow-up rules fire, with which key, and from which configuration."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sales.domain import follow_ups as rules
 from sales.domain.follow_ups import FollowUpSettings, add_months
@@ -41,3 +41,9 @@ def test_stagnation_once_per_stay_and_only_with_a_limit():
     assert rules.stagnation("o1", "stay-1", WON_AT, None) is None
     key, due = rules.stagnation("o1", "stay-1", WON_AT, 14)
     assert key == "stagnant:o1:stay-1" and due == WON_AT + timedelta(days=14)
+
+
+def test_a_quote_expires_the_day_after_its_last_valid_day():
+    assert rules.quote_expiry("q1", None) is None
+    key, due = rules.quote_expiry("q1", date(2026, 12, 31))
+    assert key == "quote_expiry:q1" and due == datetime(2027, 1, 1, tzinfo=UTC)
