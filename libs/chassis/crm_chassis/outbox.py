@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Index, Integer, String, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from crm_chassis.amqp import ConfirmedPublisher, events_exchange
+from crm_chassis.amqp import ConfirmedPublisher, Outgoing, events_exchange
 from crm_chassis.db import Base, is_postgres
 from crm_contracts import registry
 
@@ -92,12 +92,11 @@ def publish_pending(session: Session, publisher: ConfirmedPublisher, limit: int 
     if not rows:
         session.rollback()
         return 0
-    for row in rows:
-        envelope = row.envelope()
-        publisher.publish(
-            envelope, exchange=events_exchange(row.source), routing_key=row.type,
-            headers={"nameko.correlation_id": row.correlation_id or row.id},
-        )
+    publisher.publish_all([
+        Outgoing(row.envelope(), row.type, events_exchange(row.source),
+                 headers={"nameko.correlation_id": row.correlation_id or row.id})
+        for row in rows
+    ])
     session.execute(
         update(OutboxEvent).where(OutboxEvent.seq.in_([row.seq for row in rows]))
         .values(published_at=datetime.now(UTC))

@@ -102,7 +102,8 @@ def test_consumer_still_retries_and_parks_after_its_connections_were_cut(
         return new_envelope("contact.erased", 1, "contacts",
                             {"contact_id": contact_id, "changed_by": None})
 
-    publish_event(amqp_uri, erased("c-poison"), "contact.erased")
+    first = erased("c-poison")
+    publish_event(amqp_uri, first, "contact.erased")
     wait_until(lambda: depth(amqp_uri, dead) == 1, timeout=10,
                message="the first poison event to be parked")
 
@@ -120,9 +121,18 @@ def test_consumer_still_retries_and_parks_after_its_connections_were_cut(
 
     # Retrying and parking publish on the connection that was cut: they must reconnect,
     # not kill the service.
-    publish_event(amqp_uri, erased("c-poison"), "contact.erased")
-    wait_until(lambda: depth(amqp_uri, dead) == 2, timeout=10,
-               message="the second poison event to be parked")
+    second = erased("c-poison")
+    publish_event(amqp_uri, second, "contact.erased")
+    parked: list[str] = []
+
+    def second_parked() -> bool:
+        parked.extend(body["id"] for _, body in take_all(amqp_uri, dead))
+        return second["id"] in parked
+
+    wait_until(second_parked, timeout=10, message="the second poison event to be parked")
+    # The first may be parked twice: when the cut lost the ack of its last attempt, the
+    # broker delivers it again. At least once, never lost; replaying it is idempotent.
+    assert set(parked) <= {first["id"], second["id"]}
     fine = erased("c-fine")
     publish_event(amqp_uri, fine, "contact.erased")
     wait_until(lambda: consumer_db.count(HandledEvent, HandledEvent.event_id == fine["id"]) == 1,
