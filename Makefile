@@ -4,8 +4,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGES := -e libs/contracts -e libs/chassis -e libs/testing -e services/contacts -e gateway -e cli
-SERVICES := services/contacts
+PACKAGES := -e libs/contracts -e libs/chassis -e libs/testing -e services/contacts -e services/sales -e gateway -e cli
+SERVICES := services/contacts services/sales
+SERVICE_CLASSES := contacts.service:ContactsService sales.service:SalesService
 export CRM_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: up test install migrate broker demo lint bench clean
@@ -18,7 +19,7 @@ up: install broker migrate
 
 test: install
 	@scripts/ensure-broker --management
-	$(BIN)/nameko test -q libs/chassis/tests services/contacts/tests
+	$(BIN)/nameko test -q libs/chassis/tests $(addsuffix /tests,$(SERVICES))
 	$(BIN)/pytest -q libs/contracts/tests gateway/tests cli/tests tests
 
 install: $(VENV)/.installed
@@ -35,7 +36,7 @@ broker:
 migrate: install
 	$(BIN)/python -m crm_chassis.migrations $(SERVICES)
 	$(BIN)/python -m gateway.manage migrate
-	$(BIN)/python -m crm_chassis.declare contacts.service:ContactsService
+	$(BIN)/python -m crm_chassis.declare $(SERVICE_CLASSES)
 
 demo: install
 	$(BIN)/crm demo

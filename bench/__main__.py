@@ -19,6 +19,7 @@ from bench.echo import EchoClient
 from bench.platform import ROOT, Platform, peak_rss_mb
 from bench.report import print_report, verdicts
 from bench.thin_service import ITEMS, create_items
+from crm_testing.platform import SERVICES
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -119,8 +120,9 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
          lambda s, i: checked(s.get(f"{thin}/items/{i % ITEMS + 1}", timeout=10)), duration)
 
     # 2. the gateway
-    step("starting contacts service and gateway")
-    platform.start_contacts()
+    step("starting the services and the gateway")
+    for service in SERVICES:
+        platform.start_service(service)
     platform.start_gunicorn("gateway", "gateway.app:create_app()", "/healthz")
     auth = {"Authorization": f"Bearer {platform.token()}"}
     api = session_client(auth)()
@@ -173,7 +175,7 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
         "processed": job.get("processed"), "total": job.get("total"),
         "upload_s": round(uploaded, 2), "seconds": round(seconds, 2),
         "rows_per_s": round((job.get("processed") or 0) / seconds, 1),
-        "peak_rss_mb": round(peak_rss_mb(platform.contacts.process.pid) or -1, 1),
+        "peak_rss_mb": round(peak_rss_mb(platform.services["contacts"].process.pid) or -1, 1),
         "sample_errors": job.get("errors", [])[:3],
         "status_polls_failed": poll_failures, "first_poll_error": poll_error,
         "slowest_status_poll_s": round(slowest_poll, 2),

@@ -151,4 +151,5 @@ def test_metrics_count_every_worker_and_logs_carry_the_correlation_id(platform, 
                if line.startswith("crm_gateway_requests_total")
                and 'endpoint="contacts.list_contacts"' in line and 'status="200"' in line]
     assert counted and sum(float(line.rsplit(" ", 1)[1]) for line in counted) >= 4
-    assert "trace-e2e-1" in platform.contacts.log()  # the service logged the same request
+    # the service logged the same request
+    assert "trace-e2e-1" in platform.services["contacts"].log()

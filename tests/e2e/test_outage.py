@@ -9,7 +9,7 @@ import requests
 @pytest.mark.disruptive
 def test_contacts_stopped_gives_503_and_partial_360_then_recovers(platform, admin_api):
     contact = admin_api.post("/api/v1/contacts", json={"last_name": "Outage"}).json()
-    platform.contacts.stop()
+    platform.services["contacts"].stop()
     try:
         started = time.monotonic()
         read = admin_api.get(f"/api/v1/contacts/{contact['id']}")
@@ -28,7 +28,7 @@ def test_contacts_stopped_gives_503_and_partial_360_then_recovers(platform, admi
         own = requests.get(f"{platform.url}/readyz?scope=gateway", timeout=10)
         assert own.status_code == 200 and "contacts" not in own.json()["checks"]
     finally:
-        platform.start_contacts()
+        platform.start_service("contacts")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if admin_api.get(f"/api/v1/contacts/{contact['id']}").status_code == 200:

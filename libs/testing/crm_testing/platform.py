@@ -19,11 +19,16 @@ from crm_testing.processes import ManagedProcess, free_port, venv_bin, wait_unti
 
 ROOT = Path(__file__).resolve().parents[3]
 GUNICORN_CONF = str(ROOT / "gateway/gunicorn.conf.py")
+# The services that exist, each with the class `nameko run` serves.
+SERVICES = {
+    "contacts": "contacts.service:ContactsService",
+    "sales": "sales.service:SalesService",
+}
 SETUP_COMMANDS = (
-    ("-m", "crm_chassis.migrations", str(ROOT / "services/contacts")),
+    ("-m", "crm_chassis.migrations", *(str(ROOT / "services" / name) for name in SERVICES)),
     ("-m", "gateway.manage", "migrate"),
     ("-m", "gateway.manage", "ensure-admin"),
-    ("-m", "crm_chassis.declare", "contacts.service:ContactsService"),
+    ("-m", "crm_chassis.declare", *SERVICES.values()),
 )
 
 
@@ -39,10 +44,11 @@ class Platform:
         self.amqp_uri = broker.amqp_uri_for(self.vhost)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.contacts: ManagedProcess | None = None
+        self.services: dict[str, ManagedProcess] = {}
         self.env = {
             "CRM_AMQP_URI": self.amqp_uri,
-            "CRM_CONTACTS_DATABASE_URL": self.database(f"{name}_contacts"),
+            **{f"CRM_{service.upper()}_DATABASE_URL": self.database(f"{name}_{service}")
+               for service in SERVICES},
             "CRM_GATEWAY_DATABASE_URL": self.database(f"{name}_gateway"),
             "CRM_DATA_DIR": str(workdir),
             "CRM_GATEWAY_PORT": str(self.port),
@@ -76,7 +82,8 @@ class Platform:
 
     def start(self) -> None:
         self.setup()
-        self.start_contacts()
+        for service in SERVICES:
+            self.start_service(service)
         self.start_gunicorn("gateway", "gateway.app:create_app()", "/healthz")
 
     def start_process(self, name: str, argv: list[str],
@@ -86,14 +93,17 @@ class Platform:
         self.processes.append(process)
         return process.start()
 
-    def start_nameko(self, name: str, target: str) -> ManagedProcess:
+    def start_nameko(self, name: str, target: str, config: str = "contacts") -> ManagedProcess:
+        """`nameko run` of `target` with the config.yml of the service named `config`."""
         process = self.start_process(name, [venv_bin("nameko"), "run", "--config",
-                                            str(ROOT / "services/contacts/config.yml"), target])
+                                            str(ROOT / "services" / config / "config.yml"),
+                                            target])
         process.wait_for_log("Connected to amqp", timeout=60)
         return process
 
-    def start_contacts(self) -> None:
-        self.contacts = self.start_nameko("contacts", "contacts.service:ContactsService")
+    def start_service(self, service: str) -> ManagedProcess:
+        self.services[service] = self.start_nameko(service, SERVICES[service], service)
+        return self.services[service]
 
     def start_gunicorn(self, name: str, app: str, health_path: str) -> str:
         """Serve `app` with the gateway's gunicorn.conf.py; return its base URL."""
