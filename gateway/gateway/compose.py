@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 
 from gateway import services
 from gateway.errors import from_remote
@@ -26,19 +26,30 @@ class Part:
     sections: tuple[str, ...]
     # Holds the record itself: if it does not exist, the view is a 404, not a partial view.
     primary: bool = False
+    # Asked only for callers who may read it; the others get a view without its sections.
+    permission: str | None = None
+
+
+SALES_SECTIONS = ("opportunities", "quotes", "orders", "activities")
 
 
 def contact_parts(contact_id: str) -> list[Part]:
     return [Part("contacts", "contact_360", (contact_id,),
-                 ("contact", "consents", "duplicates", "merges"), primary=True)]
+                 ("contact", "consents", "duplicates", "merges"), primary=True),
+            Part("sales", "contact_360", (contact_id,), SALES_SECTIONS,
+                 permission="sales:read")]
 
 
 def account_parts(account_id: str) -> list[Part]:
     return [Part("contacts", "account_360", (account_id,), ("account", "contacts"),
-                 primary=True)]
+                 primary=True),
+            Part("sales", "account_360", (account_id,), SALES_SECTIONS,
+                 permission="sales:read")]
 
 
 def compose(parts: list[Part]) -> dict[str, Any]:
+    parts = [part for part in parts
+             if part.permission is None or g.principal.can(part.permission)]
     timeout = current_app.config["CRM"].compose_timeout
     calls = [services.call_async(part.service, part.method, *part.args, timeout=timeout)
              for part in parts]

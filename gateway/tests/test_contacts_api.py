@@ -124,26 +124,53 @@ def test_every_write_is_audited_with_who_and_correlation(client, login, fake_rpc
     assert fake_rpc.calls[-1][4]["correlation_id"] == "trace-42"
 
 
+SALES_360 = {"opportunities": {"open": [], "past": []}, "quotes": [], "orders": [],
+             "activities": {"upcoming": [], "recent": []}}
+CONTACTS_360 = {"contact": CONTACT, "consents": {"current": {}, "history": []},
+                "duplicates": [], "merges": []}
+
+
 def test_360_names_the_part_that_did_not_answer(client, login, fake_rpc):
-    fake_rpc.on("contacts", "contact_360", lambda i: (_ for _ in ()).throw(
-        RpcTimeout("contacts", "contact_360", 2.0)))
+    fake_rpc.on("contacts", "contact_360", CONTACTS_360)
+    fake_rpc.on("sales", "contact_360", lambda i: (_ for _ in ()).throw(
+        RpcTimeout("sales", "contact_360", 2.0)))
     response = client.get("/api/v1/contacts/c1/360", headers=login("viewer"))
     body = response.get_json()
     assert response.status_code == 200
-    assert body["contact"] is None and body["duplicates"] is None
-    assert body["missing"] == [{"service": "contacts", "reason": "timeout",
-                                "sections": ["contact", "consents", "duplicates", "merges"]}]
+    assert body["contact"]["id"] == "c1" and body["opportunities"] is None
+    assert body["missing"] == [{"service": "sales", "reason": "timeout",
+                                "sections": ["opportunities", "quotes", "orders",
+                                             "activities"]}]
     assert body["complete"] is False
 
 
 def test_360_sections_come_from_one_call_per_service(client, login, fake_rpc):
-    fake_rpc.on("contacts", "contact_360", {
-        "contact": CONTACT, "consents": {"current": {}, "history": []},
-        "duplicates": [], "merges": [], "internal": "not a section"})
+    fake_rpc.on("contacts", "contact_360", {**CONTACTS_360, "internal": "not a section"})
+    fake_rpc.on("sales", "contact_360", SALES_360)
     body = client.get("/api/v1/contacts/c1/360", headers=login("viewer")).get_json()
     assert body["contact"]["id"] == "c1" and body["complete"] is True
+    assert body["activities"] == {"upcoming": [], "recent": []}
     assert "internal" not in body
-    assert [call[1] for call in fake_rpc.calls if call[0] == "contacts"] == ["contact_360"]
+    assert [call[:3] for call in fake_rpc.calls] == [("contacts", "contact_360", ("c1",)),
+                                                      ("sales", "contact_360", ("c1",))]
+
+
+def test_360_asks_only_the_services_the_caller_may_read(client, login, fake_rpc):
+    key = client.post("/api/v1/api-keys", json={"name": "ERP", "scopes": ["contacts:read"]},
+                      headers=login("admin")).get_json()["key"]
+    fake_rpc.on("contacts", "contact_360", CONTACTS_360)
+    body = client.get("/api/v1/contacts/c1/360", headers={"X-API-Key": key}).get_json()
+    assert body["complete"] is True and "opportunities" not in body
+    assert ("sales", "contact_360") not in [call[:2] for call in fake_rpc.calls]
+
+
+def test_account_360_has_the_accounts_deals(client, login, fake_rpc):
+    fake_rpc.on("contacts", "account_360", {"account": {"id": "a1", "name": "Globex"},
+                                            "contacts": {"items": [], "next_cursor": None}})
+    fake_rpc.on("sales", "account_360", SALES_360)
+    body = client.get("/api/v1/accounts/a1/360", headers=login("viewer")).get_json()
+    assert body["account"]["name"] == "Globex" and body["orders"] == []
+    assert body["complete"] is True
 
 
 def test_360_of_an_unknown_contact_is_404(client, login, fake_rpc):
