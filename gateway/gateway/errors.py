@@ -23,6 +23,7 @@ REMOTE_ERRORS: dict[str, tuple[int, str]] = {
     "Conflict": (409, "Conflict"),
     "InvalidTransition": (409, "Transition not allowed"),
     "Gone": (410, "Gone"),
+    "NotOwner": (403, "Forbidden"),  # a record-level rule, e.g. a sales rep's own deals
 }
 
 

@@ -23,6 +23,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset(READ),
 }
 
+# Sales. `sales:write` covers opportunities, quotes and activities; the sales service itself
+# keeps a sales rep to the deals and activities they own (it gets the caller's role).
+# `catalog:write` covers products, price lists and pipelines, which shape everyone's deals.
+SALES_READ = {"sales:read"}
+SALES_GRANTS: dict[str, set[str]] = {
+    "sales_manager": SALES_READ | {"sales:write", "catalog:write", "forecast:read"},
+    "sales_rep": SALES_READ | {"sales:write", "forecast:read"},
+    "marketing": SALES_READ,
+    "support_manager": SALES_READ,
+    "support_agent": SALES_READ,
+    "viewer": SALES_READ,
+}
+ROLE_PERMISSIONS.update({role: ROLE_PERMISSIONS[role] | grants
+                         for role, grants in SALES_GRANTS.items()})
+
 # Only admins: users and roles, custom field definitions, API keys, webhooks, erasure.
 ADMIN_ONLY = {"users:manage", "custom_fields:manage", "api_keys:manage", "webhooks:manage",
               "gdpr:erase", "audit:read"}

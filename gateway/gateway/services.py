@@ -16,8 +16,10 @@ def client() -> RpcClient:
 
 def context() -> dict[str, Any]:
     principal = g.get("principal")
+    # The role lets a service apply record-level rules (a sales rep edits only their deals).
     return {"correlation_id": g.get("correlation_id"),
-            "user_id": principal.id if principal is not None else None}
+            "user_id": principal.id if principal is not None else None,
+            "user_role": principal.role if principal is not None else None}
 
 
 def call(service: str, method: str, *args: Any, timeout: float | None = None,
