@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,22 @@ def admin_api(platform) -> Api:
     response = requests.post(f"{platform.url}/api/v1/auth/token", json=ADMIN, timeout=30)
     assert response.status_code == 200, response.text
     return Api(platform.url, response.json()["access_token"])
+
+
+@pytest.fixture(scope="session")
+def user_api(platform, admin_api):
+    """A signed-in client for a new user of the given role, made by the administrator."""
+
+    def make(role: str, name: str) -> Api:
+        email = f"{name.lower()}-{uuid.uuid4().hex[:6]}@e2e.test"
+        created = admin_api.post("/api/v1/users", json={
+            "email": email, "name": name, "password": "user-password-123", "role": role})
+        assert created.status_code == 201, created.text
+        response = requests.post(f"{platform.url}/api/v1/auth/token", timeout=30,
+                                 json={"email": email, "password": "user-password-123"})
+        return Api(platform.url, response.json()["access_token"])
+
+    return make
 
 
 def pytest_collection_modifyitems(items):

@@ -109,7 +109,7 @@ def run_demo(args: argparse.Namespace) -> int:
     client = _signed_in(args)
     dataset = build_dataset(args.contacts, args.seed)
     with progress_bar(Console(stderr=True)) as progress:
-        report = load_demo(client, dataset, progress)
+        report = load_demo(client, dataset, progress, args.seed)
     print(*report_lines(report, dataset, client.connection.url), sep="\n")
     if not report.succeeded:
         print(*job_report(report.job, report_url(client, report.job["id"])), sep="\n",

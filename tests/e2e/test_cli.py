@@ -82,11 +82,27 @@ def test_demo_loads_a_realistic_data_set_and_can_run_again(demo_platform):
                 for c in contacts[:10]]
     assert "granted" in str(consents)
 
+    # The sales side: deals over the pipeline, some won with their order, a busy day.
+    deals = every(api, f"{base}/opportunities")
+    assert len(deals) >= len(accounts)
+    assert {d["status"] for d in deals} >= {"open", "won"}
+    assert {d["currency"] for d in deals} >= {"EUR"}
+    assert all(d["account_id"] for d in deals)
+    orders = every(api, f"{base}/orders")
+    assert orders and all(o["total"] != "0.00" for o in orders)
+    board = api.get(f"{base}/opportunities/board", timeout=30).json()
+    assert sum(column["count"] for column in board["stages"]) == \
+        sum(d["status"] == "open" for d in deals)
+    day = api.get(f"{base}/activities/my-day", timeout=30).json()
+    assert day["items"] and day["overdue"] >= 1
+
     again = crm(demo_platform, "demo", "--contacts", "40")
     assert again.returncode == 0, again.stderr
     assert "0 created" in again.stdout and "already there" in again.stdout, again.stdout
     assert len(every(api, f"{base}/contacts")) == len(contacts)
     assert len(every(api, f"{base}/accounts")) == len(accounts)
+    assert len(every(api, f"{base}/opportunities")) == len(deals)
+    assert len(every(api, f"{base}/orders")) == len(orders)
 
 
 def test_import_reports_counts_and_the_bad_line(platform, tmp_path: Path):

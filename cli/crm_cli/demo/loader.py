@@ -1,5 +1,6 @@
 """Loading the demo data set through the public REST API, never the databases: custom
-field definitions, accounts, a bulk import of the contacts, then their email consents.
+field definitions, accounts, a bulk import of the contacts, their email consents, then the
+sales side (crm_cli.demo.sales).
 
 Each step is safe to run again: an existing field definition (409) or an account found by
 its domain is reused, contacts already there are skipped by the import (`dedup=skip`), and
@@ -16,6 +17,7 @@ from rich.progress import Progress
 from crm_cli.client import CrmClient
 from crm_cli.contacts_csv import contacts_csv
 from crm_cli.demo.dataset import DemoAccount, DemoDataset
+from crm_cli.demo.sales import SalesTally, load_sales
 from crm_cli.demo.vocabulary import CONTACT_CUSTOM_KEYS, CUSTOM_FIELDS
 from crm_cli.imports import ImportOptions, follow_with_bar, start_import
 from crm_cli.problems import ApiProblem
@@ -43,19 +45,25 @@ class DemoReport:
     accounts: Tally = field(default_factory=Tally)
     consents: Tally = field(default_factory=Tally)
     job: dict[str, Any] = field(default_factory=dict)
+    sales: SalesTally | None = None
 
     @property
     def succeeded(self) -> bool:
         return self.job.get("status") == "done" and not self.job.get("failed")
 
 
-def load_demo(client: CrmClient, dataset: DemoDataset, progress: Progress) -> DemoReport:
+def load_demo(client: CrmClient, dataset: DemoDataset, progress: Progress,
+              seed: int = 42) -> DemoReport:
     report = DemoReport()
     define_custom_fields(client, progress, report)
     account_ids = create_accounts(client, dataset.accounts, progress, report)
     report.job = import_demo_contacts(client, dataset, progress)
     if report.job["status"] == "done":
-        record_consents(client, dataset, account_ids, progress, report)
+        contact_ids = contact_ids_by_email(client, account_ids)
+        record_consents(client, dataset, contact_ids, progress, report)
+        by_domain = {account.domain: account_id
+                     for account, account_id in zip(dataset.accounts, account_ids, strict=True)}
+        report.sales = load_sales(client, dataset, by_domain, contact_ids, seed, progress)
     return report
 
 
@@ -92,11 +100,10 @@ def import_demo_contacts(client: CrmClient, dataset: DemoDataset,
     return follow_with_bar(client, job, progress, "Contacts (bulk import)")
 
 
-def record_consents(client: CrmClient, dataset: DemoDataset, account_ids: list[str],
+def record_consents(client: CrmClient, dataset: DemoDataset, ids: dict[str, str],
                     progress: Progress, report: DemoReport) -> None:
     wanted = [contact for contact in dataset.contacts if contact.consent]
     task = progress.add_task("Email consents", total=len(wanted))
-    ids = contact_ids_by_email(client, account_ids)
     for contact in wanted:
         contact_id = ids.get(contact.email.lower())
         if contact_id is not None:
@@ -134,6 +141,9 @@ def report_lines(report: DemoReport, dataset: DemoDataset, url: str) -> list[str
              f"  contacts         {job.get('created', 0)} created, "
              f"{job.get('skipped', 0)} already there, {job.get('failed', 0)} failed",
              f"  email consents   {_tally(report.consents, 'recorded')}"]
+    if report.sales is not None:
+        lines += [f"  {kind:<16} {report.sales.line(kind)}"
+                  for kind in ("products", "deals", "quotes", "orders", "activities")]
     if dataset.near_duplicates and job.get("created"):
         lines.append(f"  near-duplicates  {len(dataset.near_duplicates)} planted: open the "
                      f"duplicates panel, or GET /api/v1/contacts/duplicates")
