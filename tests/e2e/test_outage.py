@@ -25,6 +25,7 @@ def test_contacts_stopped_gives_503_and_partial_360_then_recovers(platform, admi
         ready = requests.get(f"{platform.url}/readyz", timeout=10)
         assert ready.status_code == 503
         assert ready.json()["checks"]["contacts"]["status"] == "down"
+        assert ready.json()["checks"]["sales"]["status"] == "ok"
         own = requests.get(f"{platform.url}/readyz?scope=gateway", timeout=10)
         assert own.status_code == 200 and "contacts" not in own.json()["checks"]
     finally:
