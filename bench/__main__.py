@@ -41,6 +41,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+DEALS = 1000  # on the board, as the issue asks
+
+
 def session_client(headers: dict | None = None):
     def make():
         session = requests.Session()
@@ -146,6 +149,8 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
     probe = checked(api.get(f"{url}/{ids[0]}/360", timeout=10)).json()
     extra["360_sections"] = sorted(probe) if isinstance(probe, dict) else []
 
+    sales_runs(platform, auth, api, results, extra, duration)
+
     # 4. import (before the bulk load, on a database holding only the rows above)
     step(f"import of {args.import_rows} rows")
     csv_path = write_import_csv(workdir / "import.csv", args.import_rows)
@@ -204,6 +209,42 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
     results.extend(search)
     all_latencies = [r for r in search if r.requests]
     extra["search_p95_worst_ms"] = max(r.p95_ms for r in all_latencies) if all_latencies else None
+
+
+def sales_runs(platform: Platform, auth: dict, api, results: list, extra: dict,
+               duration: float) -> None:
+    """Deals moved between stages, and the board of a pipeline holding DEALS deals."""
+    step(f"creating {DEALS} deals")
+    base = platform.url + "/api/v1"
+    stages = [stage["id"] for pipeline in checked(api.get(f"{base}/pipelines")).json()["items"]
+              if pipeline["is_default"] for stage in pipeline["stages"]]
+    made = load.run("deal create (setup)", session_client(auth), lambda s, i: checked(
+        s.post(f"{base}/opportunities", timeout=30, json={
+            "name": f"Bench deal {i}", "amount": f"{1000 + i}.00", "currency": "EUR",
+            "stage_id": stages[i % len(stages)]}), 201), 8, 300, max_requests=DEALS, warmup=0)
+    deals = [deal["id"] for deal in every_item(api, f"{base}/opportunities")]
+    extra["board_deals"] = len(deals)
+    extra["deal_create_rps"] = made.rps
+
+    def move(session, i: int) -> None:
+        # Each pass over the deals moves every one of them to its next stage.
+        stage = stages[(i // len(deals) + i + 1) % len(stages)]
+        checked(session.post(f"{base}/opportunities/{deals[i % len(deals)]}/move",
+                             json={"stage_id": stage}, timeout=10))
+
+    pair(results, "deal move", session_client(auth), move, duration)
+    pair(results, f"board of {len(deals)} deals", session_client(auth),
+         lambda s, i: checked(s.get(f"{base}/opportunities/board", timeout=10)), duration)
+
+
+def every_item(session, url: str) -> list[dict]:
+    items, cursor = [], None
+    while True:
+        page = checked(session.get(url, timeout=30, params={
+            "limit": 500, **({"cursor": cursor} if cursor else {})})).json()
+        items += page["items"]
+        if not (cursor := page["next_cursor"]):
+            return items
 
 
 def _count(page) -> str:
