@@ -79,7 +79,7 @@ def test_a_deal_from_first_call_to_order(admin_api, rep):
     assert [o["id"] for o in account_view["orders"]] == [order["id"]]
 
 
-def test_a_rep_edits_only_their_own_deals(rep, user_api, admin_api):
+def test_a_rep_edits_only_their_own_deals_a_manager_all(rep, user_api):
     deal = rep.post("/api/v1/opportunities", json={
         "name": "Rita's deal", "amount": "500.00", "currency": "USD"}).json()
     other = user_api("sales_rep", "Sam")
@@ -87,8 +87,10 @@ def test_a_rep_edits_only_their_own_deals(rep, user_api, admin_api):
     assert refused.status_code == 403
     assert refused.headers["Content-Type"].startswith("application/problem+json")
     assert rep.get(f"/api/v1/opportunities/{deal['id']}").json()["amount"] == "500.00"
-    assert admin_api.patch(f"/api/v1/opportunities/{deal['id']}",
-                           json={"amount": "750.00"}).status_code == 200
+    manager = user_api("sales_manager", "Mona")
+    assert manager.patch(f"/api/v1/opportunities/{deal['id']}",
+                         json={"amount": "750.00"}).status_code == 200
+    assert rep.get(f"/api/v1/opportunities/{deal['id']}").json()["amount"] == "750.00"
 
 
 def test_my_day_and_the_calendar_feed(rep):
