@@ -3,4 +3,5 @@
 from crm_contracts.events import (
     contacts,  # noqa: F401
     sales,  # noqa: F401
+    support,  # noqa: F401
 )
