@@ -1,0 +1,1 @@
+"""The support service: tickets, SLAs, assignment, knowledge base, CSAT."""

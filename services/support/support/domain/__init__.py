@@ -1,0 +1,1 @@
+"""Support rules in plain Python: no ORM, nameko or eventlet here."""

@@ -1,0 +1,100 @@
+"""Reactions to other services' events, named for what they do. Each changes records
+through the unit of work and does not commit: the chassis's `consumes` commits the effects
+together with the record that the event was handled, so a redelivery changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+
+from support.models import AccountView, ContactView, Message, Survey, Ticket, now
+from support.operations.common import flush
+
+ERASED_TEXT = "(erased)"
+
+
+def _newer(row, version: int | None) -> bool:
+    """Events may arrive out of order: an older version never overwrites a newer one."""
+    return row is None or version is None or version >= (row.version or 0)
+
+
+def project_account(uow, account: dict[str, Any]) -> None:
+    row = uow.session.get(AccountView, account["id"])
+    if not _newer(row, account.get("version")):
+        return
+    if row is None:
+        row = AccountView(id=account["id"])
+        uow.session.add(row)
+    row.name, row.tier = account.get("name"), account.get("tier")
+    row.owner_id, row.version = account.get("owner_id"), account.get("version") or 0
+    flush(uow.session)
+
+
+def forget_account(uow, account_id: str) -> None:
+    row = uow.session.get(AccountView, account_id)
+    if row is not None:
+        uow.session.delete(row)
+        flush(uow.session)
+
+
+def project_contact(uow, contact: dict[str, Any]) -> None:
+    row = uow.session.get(ContactView, contact["id"])
+    if not _newer(row, contact.get("version")):
+        return
+    if row is None:
+        row = ContactView(id=contact["id"])
+        uow.session.add(row)
+    name = " ".join(part for part in (contact.get("first_name"), contact.get("last_name"))
+                    if part)
+    row.account_id, row.name = contact.get("account_id"), name or None
+    row.email = (contact.get("email") or "").lower() or None
+    row.version = contact.get("version") or 0
+    flush(uow.session)
+
+
+def repoint_merged_contact(uow, data: dict[str, Any]) -> int:
+    """Tickets, messages and surveys of the merged-away contact now point at the survivor."""
+    merged, survivor = data["merged_id"], data["surviving_id"]
+    moved = 0
+    for ticket in uow.session.scalars(select(Ticket).where(Ticket.contact_id == merged)):
+        ticket.contact_id, ticket.updated_at = survivor, now()
+        moved += 1
+    uow.session.execute(update(Message).where(
+        Message.author_type == "customer", Message.author_id == merged)
+        .values(author_id=survivor).execution_options(synchronize_session=False))
+    uow.session.execute(update(Survey).where(Survey.contact_id == merged)
+                        .values(contact_id=survivor)
+                        .execution_options(synchronize_session=False))
+    forget_contact(uow, merged)
+    if contact := data.get("contact"):
+        project_contact(uow, contact)
+    flush(uow.session)
+    return moved
+
+
+def forget_contact(uow, contact_id: str) -> None:
+    row = uow.session.get(ContactView, contact_id)
+    if row is not None:
+        uow.session.delete(row)
+        flush(uow.session)
+
+
+def anonymise_erased_contact(uow, data: dict[str, Any]) -> int:
+    """GDPR erasure: the contact's tickets keep their rows, numbers, dates, statuses and SLA
+    outcomes (reports stay true) but lose every word written by or about the person."""
+    contact_id = data["contact_id"]
+    moment = now()
+    erased = 0
+    for ticket in uow.session.scalars(select(Ticket).where(
+            Ticket.contact_id == contact_id, Ticket.erased_at.is_(None))):
+        ticket.subject, ticket.description = ERASED_TEXT, None
+        ticket.erased_at = ticket.updated_at = moment
+        for message in ticket.messages:
+            message.body = ERASED_TEXT
+        erased += 1
+    uow.session.execute(update(Survey).where(Survey.contact_id == contact_id)
+                        .values(comment=None).execution_options(synchronize_session=False))
+    forget_contact(uow, contact_id)
+    flush(uow.session)
+    return erased

@@ -1,0 +1,63 @@
+"""The customer's side: the portal's own tickets, and the support part of the 360 views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from support.domain.tickets import OPEN_STATUSES
+from support.exceptions import NotFound
+from support.models import Ticket
+from support.operations import csat, tickets
+
+VIEW_LIMIT = 50
+
+
+def own_ticket(session: Session, contact_id: str, ticket_ref: str) -> Ticket:
+    """The contact's ticket, or NotFound worded as for a ticket that does not exist: the
+    portal must not learn that someone else's ticket is there."""
+    try:
+        ticket = tickets.get_ticket(session, ticket_ref)
+    except NotFound:
+        ticket = None
+    if ticket is None or not contact_id or ticket.contact_id != contact_id:
+        raise NotFound(f"no ticket {ticket_ref}")
+    return ticket
+
+
+def portal_data(session: Session, ticket: Ticket, messages: bool = False) -> dict[str, Any]:
+    """What a customer sees: no internal notes, no team or agent internals."""
+    data = tickets.ticket_data(session, ticket, messages=messages, public_only=True)
+    for internal in ("assignee_id", "team_id", "escalated", "upsell_flagged", "vip", "tags"):
+        data.pop(internal, None)
+    if messages:
+        for message in data["messages"]:
+            message.pop("email_message_id", None)
+            if message["author_type"] != "customer":
+                message["author_id"] = None
+    return data
+
+
+def customer_view(session: Session, column: str, value: str) -> dict[str, Any]:
+    field = getattr(Ticket, column)
+    open_rows = session.scalars(select(Ticket).where(
+        field == value, Ticket.status.in_(OPEN_STATUSES))
+        .order_by(Ticket.created_at.desc()).limit(VIEW_LIMIT)).all()
+    recent = session.scalars(select(Ticket).where(
+        field == value, Ticket.status.not_in(OPEN_STATUSES))
+        .order_by(Ticket.updated_at.desc()).limit(VIEW_LIMIT)).all()
+    open_data = [tickets.ticket_data(session, row) for row in open_rows]
+    breached = sum(1 for row in open_data if row["sla"]["first_response"]["breached"]
+                   or row["sla"]["resolution"]["breached"])
+    at_risk = sum(1 for row in open_data if not row["sla"]["resolution"]["breached"]
+                  and row["sla"]["resolution"]["status"] == "running"
+                  and (row["sla"]["resolution"]["remaining_minutes"] or 0) < 60)
+    history = [{"ticket_id": s.ticket_id, "rating": s.rating,
+                "submitted_at": csat.csat_data(s)["submitted_at"]}
+               for s in csat.answered(session, column, value)]
+    return {"tickets": {"open": open_data,
+                        "recent": [tickets.ticket_data(session, row) for row in recent]},
+            "sla": {"open": len(open_data), "breached": breached, "at_risk": at_risk},
+            "csat": history}
