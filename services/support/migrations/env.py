@@ -1,5 +1,4 @@
-from support import models
-
 from crm_chassis.migrations import run_env
+from support import models
 
 run_env(models.Base.metadata, "support")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
-from support.models import Base, Calendar, SlaPolicy, Team
 
 from crm_chassis.db import make_engine
+from support.models import Base, Calendar, SlaPolicy, Team
 
 
 def _ours() -> set[str]:

@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+
+from crm_chassis.outbox import OutboxEvent
 from support import handlers
 from support.exceptions import Conflict, Gone, InvalidTransition, NotFound, ValidationFailed
 from support.models import AccountView, Ticket
 from support.operations import csat, customer, inbound, kb, sla_checks, teams, tickets
 from support.schemas import ArticleInput, RuleInput, TeamInput, TicketInput, load
-
-from crm_chassis.outbox import OutboxEvent
 
 LATER = datetime.now(UTC) + timedelta(days=30)
 CONFIG = sla_checks.CheckSettings(lease_seconds=60)
