@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 import eventlet
+from nameko.exceptions import RemoteError
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +16,7 @@ from crm_chassis.dependencies import Database
 from crm_chassis.entrypoints import EventLog, rpc
 from crm_chassis.observability import Observability
 from support import handlers, schemas
-from support.exceptions import InvalidTransition
+from support.exceptions import InvalidTransition, ValidationFailed
 from support.operations import (
     calendars,
     csat,
@@ -176,9 +177,16 @@ class SupportService(EventLog):
         if found["items"]:
             return found["items"][0]
         first_name, last_name = _split_name(name)
-        return self.contacts.create_contact({"email": email, "first_name": first_name,
-                                             "last_name": last_name,
-                                             "source": "support email"})
+        try:
+            return self.contacts.create_contact({"email": email, "first_name": first_name,
+                                                 "last_name": last_name,
+                                                 "source": "support email"})
+        except RemoteError as exc:
+            if exc.exc_type != "ValidationFailed":
+                raise
+            # The contacts service refuses the sender (e.g. a reserved domain): no ticket.
+            raise ValidationFailed("the sender cannot be a contact", {
+                "raw": [f"the From address {email} is refused: {exc.value}"]}) from None
 
     # --- SLA policies and calendars ---------------------------------------------------------
 
