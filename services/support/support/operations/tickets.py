@@ -247,6 +247,9 @@ def update_ticket(uow, ticket_ref: str, data: dict[str, Any],
     if {"contact_id", "account_id"} & set(changed):
         ticket.account_id, ticket.vip = _customer(uow.session, ticket.contact_id,
                                                   ticket.account_id)
+    if {"priority", "contact_id", "account_id"} & set(changed):
+        # Another priority or customer tier is another policy: its targets, same clock.
+        _start_clock(uow.session, ticket)
     flush(uow.session)
     return ticket
 

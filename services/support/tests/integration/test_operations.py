@@ -266,3 +266,11 @@ def test_upsell_flags_name_the_account_owner(unit):
     unit.commit()
     [flag] = events(unit, "ticket.upsell_flagged")
     assert flag["owner_id"] == "rep-7" and flag["account_id"] == "acc"
+
+
+def test_a_new_priority_brings_its_policys_targets(unit):
+    ticket = new_ticket(unit)
+    assert ticket.first_response_minutes == 240
+    tickets.update_ticket(unit, ticket.id, {"priority": "urgent"}, None)
+    unit.commit()
+    assert ticket.first_response_minutes == 60 and ticket.first_response_due_at is not None
