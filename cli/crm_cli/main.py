@@ -3,6 +3,7 @@
     crm demo [--contacts N] [--seed S]           load a realistic demo data set
     crm import contacts FILE [--mapping JSON]    import a CSV or vCard file of contacts
     crm dlq list | show QUEUE | replay QUEUE     inspect and replay dead-letter queues
+    crm mailbox                                  the local SMTP server keeping sent mails
 
 demo and import talk to the gateway's REST API only (see `crm import contacts --help` for
 the connection options). Exit codes: 0 done (an import with some rejected rows is done);
@@ -26,6 +27,7 @@ from crm_cli.connection import add_connection_arguments, connection_from
 from crm_cli.demo.dataset import build_dataset
 from crm_cli.demo.loader import load_demo, report_lines
 from crm_cli.imports import ImportOptions, import_contacts, job_report, report_url
+from crm_cli.mailbox import serve
 from crm_cli.mapping import parse_mapping
 from crm_cli.problems import CommandError, UsageError
 from crm_cli.progress import progress_bar
@@ -89,6 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("dlq", help="inspect and replay dead-letter queues "
                                     "(crm dlq --help)", add_help=False)
+
+    mailbox = commands.add_parser(
+        "mailbox", help="run the local SMTP server that keeps every mail sent",
+        description="Listen where CRM_SMTP_URL points (default smtp://127.0.0.1:8025) and "
+                    "keep each mail received as a .eml file under CRM_DATA_DIR/mail.")
+    mailbox.add_argument("--url", help="smtp://host:port to listen on (default CRM_SMTP_URL)")
+    mailbox.add_argument("--dir", type=Path, help="where to keep the mails")
+    mailbox.set_defaults(run=lambda args: serve(args.url, args.dir))
     return parser
 
 
