@@ -4,13 +4,15 @@ together with the record that the event was handled, so a redelivery changes not
 
 from __future__ import annotations
 
+import os
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
 from sales.models import Activity, Opportunity, Order, Quote, now
 from sales.operations.common import flush
-from sales.operations.opportunities import opportunity_data
+from sales.operations.opportunities import create_opportunity, opportunity_data
 
 ERASED_SUBJECT = "(erased)"
 
@@ -49,3 +51,20 @@ def anonymise_erased_contact(uow, data: dict[str, Any]) -> int:
         quote.updated_at = moment
     flush(uow.session)
     return erased
+
+
+def open_upsell_lead(uow, data: dict[str, Any]) -> Opportunity:
+    """A support agent saw a sale to make in a ticket: a lead deal at the start of the
+    default pipeline for the account's owner (else the agent), its amount left for the
+    rep to estimate."""
+    number = data["ticket_number"]
+    note = (data.get("note") or "").strip()
+    return create_opportunity(uow, {
+        "name": f"Upsell spotted by support ({number})",
+        "description": f"Flagged on support ticket {number}." + (f"\n\n{note}" if note else ""),
+        "amount": Decimal(0),
+        "currency": os.environ.get("CRM_SALES_DEFAULT_CURRENCY") or "EUR",
+        "account_id": data.get("account_id"),
+        "contact_id": data.get("contact_id"),
+        "owner_id": data.get("owner_id") or data.get("flagged_by"),
+    })

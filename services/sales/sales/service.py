@@ -396,3 +396,7 @@ class SalesService(EventLog):
     @consumes("contacts", "contact.erased")
     def anonymise_erased_contact(self, event: dict[str, Any]) -> None:
         handlers.anonymise_erased_contact(self.db, event["data"])
+
+    @consumes("support", "ticket.upsell_flagged")
+    def open_upsell_lead(self, event: dict[str, Any]) -> None:
+        handlers.open_upsell_lead(self.db, event["data"])

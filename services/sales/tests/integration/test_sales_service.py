@@ -26,13 +26,14 @@ def proxy(amqp_uri, user_id="ann", role=None):
         key: value for key, value in context.items() if value is not None})
 
 
-def publish_contacts_event(amqp_uri, event_type: str, data: dict) -> dict:
-    """A contacts event exactly as the contacts service's relay publishes it."""
-    envelope = new_envelope(event_type, 1, "contacts", dump_data(event_type, 1, data), "c-9")
+def publish_contacts_event(amqp_uri, event_type: str, data: dict,
+                           source: str = "contacts") -> dict:
+    """An event exactly as the producing service's relay publishes it."""
+    envelope = new_envelope(event_type, 1, source, dump_data(event_type, 1, data), "c-9")
     with Connection(amqp_uri) as connection:
         producer = connection.Producer(serializer="json")
-        producer.publish(envelope, exchange=events_exchange("contacts"),
-                         routing_key=event_type, declare=[events_exchange("contacts")])
+        producer.publish(envelope, exchange=events_exchange(source),
+                         routing_key=event_type, declare=[events_exchange(source)])
     return envelope
 
 
@@ -205,3 +206,25 @@ def test_the_event_log_serves_the_outbox(start_service, amqp_uri):
         log = rpc.event_log(0, 10)
     assert [item["type"] for item in log["items"]] == ["activity.created",
                                                        "activity.completed"]
+
+
+def test_an_upsell_flagged_in_support_becomes_a_lead_for_the_account_owner(
+        start_service, amqp_uri, events):
+    declare(SalesService, amqp_uri)
+    start_service()
+    publish_contacts_event(amqp_uri, "ticket.upsell_flagged", {
+        "ticket_id": "t-1", "ticket_number": "T-1042", "account_id": "acc-7",
+        "contact_id": "hank", "owner_id": "olga", "note": "They want 50 more seats",
+        "flagged_by": "agent-3", "flagged_at": NOW}, source="support")
+
+    created = events(1)[0]
+    assert created["type"] == "opportunity.created"
+    lead = created["data"]["opportunity"]
+    assert (lead["owner_id"], lead["account_id"], lead["contact_id"]) == (
+        "olga", "acc-7", "hank")
+    assert lead["status"] == "open" and lead["amount"] == "0.00"
+    assert "T-1042" in lead["name"]
+    with proxy(amqp_uri) as rpc:
+        stored = rpc.get_opportunity(lead["id"])
+    assert stored["stage_name"] == "Qualification"
+    assert "50 more seats" in stored["description"]
