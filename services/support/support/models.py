@@ -16,9 +16,11 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    event,
+    inspect,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from crm_chassis.db import Base
 from crm_chassis.inbox import HandledEvent  # noqa: F401 - part of this service's schema
@@ -115,7 +117,9 @@ class AssignmentRule(_Record, Base):
 
 class Ticket(_Record, Base):
     __tablename__ = "tickets"
-    __mapper_args__ = _VERSIONED
+    # Versioned by hand (see _one_version_per_transaction): a use case flushes a ticket
+    # several times so that each event carries its state, yet one write is one version.
+    __mapper_args__ = {**_VERSIONED, "version_id_generator": False}
     __table_args__ = (
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_team_status", "team_id", "status"),
@@ -243,3 +247,19 @@ class ContactView(Base):
     email: Mapped[str | None] = mapped_column(String(320), index=True)
     name: Mapped[str | None] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+
+@event.listens_for(Ticket, "before_insert")
+@event.listens_for(Ticket, "before_update")
+def _one_version_per_transaction(_mapper, _connection, ticket: Ticket) -> None:
+    """The version goes up once per transaction that changes the ticket; the UPDATE still
+    checks the version it read, so a concurrent write fails (StaleVersion)."""
+    transaction = object_session(ticket).get_transaction()
+    if ticket.__dict__.get("_versioned_in") is transaction:
+        return
+    ticket.__dict__["_versioned_in"] = transaction
+    if inspect(ticket).has_identity:
+        ticket.version += 1
+    elif ticket.version is None:
+        ticket.version = 1

@@ -9,7 +9,14 @@ from sqlalchemy import select
 
 from crm_chassis.outbox import OutboxEvent
 from support import handlers
-from support.exceptions import Conflict, Gone, InvalidTransition, NotFound, ValidationFailed
+from support.exceptions import (
+    Conflict,
+    Gone,
+    InvalidTransition,
+    NotFound,
+    StaleVersion,
+    ValidationFailed,
+)
 from support.models import AccountView, Ticket
 from support.operations import csat, customer, inbound, kb, sla_checks, teams, tickets
 from support.schemas import ArticleInput, RuleInput, TeamInput, TicketInput, load
@@ -274,3 +281,19 @@ def test_a_new_priority_brings_its_policys_targets(unit):
     tickets.update_ticket(unit, ticket.id, {"priority": "urgent"}, None)
     unit.commit()
     assert ticket.first_response_minutes == 60 and ticket.first_response_due_at is not None
+
+
+def test_one_write_is_one_version_and_a_concurrent_write_is_stale(unit_for):
+    unit = unit_for()
+    ticket = new_ticket(unit)
+    assert ticket.version == 1
+    tickets.add_message(unit, ticket, "On it", author_id="ann")  # a reply that opens it
+    unit.commit()
+    assert ticket.version == 2 and ticket.status == "open"
+    other = unit_for()
+    stale = other.session.get(Ticket, ticket.id)
+    tickets.change_status(unit, ticket, "pending")
+    unit.commit()
+    stale.subject = "meanwhile"
+    with pytest.raises(StaleVersion):
+        other.commit()
