@@ -20,7 +20,7 @@ from gateway.db import db
 from gateway.permissions import public
 from gateway.rpc import RpcError
 
-SERVICES = ("contacts", "sales")  # every service the gateway calls today
+SERVICES = ("contacts", "sales", "support")  # every service the gateway calls today
 DOCS_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
 
 DOCS_PAGE = """<!doctype html>

@@ -23,6 +23,7 @@ GUNICORN_CONF = str(ROOT / "gateway/gunicorn.conf.py")
 SERVICES = {
     "contacts": "contacts.service:ContactsService",
     "sales": "sales.service:SalesService",
+    "support": "support.service:SupportService",
 }
 SETUP_COMMANDS = (
     ("-m", "crm_chassis.migrations", *(str(ROOT / "services" / name) for name in SERVICES)),
