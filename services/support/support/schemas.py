@@ -122,12 +122,14 @@ class SlaPolicyInput(_Input):
 
 class CalendarInput(_Input):
     name = _name()
-    timezone = fields.String(validate=valid_timezone)
+    timezone = fields.String()
     hours = fields.Dict(keys=fields.String(), values=fields.List(fields.List(fields.String())))
     holidays = fields.List(fields.Date(), validate=validate.Length(max=1000))
 
     @validates_schema
-    def _sound_hours(self, data: dict[str, Any], **_kwargs) -> None:
+    def _sound_calendar(self, data: dict[str, Any], **_kwargs) -> None:
+        if "timezone" in data and not valid_timezone(data["timezone"]):
+            raise ValidationError("an IANA time zone, e.g. Europe/Paris", "timezone")
         if "hours" in data and (problem := check_hours(data["hours"])):
             raise ValidationError(problem, "hours")
 

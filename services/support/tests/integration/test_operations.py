@@ -18,8 +18,8 @@ from support.exceptions import (
     ValidationFailed,
 )
 from support.models import AccountView, Ticket
-from support.operations import csat, customer, inbound, kb, sla_checks, teams, tickets
-from support.schemas import ArticleInput, RuleInput, TeamInput, TicketInput, load
+from support.operations import calendars, csat, customer, inbound, kb, sla_checks, teams, tickets
+from support.schemas import ArticleInput, CalendarInput, RuleInput, TeamInput, TicketInput, load
 
 LATER = datetime.now(UTC) + timedelta(days=30)
 CONFIG = sla_checks.CheckSettings(lease_seconds=60)
@@ -297,3 +297,19 @@ def test_one_write_is_one_version_and_a_concurrent_write_is_stale(unit_for):
     stale.subject = "meanwhile"
     with pytest.raises(StaleVersion):
         other.commit()
+
+
+def test_the_calendar_can_move_to_another_zone_with_holidays(unit):
+    calendar = calendars.default_calendar(unit.session)
+    for bad in ({"timezone": "Mars/Base"}, {"hours": {"mon": [["18:00", "09:00"]]}},
+                {"holidays": ["someday"]}):
+        with pytest.raises(ValidationFailed) as refused:
+            load(CalendarInput(), bad, partial=True)
+        assert set(bad) <= set(refused.value.errors)
+    changed = calendars.update_calendar(unit, calendar.id, load(CalendarInput(), {
+        "timezone": "Europe/Paris", "holidays": ["2026-12-25", "2026-12-25"]}, partial=True),
+        calendar.version)
+    unit.commit()
+    assert changed.timezone == "Europe/Paris" and changed.holidays == ["2026-12-25"]
+    rules = calendars.calendar_rules(unit.session, calendar.id)
+    assert rules.timezone == "Europe/Paris" and len(rules.holidays) == 1
