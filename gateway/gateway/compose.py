@@ -31,20 +31,26 @@ class Part:
 
 
 SALES_SECTIONS = ("opportunities", "quotes", "orders", "activities")
+SUPPORT_SECTIONS = ("tickets", "sla", "csat")
 
 
 def contact_parts(contact_id: str) -> list[Part]:
     return [Part("contacts", "contact_360", (contact_id,),
                  ("contact", "consents", "duplicates", "merges"), primary=True),
-            Part("sales", "contact_360", (contact_id,), SALES_SECTIONS,
-                 permission="sales:read")]
+            *_other_parts("contact_360", contact_id)]
 
 
 def account_parts(account_id: str) -> list[Part]:
     return [Part("contacts", "account_360", (account_id,), ("account", "contacts"),
                  primary=True),
-            Part("sales", "account_360", (account_id,), SALES_SECTIONS,
-                 permission="sales:read")]
+            *_other_parts("account_360", account_id)]
+
+
+def _other_parts(method: str, record_id: str) -> list[Part]:
+    """What the other services hold about the customer: same method, same argument."""
+    return [Part("sales", method, (record_id,), SALES_SECTIONS, permission="sales:read"),
+            Part("support", method, (record_id,), SUPPORT_SECTIONS,
+                 permission="tickets:read")]
 
 
 def compose(parts: list[Part]) -> dict[str, Any]:

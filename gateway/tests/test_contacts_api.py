@@ -126,12 +126,15 @@ def test_every_write_is_audited_with_who_and_correlation(client, login, fake_rpc
 
 SALES_360 = {"opportunities": {"open": [], "past": []}, "quotes": [], "orders": [],
              "activities": {"upcoming": [], "recent": []}}
+SUPPORT_360 = {"tickets": {"open": [], "recent": []},
+               "sla": {"open": 0, "breached": 0, "at_risk": 0}, "csat": []}
 CONTACTS_360 = {"contact": CONTACT, "consents": {"current": {}, "history": []},
                 "duplicates": [], "merges": []}
 
 
 def test_360_names_the_part_that_did_not_answer(client, login, fake_rpc):
     fake_rpc.on("contacts", "contact_360", CONTACTS_360)
+    fake_rpc.on("support", "contact_360", SUPPORT_360)
     fake_rpc.on("sales", "contact_360", lambda i: (_ for _ in ()).throw(
         RpcTimeout("sales", "contact_360", 2.0)))
     response = client.get("/api/v1/contacts/c1/360", headers=login("viewer"))
@@ -147,12 +150,15 @@ def test_360_names_the_part_that_did_not_answer(client, login, fake_rpc):
 def test_360_sections_come_from_one_call_per_service(client, login, fake_rpc):
     fake_rpc.on("contacts", "contact_360", {**CONTACTS_360, "internal": "not a section"})
     fake_rpc.on("sales", "contact_360", SALES_360)
+    fake_rpc.on("support", "contact_360", SUPPORT_360)
     body = client.get("/api/v1/contacts/c1/360", headers=login("viewer")).get_json()
     assert body["contact"]["id"] == "c1" and body["complete"] is True
     assert body["activities"] == {"upcoming": [], "recent": []}
+    assert body["sla"] == {"open": 0, "breached": 0, "at_risk": 0}
     assert "internal" not in body
     assert [call[:3] for call in fake_rpc.calls] == [("contacts", "contact_360", ("c1",)),
-                                                      ("sales", "contact_360", ("c1",))]
+                                                      ("sales", "contact_360", ("c1",)),
+                                                      ("support", "contact_360", ("c1",))]
 
 
 def test_360_asks_only_the_services_the_caller_may_read(client, login, fake_rpc):
@@ -161,13 +167,14 @@ def test_360_asks_only_the_services_the_caller_may_read(client, login, fake_rpc)
     fake_rpc.on("contacts", "contact_360", CONTACTS_360)
     body = client.get("/api/v1/contacts/c1/360", headers={"X-API-Key": key}).get_json()
     assert body["complete"] is True and "opportunities" not in body
-    assert ("sales", "contact_360") not in [call[:2] for call in fake_rpc.calls]
+    assert [call[:2] for call in fake_rpc.calls] == [("contacts", "contact_360")]
 
 
-def test_account_360_has_the_accounts_deals(client, login, fake_rpc):
+def test_account_360_has_the_accounts_deals_and_tickets(client, login, fake_rpc):
     fake_rpc.on("contacts", "account_360", {"account": {"id": "a1", "name": "Globex"},
                                             "contacts": {"items": [], "next_cursor": None}})
     fake_rpc.on("sales", "account_360", SALES_360)
+    fake_rpc.on("support", "account_360", SUPPORT_360)
     body = client.get("/api/v1/accounts/a1/360", headers=login("viewer")).get_json()
     assert body["account"]["name"] == "Globex" and body["orders"] == []
     assert body["complete"] is True
