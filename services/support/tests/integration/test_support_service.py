@@ -236,3 +236,45 @@ def test_the_event_log_serves_the_outbox(start_service, amqp_uri):
         rpc.create_ticket({"subject": "Hello"})
         log = rpc.event_log(0, 10)
     assert [item["type"] for item in log["items"]][:1] == ["ticket.created"]
+
+
+def test_the_setup_rpcs_answer_plain_json(start_service, amqp_uri):
+    start_service()
+    with proxy(amqp_uri) as rpc:
+        policies = rpc.list_sla_policies()["items"]
+        urgent = next(p for p in policies if (p["priority"], p["tier"]) == ("urgent", "vip"))
+        edited = rpc.update_sla_policy(urgent["id"], {"first_response_minutes": 15},
+                                       urgent["version"])
+        with pytest.raises(RemoteError) as taken:
+            rpc.create_sla_policy({"name": "again", "priority": "urgent", "tier": "vip",
+                                   "first_response_minutes": 5, "resolution_minutes": 50})
+        calendar = rpc.get_calendar()
+        calendar = rpc.update_calendar(calendar["id"], {"holidays": ["2026-12-25"]},
+                                       calendar["version"])
+        team = rpc.create_team({"name": "Billing", "members": ["cat", "dan"],
+                                "strategy": "least_loaded"})
+        rule = rpc.create_assignment_rule({"name": "invoices", "team_id": team["id"],
+                                           "conditions": {"keywords": ["invoice"]}})
+        ticket = rpc.create_ticket({"subject": "Invoice twice", "description": "refund?"})
+        rpc.update_assignment_rule(rule["id"], {"active": False})
+        with pytest.raises(RemoteError) as in_use:
+            rpc.delete_team(team["id"])
+        again = rpc.reassign_ticket(ticket["id"])
+        category = rpc.create_kb_category({"name": "Billing"})
+        article = rpc.create_article({"title": "Refunds for double invoices",
+                                      "body": "We refund a double invoice within a week.",
+                                      "category_id": category["id"]})
+        hidden = rpc.search_articles({"q": "refund invoice"})
+        rpc.publish_article(article["id"])
+        found = rpc.search_articles({"q": "refund invoice"})
+        suggested = rpc.suggest_articles(ticket["id"])
+        teams = rpc.list_teams()["items"]
+        rules = rpc.list_assignment_rules()["items"]
+    assert edited["first_response_minutes"] == 15 and taken.value.exc_type == "Conflict"
+    assert calendar["holidays"] == ["2026-12-25"]
+    assert ticket["team_id"] == team["id"] and ticket["assignee_id"] in {"cat", "dan"}
+    assert in_use.value.exc_type == "Conflict"
+    assert again["team_id"] == next(t["id"] for t in teams if t["is_default"])
+    assert hidden["items"] == [] and found["items"][0]["id"] == article["id"]
+    assert suggested["items"][0]["id"] == article["id"] and suggested["items"][0]["score"] > 0
+    assert rules[0]["active"] is False
