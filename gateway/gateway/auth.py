@@ -26,7 +26,7 @@ from sqlalchemy import select
 from gateway.db import db
 from gateway.errors import Problem
 from gateway.models import ApiKey, User, now
-from gateway.permissions import ROLE_PERMISSIONS, allows
+from gateway.permissions import CONTACT_PERMISSIONS, ROLE_PERMISSIONS, allows
 
 SESSION_COOKIE = "crm_session"
 CSRF_COOKIE = "crm_csrf"
@@ -41,7 +41,7 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 @dataclass(frozen=True)
 class Principal:
-    kind: str  # user | api_key | anonymous
+    kind: str  # user | api_key | contact (customer portal) | anonymous
     id: str | None
     role: str | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
@@ -119,6 +119,22 @@ def issue_token(user: User, ttl: int | None = None) -> tuple[str, int, str]:
     return token, ttl, session_id
 
 
+def issue_portal_token(contact_id: str, ttl: int | None = None) -> tuple[str, int, str]:
+    """A signed customer-portal token for a contact: (token, lifetime, session id). Its
+    `kind` claim keeps it from ever being taken for a user's."""
+    ttl = ttl or current_app.config["CRM"].portal_session_seconds
+    session_id = uuid.uuid4().hex
+    payload = {"sub": contact_id, "kind": "contact", "sid": session_id,
+               "iat": datetime.now(UTC), "exp": datetime.now(UTC) + timedelta(seconds=ttl)}
+    token = jwt.encode(payload, current_app.config["CRM"].secret_key, algorithm="HS256")
+    return token, ttl, session_id
+
+
+def contact_principal(contact_id: str, via_cookie: bool = False) -> Principal:
+    """A contact signed in to the customer portal: the portal permission and nothing else."""
+    return Principal("contact", contact_id, scopes=CONTACT_PERMISSIONS, via_cookie=via_cookie)
+
+
 def csrf_token(session_id: str) -> str:
     key = current_app.config["CRM"].secret_key.encode()
     return hmac.new(key, f"csrf:{session_id}".encode(), hashlib.sha256).hexdigest()
@@ -147,6 +163,9 @@ def _token_principal(token: str, via_cookie: bool, with_sid: bool = False):
         raise Problem(401, "Token expired", "sign in again") from None
     except jwt.InvalidTokenError:
         raise Problem(401, "Invalid token", "the token is not one this CRM issued") from None
+    if claims.get("kind") == "contact":
+        principal = contact_principal(claims["sub"], via_cookie)
+        return (principal, claims.get("sid", "")) if with_sid else principal
     role = user_cache().role_of(claims["sub"], lambda user_id: db().get(User, user_id))
     if role is None:
         raise Problem(401, "Unknown user", "the account behind this token is disabled")

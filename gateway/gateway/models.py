@@ -1,4 +1,5 @@
-"""Tables the gateway owns: users, API keys, the audit log, idempotency records."""
+"""Tables the gateway owns: users, API keys, the audit log, idempotency records, the
+customer portal's one-time sign-in links."""
 
 from __future__ import annotations
 
@@ -96,3 +97,17 @@ class LoginAttempt(Base):
     at: Mapped[datetime] = mapped_column(default=now)
 
     __table_args__ = (Index("ix_login_attempts_key_at", "key", "at"),)
+
+
+class PortalSignInLink(Base):
+    """A one-time link emailed to a contact to open a portal session. Only a hash of its
+    token is kept; it works once (`used_at`) and until `expires_at`."""
+
+    __tablename__ = "portal_sign_in_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    contact_id: Mapped[str] = mapped_column(String(36), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    used_at: Mapped[datetime | None] = mapped_column()

@@ -71,3 +71,25 @@ def public(view: Callable) -> Callable:
 
 def declared(view: Callable) -> bool:
     return getattr(view, "public", False) or bool(getattr(view, "permission", None))
+
+# Support. `support:manage` shapes everyone's queue: SLA policies, the calendar, teams and
+# assignment rules. `inbound_email:write` is for mail gateways (an API key's scope) and
+# `portal` for signed-in contacts only: no staff role is granted either (admins hold `*`).
+SUPPORT_READ = {"tickets:read", "kb:read"}
+SUPPORT_WORK = SUPPORT_READ | {"tickets:write", "kb:write", "support:read"}
+SUPPORT_GRANTS: dict[str, set[str]] = {
+    "support_manager": SUPPORT_WORK | {"support:manage"},
+    "support_agent": SUPPORT_WORK,
+    "sales_manager": SUPPORT_READ,
+    "sales_rep": SUPPORT_READ,
+    "marketing": SUPPORT_READ,
+    "viewer": SUPPORT_READ,
+}
+ROLE_PERMISSIONS.update({role: ROLE_PERMISSIONS[role] | grants
+                         for role, grants in SUPPORT_GRANTS.items()})
+INBOUND_EMAIL = "inbound_email:write"
+PORTAL = "portal"
+ALL_PERMISSIONS = ALL_PERMISSIONS | {INBOUND_EMAIL, PORTAL} | set().union(
+    *SUPPORT_GRANTS.values())
+# What a contact signed in to the customer portal may do: nothing else.
+CONTACT_PERMISSIONS = frozenset({PORTAL})

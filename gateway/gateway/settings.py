@@ -42,6 +42,12 @@ class Settings:
     login_attempts: int
     login_window_seconds: int
     secure_cookies: bool
+    smtp_url: str = "smtp://127.0.0.1:8025"
+    mail_from: str = "support@crm.local"
+    public_url: str = "http://127.0.0.1:8000"
+    portal_link_minutes: int = 15
+    portal_session_seconds: int = 8 * 3600
+    max_email_bytes: int = 5 * 1024 * 1024
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -60,4 +66,12 @@ class Settings:
             login_attempts=int(env("CRM_LOGIN_ATTEMPTS") or 10),
             login_window_seconds=int(env("CRM_LOGIN_WINDOW_SECONDS") or 300),
             secure_cookies=(env("CRM_SECURE_COOKIES") or "").lower() in {"1", "true", "yes"},
+            smtp_url=env("CRM_SMTP_URL") or "smtp://127.0.0.1:8025",
+            mail_from=env("CRM_MAIL_FROM") or "support@crm.local",
+            # Links in mails point here, never at the request's Host header (which a
+            # caller chooses).
+            public_url=(env("CRM_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
+            portal_link_minutes=int(env("CRM_PORTAL_LINK_MINUTES") or 15),
+            portal_session_seconds=int(env("CRM_PORTAL_SESSION_SECONDS") or 8 * 3600),
+            max_email_bytes=int(env("CRM_MAX_EMAIL_BYTES") or 5 * 1024 * 1024),
         )
