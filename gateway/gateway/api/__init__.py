@@ -16,9 +16,18 @@ def register(api: Api) -> None:
         sales_opportunities,
         sales_pipelines,
         sales_quotes,
+        support_inbound,
+        support_kb,
+        support_portal,
+        support_sla,
+        support_survey,
+        support_teams,
+        support_tickets,
         users,
     )
 
     for module in (auth, users, accounts, contacts, custom_fields, sales_pipelines,
-                   sales_opportunities, sales_catalog, sales_quotes, sales_activities):
+                   sales_opportunities, sales_catalog, sales_quotes, sales_activities,
+                   support_tickets, support_sla, support_teams, support_kb, support_inbound,
+                   support_survey, support_portal):
         api.register_blueprint(module.blp)
