@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
@@ -31,3 +32,18 @@ def flag(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def secret_key() -> str:
+    """CRM_SECRET_KEY, else a key made once and kept under the data dir: the gateway's rule
+    (gateway/settings.py, which does not depend on the chassis), so that on one machine a
+    service signs links (CSAT surveys) with the key the gateway checks them with."""
+    if key := os.environ.get("CRM_SECRET_KEY"):
+        return key
+    path = data_dir() / "secret_key"
+    try:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    except FileExistsError:
+        pass
+    return path.read_text().strip()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
@@ -22,20 +20,6 @@ from support.operations.common import plain
 log = logging.getLogger(__name__)
 
 
-def secret_key() -> str:
-    """CRM_SECRET_KEY, else the key the gateway keeps under the data dir (same rule), so a
-    laptop install signs links that the gateway's survey page can hand back."""
-    if key := os.environ.get("CRM_SECRET_KEY"):
-        return key
-    path: Path = settings.data_dir() / "secret_key"
-    try:
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
-            f.write(secrets.token_urlsafe(48))
-    except FileExistsError:
-        pass
-    return path.read_text().strip()
-
-
 def valid_for() -> timedelta:
     return timedelta(days=int(os.environ.get("CRM_SUPPORT_SURVEY_DAYS") or 14))
 
@@ -46,7 +30,7 @@ def issue_survey(session: Session, ticket: Ticket, moment: datetime) -> Survey |
     survey = session.get(Survey, ticket.id)
     if survey is not None and survey.submitted_at is not None:
         return survey
-    token = surveys.issue(secret_key(), ticket.id, moment, valid_for())
+    token = surveys.issue(settings.secret_key(), ticket.id, moment, valid_for())
     expires_at = moment + valid_for()
     if survey is None:
         survey = Survey(ticket_id=ticket.id, contact_id=ticket.contact_id,
@@ -65,7 +49,7 @@ def survey_token(session: Session, ticket_id: str) -> str | None:
 
 def _verified(session: Session, token: str) -> tuple[Survey, Ticket]:
     try:
-        proof = surveys.verify(secret_key(), token, now())
+        proof = surveys.verify(settings.secret_key(), token, now())
     except surveys.ForgedToken as exc:
         raise ValidationFailed("not a valid survey link", {"token": [str(exc)]}) from None
     except surveys.ExpiredToken as exc:
