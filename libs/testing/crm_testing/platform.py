@@ -10,6 +10,8 @@ import contextlib
 import os
 import subprocess
 import sys
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import requests
@@ -53,6 +55,7 @@ class Platform:
             "CRM_GATEWAY_DATABASE_URL": self.database(f"{name}_gateway"),
             "CRM_DATA_DIR": str(workdir),
             "CRM_GATEWAY_PORT": str(self.port),
+            "CRM_SMTP_URL": f"smtp://127.0.0.1:{free_port()}",
             "CRM_SECRET_KEY": f"{name}-secret-key-" + "k" * 40,
             "CRM_ADMIN_EMAIL": admin["email"],
             "CRM_ADMIN_PASSWORD": admin["password"],
@@ -83,6 +86,7 @@ class Platform:
 
     def start(self) -> None:
         self.setup()
+        self.start_mailbox()
         for service in SERVICES:
             self.start_service(service)
         self.start_gunicorn("gateway", "gateway.app:create_app()", "/healthz")
@@ -105,6 +109,16 @@ class Platform:
     def start_service(self, service: str) -> ManagedProcess:
         self.services[service] = self.start_nameko(service, SERVICES[service], service)
         return self.services[service]
+
+    def start_mailbox(self) -> None:
+        """`crm mailbox` on CRM_SMTP_URL, as `make up` runs it: see `mails()`."""
+        self.start_process("mailbox", [venv_bin("crm"), "mailbox"]).wait_for_log(
+            "mailbox: SMTP on", timeout=30)
+
+    def mails(self) -> list[EmailMessage]:
+        """Every mail the platform sent so far, oldest first."""
+        return [message_from_bytes(path.read_bytes(), policy=policy.default)
+                for path in sorted((self.workdir / "mail").glob("*.eml"))]
 
     def start_gunicorn(self, name: str, app: str, health_path: str) -> str:
         """Serve `app` with the gateway's gunicorn.conf.py; return its base URL."""
