@@ -26,7 +26,8 @@ def send(to: str, subject: str, body: str, settings: Settings | None = None) -> 
     message["Subject"] = subject
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain="crm.local")
-    message.set_content(body)
+    # Plain ASCII goes as is, so that a long link is not cut by quoted-printable breaks.
+    message.set_content(body, cte="7bit" if body.isascii() else None)
     url = urlsplit(settings.smtp_url)
     secure = url.scheme == "smtps"
     port = url.port or (465 if secure else 25)
