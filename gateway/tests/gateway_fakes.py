@@ -61,3 +61,46 @@ class FakeRpc:
 def remote(exc_type: str, message: str, *details: Any) -> RemoteError:
     return RemoteError("contacts", "x", exc_type, f"crm_contracts.errors.{exc_type}",
                        [message, *details], message)
+
+
+class SmtpInbox:
+    """A real SMTP server on 127.0.0.1 and a free port (aiosmtpd), keeping what it
+    receives: (recipients, the parsed message)."""
+
+    def __init__(self):
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.messages: list[tuple[list[str], Any]] = []
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        import email
+        import email.policy
+
+        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(
+            envelope.content, policy=email.policy.default)))
+        return "250 OK"
+
+    def wait(self, count: int = 1, timeout: float = 5.0) -> list[tuple[list[str], Any]]:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.messages
+
+    def __enter__(self) -> SmtpInbox:
+        self._controller.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._controller.stop()

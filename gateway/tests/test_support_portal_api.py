@@ -3,16 +3,12 @@ real SMTP server, followed once, opens a contact's session, which sees only that
 tickets and no staff route."""
 
 import dataclasses
-import email
-import email.policy
 import re
-import socket
 import time
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
-from gateway_fakes import remote
+from gateway_fakes import SmtpInbox, remote
 
 from gateway.models import PortalSignInLink, now
 
@@ -33,38 +29,12 @@ TICKET = {"id": "t1", "number": "T-1001", "subject": "Printer on fire", "descrip
 LINK = re.compile(r"https?://\S+/portal/sign-in\?token=([A-Za-z0-9_-]+)")
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
-        return "250 OK"
-
-    def wait(self, count: int = 1, timeout: float = 5.0) -> list:
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.messages
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def inbox(app):
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config["CRM"] = dataclasses.replace(app.config["CRM"],
-                                            smtp_url=f"smtp://127.0.0.1:{port}",
-                                            public_url="https://crm.example.com")
-    yield inbox
-    controller.stop()
+    with SmtpInbox() as inbox:
+        app.config["CRM"] = dataclasses.replace(app.config["CRM"], smtp_url=inbox.url,
+                                                public_url="https://crm.example.com")
+        yield inbox
 
 
 @pytest.fixture
@@ -78,9 +48,9 @@ def contacts(fake_rpc):
 def mailed_token(inbox, address, count=1) -> str:
     messages = inbox.wait(count)
     assert len(messages) >= count, "no mail arrived"
-    recipients, raw = messages[count - 1]
+    recipients, message = messages[count - 1]
     assert recipients == [address]
-    text = email.message_from_string(raw, policy=email.policy.default).get_content()
+    text = message.get_content()
     assert "https://crm.example.com/portal/sign-in?token=" in text
     return LINK.search(text).group(1)
 

@@ -1,13 +1,15 @@
 """The CSAT survey opens with its signed link alone; forged, expired and reused links get
 their own answers and change nothing."""
 
+import dataclasses
+
 import pytest
-from gateway_fakes import remote
+from gateway_fakes import SmtpInbox, remote
 
 TOKEN = "5f1c2d7e-0000-4000-8000-000000000001.1796000000." + "ab" * 32
 SURVEY = {"ticket_id": "5f1c2d7e-0000-4000-8000-000000000001", "ticket_number": "T-1001",
           "subject": "Printer on fire", "expires_at": "2026-12-10T15:00:00+00:00",
-          "submitted": False}
+          "submitted": False, "rating": None}
 ANSWER = {"ticket_id": SURVEY["ticket_id"], "rating": 4, "comment": "quick",
           "submitted_at": "2026-11-26T16:00:00+00:00"}
 
@@ -82,3 +84,33 @@ def test_a_stale_staff_cookie_does_not_block_the_survey(client, fake_rpc):
     fake_rpc.on("support", "get_survey", SURVEY)
     client.set_cookie("crm_session", "expired.or.forged")
     assert client.get(f"/api/v1/surveys/{TOKEN}").status_code == 200
+
+
+def test_solving_a_ticket_mails_its_contact_the_survey_link(app, client, login, fake_rpc):
+    solved = {"id": "t1", "number": "T-1001", "status": "solved", "contact_id": "c1",
+              "survey_token": TOKEN, "version": 5}
+    fake_rpc.on("support", "get_ticket", {**solved, "status": "open", "survey_token": None})
+    fake_rpc.on("support", "change_status", solved)
+    fake_rpc.on("contacts", "get_contact", {"id": "c1", "email": "ana@example.org"})
+    with SmtpInbox() as inbox:
+        app.config["CRM"] = dataclasses.replace(app.config["CRM"], smtp_url=inbox.url,
+                                                public_url="https://crm.example.com")
+        response = client.post("/api/v1/tickets/t1/status", json={"status": "solved"},
+                               headers=login("support_agent"))
+        assert response.status_code == 200
+        assert response.get_json()["survey_token"] == TOKEN
+        [(recipients, message)] = inbox.wait()
+    assert recipients == ["ana@example.org"]
+    assert f"https://crm.example.com/survey/{TOKEN}" in message.get_content()
+    assert "T-1001" in message.get_content()
+
+
+def test_solving_again_mails_nothing(app, client, login, fake_rpc):
+    solved = {"id": "t1", "status": "solved", "contact_id": "c1", "survey_token": TOKEN,
+              "version": 5}
+    fake_rpc.on("support", "get_ticket", solved)
+    fake_rpc.on("support", "change_status", solved)
+    response = client.post("/api/v1/tickets/t1/status", json={"status": "solved"},
+                           headers=login("support_agent"))
+    assert response.status_code == 200
+    assert [call[1] for call in fake_rpc.calls] == ["get_ticket", "change_status"]

@@ -85,14 +85,15 @@ def test_replies_and_internal_notes(client, login, fake_rpc, body, sent):
 def test_the_list_passes_its_filters(client, login, fake_rpc):
     fake_rpc.on("support", "list_tickets", PAGE)
     response = client.get(
-        "/api/v1/tickets?status=open&status=pending&priority=high&assignee_id=u1"
+        "/api/v1/tickets?status=open&status=pending&priority=high&priority=urgent&assignee_id=u1"
         "&team_id=team1&contact_id=c1&account_id=a1&breached=true&open=true&tag=vip"
         "&q=printer&sort=-resolution_due_at&limit=20", headers=login("viewer"))
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["items"][0]["number"] == "T-1001"
     assert support_calls(fake_rpc) == [("list_tickets", ({
         "limit": 20, "sort": "-resolution_due_at", "q": "printer",
-        "filters": {"status": ["open", "pending"], "priority": "high", "team_id": "team1",
+        "filters": {"status": ["open", "pending"], "priority": ["high", "urgent"],
+                    "team_id": "team1",
                     "assignee_id": "u1", "contact_id": "c1", "account_id": "a1",
                     "tag": "vip", "breached": True, "open": True}},))]
 

@@ -9,7 +9,7 @@ checks them again and stays the authority.
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from gateway.api.sales_schemas import DateText, _In, _out_time, _Query, _sort
 
@@ -109,14 +109,18 @@ TICKET_FILTERS = ("status", "priority", "channel", "type", "team_id", "assignee_
                   "contact_id", "account_id", "tag", "breached", "open")
 
 
+def _any_of(choices: tuple[str, ...]) -> fields.List:
+    return fields.List(_one_of(choices), metadata={"description": "repeat for any of several"})
+
+
 class TicketFilters(_Query):
-    sort = _sort("created_at", "updated_at", "resolution_due_at")
+    sort = _sort("created_at", "updated_at", "resolution_due_at", "priority")
     q = fields.String(validate=validate.Length(max=200),
                       metadata={"description": "searches subjects"})
-    status = fields.List(_one_of(STATUSES), metadata={"description": "repeat for several"})
-    priority = _one_of(PRIORITIES)
-    channel = _one_of(CHANNELS)
-    type = _one_of(TICKET_TYPES)
+    status = _any_of(STATUSES)
+    priority = _any_of(PRIORITIES)
+    channel = _any_of(CHANNELS)
+    type = _any_of(TICKET_TYPES)
     team_id = fields.String()
     assignee_id = fields.String()
     contact_id = fields.String()
@@ -127,9 +131,10 @@ class TicketFilters(_Query):
 
 
 class QueueQuery(_Query):
+    sort = _sort("resolution_due_at", "priority", "created_at", "updated_at")
     assignee_id = fields.String(metadata={"description": "default: the caller"})
     team_id = fields.String()
-    priority = _one_of(PRIORITIES)
+    priority = _any_of(PRIORITIES)
     breached = fields.Boolean()
 
 
@@ -141,7 +146,7 @@ class TargetOut(Schema):
         "description": "business minutes, negative when late"})
     breached = fields.Boolean()
     met_at = _out_time(allow_none=True)
-    status = _one_of(("running", "paused", "met", "breached"))
+    status = _one_of(("running", "paused", "met", "breached", "none"))
 
 
 class SlaStateOut(Schema):
@@ -202,6 +207,13 @@ class SlaPolicyIn(_In):
                                       metadata={"description": "business minutes"})
     resolution_minutes = _minutes(required=True, metadata={"description": "business minutes"})
     calendar_id = _ref(metadata={"description": "default: the default calendar"})
+
+    @validates_schema
+    def _resolution_after_response(self, data, **kwargs):
+        first, resolution = data.get("first_response_minutes"), data.get("resolution_minutes")
+        if first and resolution and resolution < first:
+            raise ValidationError("not less than first_response_minutes",
+                                  "resolution_minutes")
 
 
 class SlaPolicyPatch(_In):
@@ -380,6 +392,7 @@ class SurveyOut(Schema):
     subject = fields.String(allow_none=True)
     expires_at = _out_time()
     submitted = fields.Boolean()
+    rating = fields.Integer(allow_none=True, metadata={"description": "once answered"})
 
 
 class SurveyIn(_In):

@@ -3,16 +3,21 @@ rates it, with no login. The signed token in the address is the only credential.
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
+from typing import Any
 
-from flask import g
+from flask import current_app, g
 from flask_smorest import Blueprint
 
-from gateway import services
+from gateway import mail, services
 from gateway.api.support_schemas import SurveyAnswerOut, SurveyIn, SurveyOut
 from gateway.errors import Problem, from_remote
 from gateway.permissions import public
-from gateway.rpc import RemoteError
+from gateway.rpc import RemoteError, RpcError
+
+log = logging.getLogger(__name__)
 
 blp = Blueprint("surveys", __name__, url_prefix="/api/v1/surveys",
                 description="Customer satisfaction surveys (no login)")
@@ -67,3 +72,31 @@ def submit_survey(data, token):
     answer = _ask("submit_survey", token, data)
     g.resource_id = answer.get("ticket_id")
     return answer, 201
+
+
+def mail_survey_link(ticket: dict[str, Any]) -> None:
+    """Mail the customer of a ticket just solved the link to rate it, in the background.
+    A contact without an email, or a failure, is logged: the ticket is solved anyway."""
+    token, contact_id = ticket.get("survey_token"), ticket.get("contact_id")
+    if not token or not contact_id:
+        return
+    try:
+        contact = services.call("contacts", "get_contact", contact_id)
+    except RpcError:
+        log.warning("survey for %s not mailed: the contact could not be read", ticket["id"])
+        return
+    if not contact.get("email"):
+        return
+    settings = current_app.config["CRM"]
+    link = f"{settings.public_url}/survey/{token}"
+    body = (f"Hello,\n\nyour request {ticket.get('number', '')} has been solved. How did we "
+            f"do? Rate it from 1 to 5 here:\n\n{link}\n\nThank you.\n")
+    threading.Thread(target=_send, args=(settings, contact["email"], body, ticket["id"]),
+                     daemon=True).start()
+
+
+def _send(settings, email: str, body: str, ticket_id: str) -> None:
+    try:
+        mail.send(email, "How did we do?", body, settings=settings)
+    except Exception:
+        log.exception("survey for %s not mailed", ticket_id)

@@ -26,6 +26,7 @@ from gateway.api.support_schemas import (
     TicketPatch,
     UpsellIn,
 )
+from gateway.api.support_survey import mail_survey_link
 from gateway.http import expected_version, list_query, page_schema, with_etag
 from gateway.permissions import requires
 
@@ -110,10 +111,16 @@ def update_ticket(data, item_id):
 @blp.arguments(StatusIn)
 @blp.response(200, TicketOut)
 def change_status(data, item_id):
-    """Move the ticket to a status the transition table allows (409 otherwise). A solved
-    ticket carries its CSAT `survey_token`."""
-    return with_etag(services.call("support", "change_status", item_id, data,
-                                   expected_version()))
+    """Move the ticket to a status the transition table allows (409 otherwise). A ticket
+    that becomes solved carries its CSAT `survey_token`, and its contact is mailed the
+    survey's link."""
+    version = expected_version()
+    was_solved = data["status"] == "solved" and \
+        services.call("support", "get_ticket", item_id)["status"] == "solved"
+    ticket = services.call("support", "change_status", item_id, data, version)
+    if ticket.get("status") == "solved" and not was_solved:
+        mail_survey_link(ticket)
+    return with_etag(ticket)
 
 
 @blp.route("/tickets/<item_id>/assign", methods=["POST"])
