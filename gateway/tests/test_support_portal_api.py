@@ -237,3 +237,19 @@ def test_portal_input_is_checked_before_any_call(client, fake_rpc, portal_bearer
     bad = client.get("/api/v1/portal/kb/articles?q=x&published_only=false", headers=headers)
     assert bad.status_code == 422
     assert portal_calls(fake_rpc) == []
+
+
+def test_a_contacts_writes_are_audited_as_the_contact(app, client, fake_rpc, portal_bearer):
+    from sqlalchemy import select
+
+    from gateway.db import sessions
+    from gateway.models import AuditEntry
+
+    fake_rpc.on("support", "portal_create_ticket", TICKET)
+    headers = portal_bearer("ana@example.org")
+    assert client.post("/api/v1/portal/tickets", json={"subject": "x", "description": "y"},
+                       headers=headers).status_code == 201
+    with app.app_context(), sessions()() as session:
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.path == "/api/v1/portal/tickets")).one()
+    assert (entry.actor_type, entry.actor_id, entry.resource_id) == ("contact", "c1", "t1")

@@ -231,3 +231,31 @@ def test_the_api_document_lists_every_support_path(client):
     assert "message/rfc822" in paths["/api/v1/inbound/email"]["post"]["requestBody"][
         "content"]
     assert paths["/api/v1/surveys/{token}"]["post"]["security"] == []
+
+
+def test_a_retried_create_with_an_idempotency_key_makes_one_ticket(client, login, fake_rpc):
+    fake_rpc.on("support", "create_ticket", TICKET)
+    headers = {**login("support_agent"), "Idempotency-Key": "mail-42"}
+    first = client.post("/api/v1/tickets", json={"subject": "Printer on fire"},
+                        headers=headers)
+    again = client.post("/api/v1/tickets", json={"subject": "Printer on fire"},
+                        headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["id"] == "t1"
+    assert [call[1] for call in fake_rpc.calls] == ["create_ticket"]
+
+
+def test_ticket_writes_are_audited_with_the_ticket(app, client, login, fake_rpc):
+    from sqlalchemy import select
+
+    from gateway.db import sessions
+    from gateway.models import AuditEntry
+
+    fake_rpc.on("support", "add_message", MESSAGE)
+    client.post("/api/v1/tickets/t1/messages", json={"body": "On it"},
+                headers=login("support_agent"))
+    with app.app_context(), sessions()() as session:
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.path == "/api/v1/tickets/t1/messages")).one()
+    assert (entry.actor_type, entry.status, entry.resource_id) == ("user", 201, "t1")
