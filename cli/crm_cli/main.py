@@ -60,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="load a realistic demo data set through the API",
                                description="Load companies, contacts, custom fields, "
-                               "consents and a few near-duplicates through the REST API. "
+                               "consents, a few near-duplicates, deals, quotes, orders, "
+                               "activities, knowledge base articles and tickets through "
+                               "the REST API. "
                                "Running it again with the same seed adds nothing twice.")
     demo.add_argument("--contacts", type=_count, default=200, metavar="N",
                       help="how many contacts (default 200)")

@@ -95,6 +95,10 @@ def test_demo_loads_a_realistic_data_set_and_can_run_again(demo_platform):
         sum(d["status"] == "open" for d in deals)
     day = api.get(f"{base}/activities/my-day", timeout=30).json()
     assert day["items"] and day["overdue"] >= 1
+    # The support side: a knowledge base, and tickets in every state.
+    tickets = every(api, f"{base}/tickets")
+    assert len(tickets) >= 20 and {t["status"] for t in tickets} >= {"new", "open", "solved"}
+    assert api.get(f"{base}/kb/articles", params={"q": "export"}, timeout=30).json()["items"]
 
     again = crm(demo_platform, "demo", "--contacts", "40")
     assert again.returncode == 0, again.stderr
@@ -103,6 +107,7 @@ def test_demo_loads_a_realistic_data_set_and_can_run_again(demo_platform):
     assert len(every(api, f"{base}/accounts")) == len(accounts)
     assert len(every(api, f"{base}/opportunities")) == len(deals)
     assert len(every(api, f"{base}/orders")) == len(orders)
+    assert len(every(api, f"{base}/tickets")) == len(tickets)
 
 
 def test_import_reports_counts_and_the_bad_line(platform, tmp_path: Path):

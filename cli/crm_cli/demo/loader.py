@@ -1,6 +1,6 @@
 """Loading the demo data set through the public REST API, never the databases: custom
 field definitions, accounts, a bulk import of the contacts, their email consents, then the
-sales side (crm_cli.demo.sales).
+sales and support sides (crm_cli.demo.sales, crm_cli.demo.support).
 
 Each step is safe to run again: an existing field definition (409) or an account found by
 its domain is reused, contacts already there are skipped by the import (`dedup=skip`), and
@@ -17,7 +17,9 @@ from rich.progress import Progress
 from crm_cli.client import CrmClient
 from crm_cli.contacts_csv import contacts_csv
 from crm_cli.demo.dataset import DemoAccount, DemoDataset
-from crm_cli.demo.sales import SalesTally, load_sales
+from crm_cli.demo.once import Counts
+from crm_cli.demo.sales import load_sales
+from crm_cli.demo.support import load_support
 from crm_cli.demo.vocabulary import CONTACT_CUSTOM_KEYS, CUSTOM_FIELDS
 from crm_cli.imports import ImportOptions, follow_with_bar, start_import
 from crm_cli.problems import ApiProblem
@@ -45,7 +47,7 @@ class DemoReport:
     accounts: Tally = field(default_factory=Tally)
     consents: Tally = field(default_factory=Tally)
     job: dict[str, Any] = field(default_factory=dict)
-    sales: SalesTally | None = None
+    records: Counts | None = None  # sales and support, by kind
 
     @property
     def succeeded(self) -> bool:
@@ -63,7 +65,8 @@ def load_demo(client: CrmClient, dataset: DemoDataset, progress: Progress,
         record_consents(client, dataset, contact_ids, progress, report)
         by_domain = {account.domain: account_id
                      for account, account_id in zip(dataset.accounts, account_ids, strict=True)}
-        report.sales = load_sales(client, dataset, by_domain, contact_ids, seed, progress)
+        report.records = load_sales(client, dataset, by_domain, contact_ids, seed, progress)
+        load_support(client, dataset, contact_ids, seed, progress, report.records)
     return report
 
 
@@ -141,9 +144,10 @@ def report_lines(report: DemoReport, dataset: DemoDataset, url: str) -> list[str
              f"  contacts         {job.get('created', 0)} created, "
              f"{job.get('skipped', 0)} already there, {job.get('failed', 0)} failed",
              f"  email consents   {_tally(report.consents, 'recorded')}"]
-    if report.sales is not None:
-        lines += [f"  {kind:<16} {report.sales.line(kind)}"
-                  for kind in ("products", "deals", "quotes", "orders", "activities")]
+    if report.records is not None:
+        lines += [f"  {kind:<16} {report.records.line(kind)}"
+                  for kind in ("products", "deals", "quotes", "orders", "activities",
+                               "articles", "tickets")]
     if dataset.near_duplicates and job.get("created"):
         lines.append(f"  near-duplicates  {len(dataset.near_duplicates)} planted: open the "
                      f"duplicates panel, or GET /api/v1/contacts/duplicates")

@@ -11,7 +11,7 @@ place in the data set, and the gateway answers a key it has seen with the first 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,9 @@ from typing import Any
 from rich.progress import Progress
 
 from crm_cli.client import CrmClient
+from crm_cli.demo import once
 from crm_cli.demo.dataset import DemoAccount, DemoDataset
+from crm_cli.demo.once import Counts
 
 KEY_PREFIX = "crm-demo:sales"
 PRICE_LIST = "Standard 2026"
@@ -39,20 +41,6 @@ CALL_SUBJECTS = ("Discovery call with {name}", "Follow up with {name} on pricing
                  "Check in with {name} after the trial")
 TASK_SUBJECTS = ("Send the security questionnaire to {company}",
                  "Prepare the proposal for {company}", "Book the onboarding kick-off at {company}")
-
-
-@dataclass
-class SalesTally:
-    created: dict[str, int] = field(default_factory=dict)
-    existing: dict[str, int] = field(default_factory=dict)
-
-    def count(self, kind: str, replayed: bool) -> None:
-        into = self.existing if replayed else self.created
-        into[kind] = into.get(kind, 0) + 1
-
-    def line(self, kind: str) -> str:
-        created, existing = self.created.get(kind, 0), self.existing.get(kind, 0)
-        return f"{created} created" + (f", {existing} already there" if existing else "")
 
 
 @dataclass(frozen=True)
@@ -92,9 +80,9 @@ def plan_deals(dataset: DemoDataset, stage_count: int, seed: int) -> list[Deal]:
 
 
 def load_sales(client: CrmClient, dataset: DemoDataset, account_ids: dict[str, str],
-               contact_ids: dict[str, str], seed: int, progress: Progress) -> SalesTally:
+               contact_ids: dict[str, str], seed: int, progress: Progress) -> Counts:
     """`account_ids` by domain and `contact_ids` by email, as the contacts step made them."""
-    tally = SalesTally()
+    tally = Counts()
     product_ids, price_list_id = load_catalog(client, progress, tally)
     pipeline = next(p for p in client.get("/pipelines")["items"] if p["is_default"])
     deals = plan_deals(dataset, len(pipeline["stages"]), seed)
@@ -112,7 +100,7 @@ def load_sales(client: CrmClient, dataset: DemoDataset, account_ids: dict[str, s
 
 
 def load_catalog(client: CrmClient, progress: Progress,
-                 tally: SalesTally) -> tuple[list[str], str]:
+                 tally: Counts) -> tuple[list[str], str]:
     task = progress.add_task("Products and prices", total=len(CATALOG) + 1)
     product_ids = []
     for sku, name, unit, _ in CATALOG:
@@ -134,7 +122,7 @@ def load_catalog(client: CrmClient, progress: Progress,
 
 def load_deal(client: CrmClient, deal: Deal, pipeline: dict, account_id: str | None,
               contact_id: str | None, product_ids: list[str], price_list_id: str, today: date,
-              tally: SalesTally) -> dict[str, Any]:
+              tally: Counts) -> dict[str, Any]:
     stage = pipeline["stages"][deal.stage]
     amount = sum(Decimal(CATALOG[item][3][deal.currency]) * quantity
                  for item, quantity in deal.lines)
@@ -166,7 +154,7 @@ def load_deal(client: CrmClient, deal: Deal, pipeline: dict, account_id: str | N
 
 
 def load_activities(client: CrmClient, deal: Deal, deal_id: str, contact_id: str,
-                    index: int, today: date, tally: SalesTally) -> None:
+                    index: int, today: date, tally: Counts) -> None:
     """A call and a task per deal, due from a few days ago to next week; a meeting for
     every third deal. Overdue ones are what "my day" puts first."""
     at = datetime.combine(today, datetime.min.time(), UTC) + timedelta(hours=9)
@@ -190,19 +178,13 @@ def load_activities(client: CrmClient, deal: Deal, deal_id: str, contact_id: str
             f"meeting:{deal.key}", tally, "activities")
 
 
-def _create(client: CrmClient, path: str, body: dict[str, Any], key: str, tally: SalesTally,
+def _create(client: CrmClient, path: str, body: dict[str, Any], key: str, tally: Counts,
             kind: str) -> dict[str, Any]:
-    response = client.request("POST", path, json=body,
-                              headers={"Idempotency-Key": f"{KEY_PREFIX}:{key}"})
-    tally.count(kind, replayed=response.headers.get("Idempotent-Replayed") == "true")
-    return response.json()
+    return once.create(client, path, body, f"{KEY_PREFIX}:{key}", tally, kind)
 
 
 def _act(client: CrmClient, path: str, key: str, body: dict[str, Any] | None = None) -> bool:
-    """A lifecycle step; True when the gateway replayed it from an earlier run."""
-    response = client.request("POST", path, json=body or {},
-                              headers={"Idempotency-Key": f"{KEY_PREFIX}:{key}"})
-    return response.headers.get("Idempotent-Replayed") == "true"
+    return once.step(client, path, f"{KEY_PREFIX}:{key}", body)
 
 
 def _people_by_company(dataset: DemoDataset, contact_ids: dict[str, str]) -> dict[str, list]:
