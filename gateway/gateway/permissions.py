@@ -8,19 +8,17 @@ from collections.abc import Callable
 ROLES = ("admin", "sales_manager", "sales_rep", "marketing", "support_manager",
          "support_agent", "viewer")
 
+# Customers: accounts, contacts and what hangs on them (the contacts service).
 READ = {"contacts:read", "accounts:read", "custom_fields:read"}
 EDIT_CUSTOMERS = READ | {"contacts:write", "accounts:write", "consent:write"}
-
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"*"}),
-    "sales_manager": frozenset(EDIT_CUSTOMERS | {"contacts:import", "contacts:export",
-                                                 "contacts:merge", "gdpr:export"}),
-    "sales_rep": frozenset(EDIT_CUSTOMERS | {"contacts:import", "contacts:merge"}),
-    "marketing": frozenset(EDIT_CUSTOMERS | {"contacts:import", "contacts:export",
-                                             "contacts:merge"}),
-    "support_manager": frozenset(EDIT_CUSTOMERS | {"contacts:merge", "gdpr:export"}),
-    "support_agent": frozenset(EDIT_CUSTOMERS),
-    "viewer": frozenset(READ),
+CUSTOMER_GRANTS: dict[str, set[str]] = {
+    "sales_manager": EDIT_CUSTOMERS | {"contacts:import", "contacts:export", "contacts:merge",
+                                       "gdpr:export"},
+    "sales_rep": EDIT_CUSTOMERS | {"contacts:import", "contacts:merge"},
+    "marketing": EDIT_CUSTOMERS | {"contacts:import", "contacts:export", "contacts:merge"},
+    "support_manager": EDIT_CUSTOMERS | {"contacts:merge", "gdpr:export"},
+    "support_agent": EDIT_CUSTOMERS,
+    "viewer": READ,
 }
 
 # Sales. `sales:write` covers opportunities, quotes and activities; the sales service itself
@@ -35,14 +33,37 @@ SALES_GRANTS: dict[str, set[str]] = {
     "support_agent": SALES_READ,
     "viewer": SALES_READ,
 }
-ROLE_PERMISSIONS.update({role: ROLE_PERMISSIONS[role] | grants
-                         for role, grants in SALES_GRANTS.items()})
+
+# Support. `support:manage` shapes everyone's queue: SLA policies, the calendar, teams and
+# assignment rules; `support:read` lets agents see them.
+SUPPORT_READ = {"tickets:read", "kb:read"}
+SUPPORT_WORK = SUPPORT_READ | {"tickets:write", "kb:write", "support:read"}
+SUPPORT_GRANTS: dict[str, set[str]] = {
+    "support_manager": SUPPORT_WORK | {"support:manage"},
+    "support_agent": SUPPORT_WORK,
+    "sales_manager": SUPPORT_READ,
+    "sales_rep": SUPPORT_READ,
+    "marketing": SUPPORT_READ,
+    "viewer": SUPPORT_READ,
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset({"*"}),
+    **{role: frozenset().union(*(grants.get(role, ()) for grants in (
+        CUSTOMER_GRANTS, SALES_GRANTS, SUPPORT_GRANTS))) for role in ROLES if role != "admin"},
+}
 
 # Only admins: users and roles, custom field definitions, API keys, webhooks, erasure.
 ADMIN_ONLY = {"users:manage", "custom_fields:manage", "api_keys:manage", "webhooks:manage",
               "gdpr:erase", "audit:read"}
+# Held by no role: a mail gateway's API key scope, and what a contact signed in to the
+# customer portal may do (nothing else).
+INBOUND_EMAIL = "inbound_email:write"
+PORTAL = "portal"
+CONTACT_PERMISSIONS = frozenset({PORTAL})
 
-ALL_PERMISSIONS = frozenset(set().union(*ROLE_PERMISSIONS.values()) - {"*"} | ADMIN_ONLY)
+ALL_PERMISSIONS = frozenset(set().union(*ROLE_PERMISSIONS.values()) - {"*"} | ADMIN_ONLY
+                            | {INBOUND_EMAIL, PORTAL})
 
 
 def allows(granted: frozenset[str] | set[str], permission: str) -> bool:
@@ -71,25 +92,3 @@ def public(view: Callable) -> Callable:
 
 def declared(view: Callable) -> bool:
     return getattr(view, "public", False) or bool(getattr(view, "permission", None))
-
-# Support. `support:manage` shapes everyone's queue: SLA policies, the calendar, teams and
-# assignment rules. `inbound_email:write` is for mail gateways (an API key's scope) and
-# `portal` for signed-in contacts only: no staff role is granted either (admins hold `*`).
-SUPPORT_READ = {"tickets:read", "kb:read"}
-SUPPORT_WORK = SUPPORT_READ | {"tickets:write", "kb:write", "support:read"}
-SUPPORT_GRANTS: dict[str, set[str]] = {
-    "support_manager": SUPPORT_WORK | {"support:manage"},
-    "support_agent": SUPPORT_WORK,
-    "sales_manager": SUPPORT_READ,
-    "sales_rep": SUPPORT_READ,
-    "marketing": SUPPORT_READ,
-    "viewer": SUPPORT_READ,
-}
-ROLE_PERMISSIONS.update({role: ROLE_PERMISSIONS[role] | grants
-                         for role, grants in SUPPORT_GRANTS.items()})
-INBOUND_EMAIL = "inbound_email:write"
-PORTAL = "portal"
-ALL_PERMISSIONS = ALL_PERMISSIONS | {INBOUND_EMAIL, PORTAL} | set().union(
-    *SUPPORT_GRANTS.values())
-# What a contact signed in to the customer portal may do: nothing else.
-CONTACT_PERMISSIONS = frozenset({PORTAL})
