@@ -39,4 +39,6 @@ def test_the_api_examples_run_as_written(readme_platform, tmp_path):
     assert '"status": "done"' in out and '"failed": 0' in out  # the import
     assert '"status": "accepted"' in out and '"order_id": null' not in out
     assert "BEGIN:VCALENDAR" in out and "BEGIN:VCARD" in out
+    assert '"author_type": "agent"' in out and '"created": true' in out  # support
+    assert out.count('"Export your contacts"') >= 2  # found, and suggested for the ticket
     assert (tmp_path / "contacts.csv").read_text(encoding="utf-8").startswith("id,")
