@@ -29,6 +29,9 @@ def get_calendar(session: Session, calendar_id: str | None) -> Calendar:
     return get_or_404(session, Calendar, calendar_id, "calendar")
 
 
+RULES_KEY = "support.calendar_rules"
+
+
 def rules_of(calendar: Calendar) -> business_time.Calendar:
     """The pure calendar of a row, kept per version: parsing it on every read is waste."""
     key = (calendar.id, calendar.version)
@@ -39,8 +42,13 @@ def rules_of(calendar: Calendar) -> business_time.Calendar:
 
 
 def calendar_rules(session: Session, calendar_id: str | None) -> business_time.Calendar:
-    row = session.get(Calendar, calendar_id) if calendar_id else None
-    return rules_of(row or default_calendar(session))
+    """Remembered for the session: a page of tickets shares a calendar or two, and their
+    rows, which nothing else holds, would otherwise be read again for every ticket."""
+    known = session.info.setdefault(RULES_KEY, {})
+    if calendar_id not in known:
+        row = session.get(Calendar, calendar_id) if calendar_id else None
+        known[calendar_id] = rules_of(row or default_calendar(session))
+    return known[calendar_id]
 
 
 def calendar_data(calendar: Calendar) -> dict[str, Any]:
@@ -57,6 +65,7 @@ def update_calendar(uow, calendar_id: str, data: dict[str, Any],
         data["holidays"] = sorted({day.isoformat() for day in data["holidays"]})
     apply(calendar, data)
     flush(uow.session)
+    uow.session.info.pop(RULES_KEY, None)
     return calendar
 
 
