@@ -149,13 +149,24 @@ def _remember(response: Response) -> None:
 
 # --- audit ----------------------------------------------------------------------------------
 
+# A route argument that is a credential (a survey's signed token) never reaches the log.
+SECRET_ARGUMENTS = {"token"}
+
+
+def _audited_path() -> str:
+    path = request.full_path.rstrip("?")
+    for name in SECRET_ARGUMENTS & set(request.view_args or {}):
+        path = path.replace(str(request.view_args[name]), f"<{name}>")
+    return path[:500]
+
+
 def _audit(response: Response) -> None:
     principal = g.get("principal")
     entry = AuditEntry(
         actor_type=principal.kind if principal else "anonymous",
         actor_id=principal.id if principal else None,
         method=request.method,
-        path=request.full_path.rstrip("?")[:500],
+        path=_audited_path(),
         status=response.status_code,
         resource_id=g.get("resource_id") or (request.view_args or {}).get("item_id"),
         ip=request.remote_addr,

@@ -6,6 +6,9 @@ import dataclasses
 import pytest
 from gateway_fakes import SmtpInbox, remote
 
+from gateway.db import db
+from gateway.models import AuditEntry
+
 TOKEN = "5f1c2d7e-0000-4000-8000-000000000001.1796000000." + "ab" * 32
 SURVEY = {"ticket_id": "5f1c2d7e-0000-4000-8000-000000000001", "ticket_number": "T-1001",
           "subject": "Printer on fire", "expires_at": "2026-12-10T15:00:00+00:00",
@@ -114,3 +117,11 @@ def test_solving_again_mails_nothing(app, client, login, fake_rpc):
                            headers=login("support_agent"))
     assert response.status_code == 200
     assert [call[1] for call in fake_rpc.calls] == ["get_ticket", "change_status"]
+
+
+def test_the_audit_log_keeps_the_rating_but_not_the_link(app, client, fake_rpc):
+    fake_rpc.on("support", "submit_survey", ANSWER)
+    assert client.post(f"/api/v1/surveys/{TOKEN}", json={"rating": 4}).status_code == 201
+    with app.test_request_context():
+        [entry] = db().query(AuditEntry).filter(AuditEntry.path.like("/api/v1/surveys/%")).all()
+    assert entry.path == "/api/v1/surveys/<token>" and entry.status == 201
