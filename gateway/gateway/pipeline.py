@@ -27,6 +27,8 @@ REQUESTS = Counter("crm_gateway_requests_total", "Requests answered",
                    ["method", "endpoint", "status"])
 LATENCY = Histogram("crm_gateway_request_seconds", "Time to answer", ["method", "endpoint"])
 UPLOAD_ENDPOINTS = {"contacts.import_contacts"}
+RAW_MAIL_ENDPOINTS = {"inbound.receive_email"}
+MULTIPART_MARGIN = 64 * 1024  # the form around a raw mail sent as a file field
 CORRELATION_HEADERS = ("X-Correlation-ID", "X-Request-ID")
 
 
@@ -41,14 +43,23 @@ def _start():
     g.correlation_id = _correlation_id()
     structlog.contextvars.bind_contextvars(correlation_id=g.correlation_id)
     settings = current_app.config["CRM"]
-    request.max_content_length = settings.max_upload_bytes \
-        if request.endpoint in UPLOAD_ENDPOINTS else settings.max_body_bytes
+    request.max_content_length = _body_limit(settings)
     view = current_app.view_functions.get(request.endpoint or "")
     g.principal = _caller(view)
     _authorise(view)
     if request.method == "POST" and request.headers.get("Idempotency-Key"):
         return _replay_or_reserve(request.headers["Idempotency-Key"])
     return None
+
+
+def _body_limit(settings) -> int:
+    """Bytes a request body may hold, set before anything reads it (the idempotency check
+    does): files and raw mails may be larger than JSON bodies."""
+    if request.endpoint in UPLOAD_ENDPOINTS:
+        return settings.max_upload_bytes
+    if request.endpoint in RAW_MAIL_ENDPOINTS:
+        return settings.max_email_bytes + MULTIPART_MARGIN
+    return settings.max_body_bytes
 
 
 def _correlation_id() -> str:

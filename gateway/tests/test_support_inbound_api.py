@@ -85,12 +85,15 @@ def test_an_oversized_message_is_413_without_a_call(app, client, fake_rpc, mail_
     assert fake_rpc.calls == []
 
 
+@pytest.mark.parametrize("idempotency", [{}, {"Idempotency-Key": "mail-42"}])
 def test_a_message_over_the_body_limit_but_under_the_email_cap_passes(app, client, fake_rpc,
-                                                                      mail_gateway):
+                                                                      mail_gateway,
+                                                                      idempotency):
+    # The idempotency check reads the body before the route runs: the cap is set first.
     fake_rpc.on("support", "receive_email", received(created=True))
     app.config["CRM"] = dataclasses.replace(app.config["CRM"], max_body_bytes=1000)
-    response = client.post("/api/v1/inbound/email", data=RAW + b"y" * 5000,
-                           headers={**mail_gateway, "Content-Type": "message/rfc822"})
+    response = client.post("/api/v1/inbound/email", data=RAW + b"y" * 5000, headers={
+        **mail_gateway, "Content-Type": "message/rfc822", **idempotency})
     assert response.status_code == 201, response.get_json()
 
 

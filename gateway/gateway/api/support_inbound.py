@@ -13,6 +13,7 @@ from gateway import services
 from gateway.api.support_schemas import InboundEmailOut
 from gateway.errors import Problem, from_remote
 from gateway.permissions import INBOUND_EMAIL, requires
+from gateway.pipeline import MULTIPART_MARGIN
 from gateway.rpc import RemoteError
 
 blp = Blueprint("inbound", __name__, url_prefix="/api/v1/inbound",
@@ -57,10 +58,9 @@ def _raw_message() -> bytes:
     limit = current_app.config["CRM"].max_email_bytes
     too_large = Problem(413, "Payload too large",
                         f"a message is at most {limit} bytes (CRM_MAX_EMAIL_BYTES)")
-    if request.content_length is not None and request.content_length > limit + 64 * 1024:
-        raise too_large
-    # Allow the multipart envelope around a message of the largest size.
-    request.max_content_length = limit + 64 * 1024
+    if request.content_length is not None and \
+            request.content_length > limit + MULTIPART_MARGIN:
+        raise too_large  # the pipeline's body cap, said in the mail's own terms
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("message")
         raw = upload.read(limit + 1) if upload is not None \
