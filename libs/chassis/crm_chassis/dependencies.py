@@ -16,6 +16,7 @@ from crm_chassis import observability, settings
 from crm_chassis.amqp import ConfirmedPublisher
 from crm_chassis.db import make_engine
 from crm_chassis.outbox import publish_pending, record_event
+from crm_chassis.records import CHANGED_MEANWHILE
 from crm_contracts.errors import StaleVersion
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,7 @@ class UnitOfWork:
         except StaleDataError:
             # Someone else's write landed between our read and our write.
             self.rollback()
-            raise StaleVersion("the record was changed by someone else: read it again") \
-                from None
+            raise StaleVersion(CHANGED_MEANWHILE) from None
         if self._emitted:
             self._emitted = False
             self._provider.wake_relay()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm_chassis.db import Base
 from crm_chassis.inbox import HandledEvent  # noqa: F401 - part of this service's schema
 from crm_chassis.outbox import OutboxEvent  # noqa: F401 - part of this service's schema
+from crm_chassis.records import new_id, now  # noqa: F401 - re-exported
 from sales.column_types import ExactDecimal
 from sales.domain.opportunities import effective_probability, weighted_amount
 
@@ -29,14 +29,6 @@ from sales.domain.opportunities import effective_probability, weighted_amount
 Money = ExactDecimal(20, 4)
 Rate = ExactDecimal(7, 4)  # percentages, 0..100 with 4 decimals
 Quantity = ExactDecimal(18, 4)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class _Record:

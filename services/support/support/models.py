@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -25,14 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 from crm_chassis.db import Base
 from crm_chassis.inbox import HandledEvent  # noqa: F401 - part of this service's schema
 from crm_chassis.outbox import OutboxEvent  # noqa: F401 - part of this service's schema
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
+from crm_chassis.records import new_id, now  # noqa: F401 - re-exported
 
 
 class SearchVector(TypeDecorator):

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 from contacts.domain.dedup import Fingerprint, blocking_keys
 from contacts.domain.normalise import company_key, normalise_email, normalise_phone
 from contacts.domain.search import search_text
-from contacts.exceptions import NotFound, StaleVersion, ValidationFailed
+from contacts.exceptions import NotFound, ValidationFailed
 from contacts.models import Account, Contact, DuplicateKey, new_id, now
 from contacts.operations.fields import clean_values
 from contacts.schemas import AccountOutput, ContactOutput
+from crm_chassis.records import apply, check_version
 
 ACCOUNT_FIELDS = ("name", "domain", "industry", "tier", "size", "owner_id", "phone", "website",
                   "address_line", "city", "postal_code", "country")
@@ -34,12 +35,6 @@ def account_data(account: Account) -> dict[str, Any]:
 
 def contact_data(contact: Contact) -> dict[str, Any]:
     return _contact_out.dump(contact)
-
-
-def check_version(record: Account | Contact, expected: int | None) -> None:
-    if expected is not None and record.version != expected:
-        raise StaleVersion(f"{type(record).__name__.lower()} {record.id} is at version "
-                           f"{record.version}, not {expected}: read it again")
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -251,13 +246,9 @@ def _live_account_name(session: Session, account_id: str | None) -> str | None:
 
 
 def _apply(record: Account | Contact, values: dict[str, Any]) -> list[str]:
-    changed = [name for name, value in values.items() if getattr(record, name) != value]
-    for name in changed:
-        setattr(record, name, values[name])
-    if changed:
-        record.updated_at = now()
-    return sorted(name for name in changed
-                  if name not in {"email_normalized", "name_key", "search_text"})
+    """The changed fields a caller set, without those derived from them."""
+    return [name for name in apply(record, values)
+            if name not in {"email_normalized", "name_key", "search_text"}]
 
 
 def account_names(session: Session, account_ids: set[str]) -> dict[str, str]:

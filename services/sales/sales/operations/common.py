@@ -2,29 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
-
-from sales.exceptions import NotFound, StaleVersion
-from sales.models import now
-
-
-def flush(session: Session) -> None:
-    """Write now, so that events carry the new version; a concurrent write to the same
-    record is the caller's StaleVersion, not a crash (the chassis maps it only at commit)."""
-    try:
-        session.flush()
-    except StaleDataError:
-        session.rollback()
-        raise StaleVersion("the record was changed by someone else: read it again") from None
-
-
-def check_version(record, expected: int | None) -> None:
-    if expected is not None and record.version != expected:
-        raise StaleVersion(f"{type(record).__name__.lower()} {record.id} is at version "
-                           f"{record.version}, not {expected}: read it again")
+# The chassis's, re-exported for the service's modules.
+from crm_chassis.records import apply, check_version, flush, now  # noqa: F401
+from sales.exceptions import NotFound
 
 
 def get_live(session, model, record_id: str, what: str):
@@ -32,16 +12,6 @@ def get_live(session, model, record_id: str, what: str):
     if record is None or getattr(record, "deleted_at", None) is not None:
         raise NotFound(f"no {what} {record_id}")
     return record
-
-
-def apply(record, values: dict[str, Any]) -> list[str]:
-    """Set the values that differ; returns the names of the changed fields, sorted."""
-    changed = [name for name, value in values.items() if getattr(record, name) != value]
-    for name in changed:
-        setattr(record, name, values[name])
-    if changed:
-        record.updated_at = now()
-    return sorted(changed)
 
 
 def soft_delete(uow, record, expected_version: int | None) -> None:
