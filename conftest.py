@@ -1,7 +1,7 @@
 # Shared fixtures for every package's tests: throwaway vhosts, databases and processes.
 import pytest
 
-pytest_plugins = ["crm_testing.plugin"]
+pytest_plugins = ["crm_testing.plugin", "crm_testing.services"]
 
 
 @pytest.fixture

@@ -3,56 +3,18 @@
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 import pytest
-from kombu import Connection, Queue
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_hook
 
-from contacts.service import ContactsService
-from crm_chassis.amqp import events_exchange
-from crm_chassis.migrations import upgrade
 from crm_testing.processes import wait_until
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-
 
 @pytest.fixture
-def service(container_factory, amqp_uri, database_url, monkeypatch):
-    monkeypatch.setenv("CRM_CONTACTS_DATABASE_URL", database_url)
-    upgrade(MIGRATIONS, database_url)
-    container = container_factory(ContactsService, {"AMQP_URI": amqp_uri})
-    container.start()
-    return container
-
-
-@pytest.fixture
-def events(amqp_uri):
-    """Every event the contacts service publishes, read from a queue bound before writes."""
-    connection = Connection(amqp_uri)
-    queue = connection.SimpleQueue(Queue("test-contacts-events", exchange=events_exchange(
-        "contacts"), routing_key="#", auto_delete=True))
-
-    def received(count: int, timeout: float = 15) -> list[dict]:
-        got: list[dict] = []
-
-        def enough() -> bool:
-            try:
-                message = queue.get(block=True, timeout=0.2)
-            except queue.Empty:
-                return len(got) >= count
-            message.ack()
-            got.append(message.payload)
-            return len(got) >= count
-
-        wait_until(enough, timeout=timeout, message=f"{count} events")
-        return got
-
-    yield received
-    queue.close()
-    connection.release()
+def service(start_service):
+    return start_service()
 
 
 def test_a_write_and_its_event_leave_together(service, amqp_uri, events):
