@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, request
+from flask import Response, current_app, request
 from sqlalchemy import select
 
 from gateway.db import db
@@ -111,23 +111,42 @@ def check_password(user: User | None, password: str) -> bool:
 
 def issue_token(user: User, ttl: int | None = None) -> tuple[str, int, str]:
     """A signed token for the user: (token, lifetime in seconds, session id)."""
-    ttl = ttl or current_app.config["CRM"].token_ttl_seconds
-    session_id = uuid.uuid4().hex
-    payload = {"sub": user.id, "role": user.role, "sid": session_id,
-               "iat": datetime.now(UTC), "exp": datetime.now(UTC) + timedelta(seconds=ttl)}
-    token = jwt.encode(payload, current_app.config["CRM"].secret_key, algorithm="HS256")
-    return token, ttl, session_id
+    return _signed({"sub": user.id, "role": user.role},
+                   ttl or current_app.config["CRM"].token_ttl_seconds)
 
 
 def issue_portal_token(contact_id: str, ttl: int | None = None) -> tuple[str, int, str]:
     """A signed customer-portal token for a contact: (token, lifetime, session id). Its
     `kind` claim keeps it from ever being taken for a user's."""
-    ttl = ttl or current_app.config["CRM"].portal_session_seconds
+    return _signed({"sub": contact_id, "kind": "contact"},
+                   ttl or current_app.config["CRM"].portal_session_seconds)
+
+
+def _signed(claims: dict[str, str], ttl: int) -> tuple[str, int, str]:
     session_id = uuid.uuid4().hex
-    payload = {"sub": contact_id, "kind": "contact", "sid": session_id,
-               "iat": datetime.now(UTC), "exp": datetime.now(UTC) + timedelta(seconds=ttl)}
+    moment = datetime.now(UTC)
+    payload = {**claims, "sid": session_id, "iat": moment,
+               "exp": moment + timedelta(seconds=ttl)}
     token = jwt.encode(payload, current_app.config["CRM"].secret_key, algorithm="HS256")
     return token, ttl, session_id
+
+
+def with_session_cookies(response: Response, token: str, ttl: int,
+                         session_id: str) -> Response:
+    """The browser's session: the token in an httpOnly cookie, and the CSRF token that
+    every write must echo in a cookie the page can read."""
+    secure = current_app.config["CRM"].secure_cookies
+    response.set_cookie(SESSION_COOKIE, token, max_age=ttl, httponly=True, samesite="Lax",
+                        secure=secure, path="/")
+    response.set_cookie(CSRF_COOKIE, csrf_token(session_id), max_age=ttl, httponly=False,
+                        samesite="Lax", secure=secure, path="/")
+    return response
+
+
+def without_session_cookies(response: Response) -> Response:
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
 
 
 def contact_principal(contact_id: str, via_cookie: bool = False) -> Principal:

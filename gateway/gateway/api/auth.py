@@ -9,7 +9,12 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import delete, func, select
 
-from gateway.auth import CSRF_COOKIE, SESSION_COOKIE, check_password, csrf_token, issue_token
+from gateway.auth import (
+    check_password,
+    issue_token,
+    with_session_cookies,
+    without_session_cookies,
+)
 from gateway.db import db
 from gateway.errors import Problem
 from gateway.models import LoginAttempt, User, now
@@ -63,14 +68,7 @@ def token(credentials):
 def open_session(credentials):
     """Sign in the browser: an httpOnly session cookie plus a CSRF cookie for writes."""
     user = _sign_in(credentials)
-    access_token, ttl, session_id = issue_token(user)
-    secure = current_app.config["CRM"].secure_cookies
-    response = jsonify(UserOut().dump(user))
-    response.set_cookie(SESSION_COOKIE, access_token, max_age=ttl, httponly=True,
-                        samesite="Lax", secure=secure, path="/")
-    response.set_cookie(CSRF_COOKIE, csrf_token(session_id), max_age=ttl, httponly=False,
-                        samesite="Lax", secure=secure, path="/")
-    return response
+    return with_session_cookies(jsonify(UserOut().dump(user)), *issue_token(user))
 
 
 @blp.route("/session", methods=["DELETE"])
@@ -78,10 +76,7 @@ def open_session(credentials):
 @blp.response(204)
 def close_session():
     """Sign the browser out."""
-    response = current_app.response_class(status=204)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.delete_cookie(CSRF_COOKIE, path="/")
-    return response
+    return without_session_cookies(current_app.response_class(status=204))
 
 
 @blp.route("/me", methods=["GET"])

@@ -34,7 +34,7 @@ from gateway.api.support_schemas import (
     PortalTicketOut,
     SignInIn,
 )
-from gateway.auth import CSRF_COOKIE, SESSION_COOKIE, csrf_token, issue_portal_token
+from gateway.auth import issue_portal_token, with_session_cookies, without_session_cookies
 from gateway.db import db
 from gateway.errors import Problem
 from gateway.http import page_schema
@@ -108,15 +108,10 @@ def open_session(data):
         raise Problem(410, "Link expired", "this sign-in link has expired: ask for a new one")
     access_token, ttl, session_id = issue_portal_token(link.contact_id)
     g.resource_id = link.contact_id
-    secure = current_app.config["CRM"].secure_cookies
     response = jsonify(PortalSessionOut().dump({
         "access_token": access_token, "token_type": "bearer", "expires_in": ttl,
         "contact_id": link.contact_id}))
-    response.set_cookie(SESSION_COOKIE, access_token, max_age=ttl, httponly=True,
-                        samesite="Lax", secure=secure, path="/")
-    response.set_cookie(CSRF_COOKIE, csrf_token(session_id), max_age=ttl, httponly=False,
-                        samesite="Lax", secure=secure, path="/")
-    return response
+    return with_session_cookies(response, access_token, ttl, session_id)
 
 
 @blp.route("/session", methods=["DELETE"])
@@ -125,10 +120,7 @@ def open_session(data):
 @blp.response(204)
 def close_session():
     """Sign the contact out of this browser."""
-    response = current_app.response_class(status=204)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.delete_cookie(CSRF_COOKIE, path="/")
-    return response
+    return without_session_cookies(current_app.response_class(status=204))
 
 
 def _digest(token: str) -> str:
