@@ -6,7 +6,6 @@ what page 1 costs, and rows inserted meanwhile neither repeat nor vanish.
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import datetime
 from typing import Any
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from contacts.domain.search import search_terms
 from contacts.exceptions import ValidationFailed
 from contacts.models import Account, Contact
+from crm_chassis.listing import decode_cursor, encode_cursor, like_escape
 
 CONTACT_SORTS = {"created_at", "updated_at", "last_name", "first_name", "email"}
 ACCOUNT_SORTS = {"created_at", "updated_at", "name"}
@@ -41,7 +41,7 @@ def list_accounts(session: Session, query: dict[str, Any]) -> tuple[list[Account
     conditions = [Account.deleted_at.is_(None)]
     conditions += _filters(Account, query["filters"], ACCOUNT_FILTERS)
     if text := (query.get("q") or "").strip().lower():
-        like = f"%{_escape(text)}%"
+        like = f"%{like_escape(text)}%"
         conditions.append(or_(Account.name_key.like(like, escape="\\"),
                               Account.domain.like(like, escape="\\")))
     return _page(session, Account, conditions, query, ACCOUNT_SORTS)
@@ -81,7 +81,7 @@ def _page(session: Session, model, conditions: list, query: dict[str, Any],
                                                          ", with - for descending"]})
     key = _sort_key(model, name)
     if cursor := query.get("cursor"):
-        value, last_id = _decode(cursor)
+        value, last_id = decode_cursor(cursor)
         if name.endswith("_at"):
             value = _time("cursor", value)
         after = (key < value) | and_(key == value, model.id < last_id) if descending \
@@ -94,7 +94,7 @@ def _page(session: Session, model, conditions: list, query: dict[str, Any],
     rows = rows[:limit]
     last = getattr(rows[-1], name)
     last = last.isoformat() if isinstance(last, datetime) else (last or "")
-    return rows, _encode([last, rows[-1].id])
+    return rows, encode_cursor(last, rows[-1].id)
 
 
 def _fetch(session: Session, model, conditions: list, terms: list[str], name: str,
@@ -118,22 +118,4 @@ def _order(entity, name: str, descending: bool) -> tuple:
 
 
 def _contains(entity, terms: list[str]) -> list:
-    return [entity.search_text.like(f"%{_escape(term)}%", escape="\\") for term in terms]
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _encode(value: list) -> str:
-    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[Any, str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value, last_id = json.loads(base64.urlsafe_b64decode(padded))
-        return value, str(last_id)
-    except (ValueError, TypeError):
-        raise ValidationFailed("bad cursor", {"cursor": ["not a cursor from this list"]}) \
-            from None
+    return [entity.search_text.like(f"%{like_escape(term)}%", escape="\\") for term in terms]

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crm_chassis.listing import like_escape
 from sales.domain.forecast import Deal, forecast
 from sales.domain.money import money_str
 from sales.domain.opportunities import OPEN, STATUSES, effective_probability, weighted_amount
@@ -49,7 +50,7 @@ def list_opportunities(session: Session,
     conditions = [Opportunity.deleted_at.is_(None)]
     conditions += listing.conditions_for(query["filters"], FILTERS)
     if text := (query.get("q") or "").strip().lower():
-        conditions.append(func.lower(Opportunity.name).like(f"%{listing.escape(text)}%",
+        conditions.append(func.lower(Opportunity.name).like(f"%{like_escape(text)}%",
                                                             escape="\\"))
     return listing.page(session, Opportunity, conditions, query, SORTS)
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from crm_chassis.listing import like_escape
 from sales.exceptions import Conflict, NotFound
 from sales.models import Price, PriceList, Product, new_id, now
 from sales.operations import listing
@@ -75,7 +76,7 @@ def list_products(session: Session, query: dict[str, Any]) -> tuple[list[Product
         "active": lambda v: Product.active.is_(listing.parse_bool(v, "active")),
         "sku": listing.equals(Product.sku)})
     if text := (query.get("q") or "").strip().lower():
-        like = f"%{listing.escape(text)}%"
+        like = f"%{like_escape(text)}%"
         conditions.append(or_(func.lower(Product.name).like(like, escape="\\"),
                               func.lower(Product.sku).like(like, escape="\\")))
     return listing.page(session, Product, conditions, query, SORTS | {"sku"})

@@ -7,8 +7,6 @@ column sorts as if its empty values were far in the future.
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -17,6 +15,7 @@ from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import Session
 
 from crm_chassis.db import UTCDateTime
+from crm_chassis.listing import decode_cursor, encode_cursor
 from sales.exceptions import ValidationFailed
 
 FAR_DATE = date(9999, 12, 31)
@@ -89,7 +88,7 @@ def page(session: Session, model, conditions: list, query: dict[str, Any],
     key = _sort_key(column)
     conditions = list(conditions)
     if cursor := query.get("cursor"):
-        raw, last_id = _decode(cursor)
+        raw, last_id = decode_cursor(cursor)
         value = _parse_sort_value(column, raw)
         after = (key < value) | and_(key == value, model.id < last_id) if descending \
             else (key > value) | and_(key == value, model.id > last_id)
@@ -102,7 +101,7 @@ def page(session: Session, model, conditions: list, query: dict[str, Any],
         return rows, None
     rows = rows[:limit]
     last = getattr(rows[-1], name)
-    return rows, _encode([_dump_sort_value(column, last), rows[-1].id])
+    return rows, encode_cursor(_dump_sort_value(column, last), rows[-1].id)
 
 
 def _kind(column) -> str:
@@ -140,22 +139,3 @@ def _dump_sort_value(column, value: Any) -> str:
     if value is None:
         value = FAR_TIME if kind == "time" else FAR_DATE if kind == "date" else ""
     return value.isoformat() if isinstance(value, date) else str(value)
-
-
-def escape(text: str) -> str:
-    """`text` as a literal inside a LIKE pattern with escape character backslash."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _encode(value: list) -> str:
-    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[Any, str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value, last_id = json.loads(base64.urlsafe_b64decode(padded))
-        return value, str(last_id)
-    except (ValueError, TypeError):
-        raise ValidationFailed("bad cursor", {"cursor": ["not a cursor from this list"]}) \
-            from None

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from crm_chassis.listing import like_escape
 from support.domain import sla
 from support.domain import tickets as rules
 from support.exceptions import NotFound, ValidationFailed
@@ -111,7 +112,7 @@ def list_tickets(session: Session, query: dict[str, Any],
                  extra: list | None = None) -> tuple[list[Ticket], str | None]:
     conditions = list(extra or []) + _filters(query["filters"])
     if text := (query.get("q") or "").strip().lower():
-        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = f"%{like_escape(text)}%"
         conditions.append(func.lower(Ticket.subject).like(like, escape="\\"))
     sort = query.get("sort") or "-created_at"
     name = sort.lstrip("-")
