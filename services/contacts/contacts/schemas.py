@@ -11,7 +11,6 @@ from typing import Any
 
 from marshmallow import (
     EXCLUDE,
-    RAISE,
     Schema,
     ValidationError,
     fields,
@@ -19,7 +18,8 @@ from marshmallow import (
     validates_schema,
 )
 
-from contacts.exceptions import ValidationFailed
+from crm_chassis.inputs import Input as _Input
+from crm_chassis.inputs import ListQuery, load  # noqa: F401 - re-exported
 from crm_contracts.vocabulary import (
     ACCOUNT_SIZES,
     ACCOUNT_TIERS,
@@ -39,11 +39,6 @@ def _short(length: int, **kwargs) -> fields.String:
 
 def _time(**kwargs):
     return fields.AwareDateTime(format="iso", default_timezone=UTC, **kwargs)
-
-
-class _Input(Schema):
-    class Meta:
-        unknown = RAISE
 
 
 class _RecordInput(_Input):
@@ -168,14 +163,6 @@ class CustomFieldOutput(Schema):
     created_at = _time()
 
 
-class ListQuery(_Input):
-    q = fields.String(validate=validate.Length(max=200))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    cursor = fields.String(allow_none=True)
-    sort = fields.String(load_default="-created_at")
-    filters = fields.Dict(keys=fields.String(), load_default=dict)
-
-
 class MergeInput(_Input):
     other_id = fields.String(required=True)
     choices = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
@@ -211,17 +198,3 @@ class ImportJobOutput(Schema):
     created_at = _time()
     updated_at = _time()
     finished_at = _time(allow_none=True)
-
-
-def load(schema: Schema, data: Any, *, partial: bool = False) -> dict[str, Any]:
-    """Validate input, raising the contract's ValidationFailed with per-field messages."""
-    if not isinstance(data, dict):
-        raise ValidationFailed("the body must be a JSON object", {"_schema": ["not an object"]})
-    try:
-        return schema.load(data, partial=partial)
-    except ValidationError as exc:
-        raise ValidationFailed("the input is not valid", _flatten(exc.messages)) from None
-
-
-def _flatten(messages: Any) -> dict[str, Any]:
-    return messages if isinstance(messages, dict) else {"_schema": messages}

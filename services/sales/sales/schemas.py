@@ -11,12 +11,13 @@ from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from crm_chassis.inputs import Input as _Input
+from crm_chassis.inputs import ListQuery, load  # noqa: F401 - re-exported
 from sales.domain.forecast import PERIODS
 from sales.domain.money import CURRENCIES, money_str, price_str
 from sales.domain.opportunities import STATUSES
-from sales.exceptions import ValidationFailed
 
 ACTIVITY_TYPES = ("task", "call", "meeting", "email")
 Text = fields.String
@@ -49,11 +50,6 @@ def _currency(**kwargs) -> fields.String:
 
 def _percent(**kwargs) -> DecimalString:
     return DecimalString(validate=validate.Range(min=0, max=100), **kwargs)
-
-
-class _Input(Schema):
-    class Meta:
-        unknown = RAISE
 
 
 # --- pipelines ---------------------------------------------------------------------------
@@ -363,14 +359,6 @@ class MyDayQuery(_Input):
 
 # --- lists, board, forecast --------------------------------------------------------------
 
-class ListQuery(_Input):
-    q = fields.String(validate=validate.Length(max=200))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    cursor = fields.String(allow_none=True)
-    sort = fields.String(load_default="-created_at")
-    filters = fields.Dict(keys=fields.String(), load_default=dict)
-
-
 class BoardQuery(_Input):
     pipeline_id = fields.String(allow_none=True)
     cards = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
@@ -383,17 +371,3 @@ class ForecastQuery(_Input):
 
 
 OPPORTUNITY_STATUSES = STATUSES
-
-
-def load(schema: Schema, data: Any, *, partial: bool = False) -> dict[str, Any]:
-    """Validate input, raising the contract's ValidationFailed with per-field messages."""
-    if not isinstance(data, dict):
-        raise ValidationFailed("the body must be a JSON object", {"_schema": ["not an object"]})
-    try:
-        return schema.load(data, partial=partial)
-    except ValidationError as exc:
-        raise ValidationFailed("the input is not valid", _flatten(exc.messages)) from None
-
-
-def _flatten(messages: Any) -> dict[str, Any]:
-    return messages if isinstance(messages, dict) else {"_schema": messages}

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
+from crm_chassis.inputs import Input as _Input
+from crm_chassis.inputs import ListQuery, load  # noqa: F401 - re-exported
 from support.domain.assignment import STRATEGIES
 from support.domain.business_time import check_hours, valid_timezone
 from support.domain.sla import PRIORITIES, TIERS
 from support.domain.tickets import CHANNELS, STATUSES, TYPES
-from support.exceptions import ValidationFailed
 
 AUTHOR_TYPES = ("agent", "customer")
 ARTICLE_STATUSES = ("draft", "published")
@@ -35,11 +36,6 @@ def _tags(**kwargs) -> fields.List:
 
 def _one_of(values, **kwargs) -> fields.String:
     return fields.String(validate=validate.OneOf(values), **kwargs)
-
-
-class _Input(Schema):
-    class Meta:
-        unknown = RAISE
 
 
 # --- tickets -------------------------------------------------------------------------------
@@ -97,14 +93,6 @@ class PortalTicketInput(_Input):
 
 class UpsellInput(_Input):
     note = _short(2000)
-
-
-class ListQuery(_Input):
-    q = fields.String(validate=validate.Length(max=200))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    cursor = fields.String(allow_none=True)
-    sort = fields.String(load_default="-created_at")
-    filters = fields.Dict(keys=fields.String(), load_default=dict)
 
 
 # --- SLA, calendars ------------------------------------------------------------------------
@@ -188,15 +176,3 @@ class SearchQuery(_Input):
 class SurveyAnswer(_Input):
     rating = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
     comment = _short(5000)
-
-
-def load(schema: Schema, data: Any, *, partial: bool = False) -> dict[str, Any]:
-    """Validate input, raising the contract's ValidationFailed with per-field messages."""
-    if not isinstance(data, dict):
-        raise ValidationFailed("the body must be a JSON object", {"_schema": ["not an object"]})
-    try:
-        return schema.load(data, partial=partial)
-    except ValidationError as exc:
-        messages = exc.messages
-        raise ValidationFailed("the input is not valid", messages if isinstance(
-            messages, dict) else {"_schema": messages}) from None

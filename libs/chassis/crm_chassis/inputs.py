@@ -1,0 +1,35 @@
+"""What every service's RPC inputs share: schemas that refuse unknown fields, the list
+query, and loading an input as the contract's ValidationFailed naming each field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from crm_contracts.errors import ValidationFailed
+
+
+class Input(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ListQuery(Input):
+    q = fields.String(validate=validate.Length(max=200))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    cursor = fields.String(allow_none=True)
+    sort = fields.String(load_default="-created_at")
+    filters = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+def load(schema: Schema, data: Any, *, partial: bool = False) -> dict[str, Any]:
+    """Validate input, raising the contract's ValidationFailed with per-field messages."""
+    if not isinstance(data, dict):
+        raise ValidationFailed("the body must be a JSON object", {"_schema": ["not an object"]})
+    try:
+        return schema.load(data, partial=partial)
+    except ValidationError as exc:
+        messages = exc.messages
+        raise ValidationFailed("the input is not valid", messages if isinstance(
+            messages, dict) else {"_schema": messages}) from None
