@@ -2,6 +2,7 @@
 
 from crm_contracts.events import (
     contacts,  # noqa: F401
+    marketing,  # noqa: F401
     sales,  # noqa: F401
     support,  # noqa: F401
 )
