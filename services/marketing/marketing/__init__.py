@@ -1,0 +1,1 @@
+"""The marketing service: segments, templates, consent-aware campaigns over SMTP."""

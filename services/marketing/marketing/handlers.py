@@ -1,0 +1,172 @@
+"""Reactions to other services' events, named for what they do. Each changes records
+through the unit of work and does not commit: the chassis's `consumes` commits the effects
+together with the record that the event was handled, so a redelivery changes nothing.
+
+The same functions replay the contacts service's event log when the projection is rebuilt
+(operations/projection.py): each is safe to apply twice, and an older version of a record
+never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+
+from marketing.models import AccountView, ContactView, Recipient, TicketView, WonDeal
+from marketing.operations import segments
+from marketing.operations.common import flush
+
+CONTACT_FIELDS = ("first_name", "last_name", "phone", "title", "account_id", "owner_id",
+                  "lifecycle_stage", "source", "city", "country")
+ACCOUNT_FIELDS = ("name", "domain", "industry", "tier", "size", "owner_id", "country")
+
+
+def _newer(row, version: int | None) -> bool:
+    """Events may arrive out of order: an older version never overwrites a newer one."""
+    return row is None or version is None or version >= (row.version or 0)
+
+
+def project_contact(uow, contact: dict[str, Any]) -> None:
+    row = uow.session.get(ContactView, contact["id"])
+    if not _newer(row, contact.get("version")):
+        return
+    if row is None:
+        row = ContactView(id=contact["id"], email_consent="unknown")
+        uow.session.add(row)
+    for name in CONTACT_FIELDS:
+        setattr(row, name, contact.get(name))
+    row.email = (contact.get("email") or "").strip().lower() or None
+    row.tags = list(contact.get("tags") or [])
+    row.custom_fields = dict(contact.get("custom_fields") or {})
+    row.version = contact.get("version") or 1
+    flush(uow.session)
+    segments.refresh_contact(uow, row.id)
+
+
+def forget_contact(uow, contact_id: str) -> None:
+    segments.drop_contact(uow, contact_id)
+    row = uow.session.get(ContactView, contact_id)
+    if row is not None:
+        uow.session.delete(row)
+        flush(uow.session)
+
+
+def project_account(uow, account: dict[str, Any]) -> None:
+    row = uow.session.get(AccountView, account["id"])
+    if not _newer(row, account.get("version")):
+        return
+    if row is None:
+        row = AccountView(id=account["id"])
+        uow.session.add(row)
+    for name in ACCOUNT_FIELDS:
+        setattr(row, name, account.get(name))
+    row.custom_fields = dict(account.get("custom_fields") or {})
+    row.version = account.get("version") or 1
+    flush(uow.session)
+    _refresh_account_contacts(uow, row.id)
+
+
+def forget_account(uow, account_id: str) -> None:
+    row = uow.session.get(AccountView, account_id)
+    if row is not None:
+        uow.session.delete(row)
+        flush(uow.session)
+        _refresh_account_contacts(uow, account_id)
+
+
+def _refresh_account_contacts(uow, account_id: str) -> None:
+    if not segments.dynamic_segments(uow.session):
+        return
+    for contact_id in uow.session.scalars(select(ContactView.id).where(
+            ContactView.account_id == account_id)).all():
+        segments.refresh_contact(uow, contact_id)
+
+
+def record_consent(uow, data: dict[str, Any]) -> None:
+    """Only the email channel matters here; the newest recorded change wins."""
+    if data["channel"] != "email":
+        return
+    row = uow.session.get(ContactView, data["contact_id"])
+    recorded = data["recorded_at"]
+    if row is None:
+        # The consent overtook contact.created: kept until the contact arrives.
+        row = ContactView(id=data["contact_id"], version=0, tags=[], custom_fields={})
+        uow.session.add(row)
+    elif row.email_consent_at is not None and row.email_consent_at > recorded:
+        return
+    row.email_consent, row.email_consent_at = data["status"], recorded
+    flush(uow.session)
+    segments.refresh_contact(uow, row.id)
+
+
+def repoint_merged_contact(uow, data: dict[str, Any]) -> None:
+    """The merged-away contact's static memberships and received mails now belong to the
+    survivor; then the survivor is projected and re-evaluated."""
+    merged, survivor = data["merged_id"], data["surviving_id"]
+    received = set(uow.session.scalars(select(Recipient.campaign_id).where(
+        Recipient.contact_id == survivor)))
+    for recipient in uow.session.scalars(select(Recipient).where(
+            Recipient.contact_id == merged)):
+        if recipient.campaign_id not in received:
+            recipient.contact_id = survivor
+    static_ids = set(uow.session.scalars(select(segments.SegmentMember.segment_id).where(
+        segments.SegmentMember.contact_id == merged)))
+    forget_contact(uow, merged)
+    project_contact(uow, data["contact"])
+    for segment_id in static_ids:
+        segment = uow.session.get(segments.Segment, segment_id)
+        if segment is not None and segment.kind == "static" and segment.deleted_at is None \
+                and survivor not in segments.member_ids(uow.session, segment_id):
+            segments.join(uow, segment, [survivor])
+
+
+def erase_contact(uow, data: dict[str, Any]) -> None:
+    """GDPR erasure: the contact leaves every segment and its projection goes; its mails
+    keep their counts (reports stay true) but lose the address."""
+    contact_id = data["contact_id"]
+    uow.session.execute(update(Recipient).where(Recipient.contact_id == contact_id)
+                        .values(email=None, erased=True)
+                        .execution_options(synchronize_session=False))
+    forget_contact(uow, contact_id)
+
+
+def project_ticket(uow, ticket: dict[str, Any]) -> None:
+    row = uow.session.get(TicketView, ticket["id"])
+    if not _newer(row, ticket.get("version")):
+        return
+    if row is None:
+        row = TicketView(id=ticket["id"])
+        uow.session.add(row)
+    before = row.contact_id
+    row.contact_id, row.status = ticket.get("contact_id"), ticket["status"]
+    row.version = ticket.get("version") or 0
+    flush(uow.session)
+    for contact_id in {before, row.contact_id} - {None}:
+        segments.refresh_contact(uow, contact_id, behaviour_only=True)
+
+
+def record_won_deal(uow, opportunity: dict[str, Any], won_at) -> None:
+    if uow.session.get(WonDeal, opportunity["id"]) is not None:
+        return
+    uow.session.add(WonDeal(id=opportunity["id"], contact_id=opportunity.get("contact_id"),
+                            account_id=opportunity.get("account_id"),
+                            amount=str(opportunity["amount"]),
+                            currency=opportunity["currency"], won_at=won_at))
+    flush(uow.session)
+    if opportunity.get("contact_id"):
+        segments.refresh_contact(uow, opportunity["contact_id"], behaviour_only=True)
+
+
+# The contacts service's events, by type, for the consumers and the rebuild alike.
+CONTACTS_EVENTS = {
+    "contact.created": lambda uow, data: project_contact(uow, data["contact"]),
+    "contact.updated": lambda uow, data: project_contact(uow, data["contact"]),
+    "contact.deleted": lambda uow, data: forget_contact(uow, data["contact_id"]),
+    "contact.merged": repoint_merged_contact,
+    "contact.erased": erase_contact,
+    "account.created": lambda uow, data: project_account(uow, data["account"]),
+    "account.updated": lambda uow, data: project_account(uow, data["account"]),
+    "account.deleted": lambda uow, data: forget_account(uow, data["account_id"]),
+    "consent.changed": record_consent,
+}

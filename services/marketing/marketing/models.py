@@ -1,0 +1,190 @@
+"""Tables of the marketing service. Its database is its own: no other service reads it.
+
+The `*_views` tables are projections of other services' records, kept from their events
+(never read from their databases), so that evaluating a segment needs no RPC per contact.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm_chassis.db import Base
+from crm_chassis.inbox import HandledEvent  # noqa: F401 - part of this service's schema
+from crm_chassis.outbox import OutboxEvent  # noqa: F401 - part of this service's schema
+from crm_chassis.records import new_id, now  # noqa: F401 - re-exported
+
+
+class _Record:
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+
+_VERSIONED = {"version_id_col": _Record.version}
+
+
+# --- projections of the contacts, support and sales services ------------------------------
+
+class ContactView(Base):
+    __tablename__ = "contact_views"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    first_name: Mapped[str | None] = mapped_column(String(200))
+    last_name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    phone: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(String(200))
+    account_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    owner_id: Mapped[str | None] = mapped_column(String(64))
+    lifecycle_stage: Mapped[str | None] = mapped_column(String(40))
+    source: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(100))
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    custom_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The email channel's consent, from consent.changed: only "granted" receives mail.
+    email_consent: Mapped[str] = mapped_column(String(20), default="unknown")
+    email_consent_at: Mapped[datetime | None] = mapped_column()
+    # 0 until contact.created arrives: a consent change may overtake it on the bus.
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AccountView(Base):
+    __tablename__ = "account_views"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(300))
+    domain: Mapped[str | None] = mapped_column(String(255))
+    industry: Mapped[str | None] = mapped_column(String(200))
+    tier: Mapped[str | None] = mapped_column(String(20))
+    size: Mapped[str | None] = mapped_column(String(20))
+    owner_id: Mapped[str | None] = mapped_column(String(64))
+    country: Mapped[str | None] = mapped_column(String(100))
+    custom_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TicketView(Base):
+    """A support ticket's contact and status: the `open_tickets` behaviour."""
+
+    __tablename__ = "ticket_views"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    contact_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WonDeal(Base):
+    """A won opportunity's contact: the `won_deals` behaviour."""
+
+    __tablename__ = "won_deals"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    contact_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    account_id: Mapped[str | None] = mapped_column(String(36))
+    amount: Mapped[str] = mapped_column(String(40))
+    currency: Mapped[str] = mapped_column(String(3))
+    won_at: Mapped[datetime] = mapped_column()
+
+
+class ProjectionCursor(Base):
+    """How far a rebuild from another service's event log has read."""
+
+    __tablename__ = "projection_cursors"
+
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    rebuilt_at: Mapped[datetime | None] = mapped_column()
+
+
+# --- segments -----------------------------------------------------------------------------
+
+class Segment(_Record, Base):
+    __tablename__ = "segments"
+    __mapper_args__ = _VERSIONED
+
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10))  # static | dynamic
+    rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    deleted_at: Mapped[datetime | None] = mapped_column()
+
+
+class SegmentMember(Base):
+    __tablename__ = "segment_members"
+
+    segment_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    contact_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column()
+
+
+# --- templates and campaigns --------------------------------------------------------------
+
+class Template(_Record, Base):
+    __tablename__ = "templates"
+    __mapper_args__ = _VERSIONED
+
+    name: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(500))
+    html_body: Mapped[str | None] = mapped_column(Text)
+    text_body: Mapped[str] = mapped_column(Text)
+    deleted_at: Mapped[datetime | None] = mapped_column()
+
+
+class Campaign(_Record, Base):
+    __tablename__ = "campaigns"
+    __mapper_args__ = _VERSIONED
+
+    name: Mapped[str] = mapped_column(String(200))
+    segment_id: Mapped[str] = mapped_column(String(36))
+    template_id: Mapped[str] = mapped_column(String(36))
+    from_address: Mapped[str | None] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    cost: Mapped[Any] = mapped_column(Numeric(14, 2))
+    budget: Mapped[Any | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    scheduled_at: Mapped[datetime | None] = mapped_column()
+    started_at: Mapped[datetime | None] = mapped_column()
+    completed_at: Mapped[datetime | None] = mapped_column()
+    skipped_without_consent: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Recipient(Base):
+    """One mail of a campaign to one contact, and what became of it.
+
+    pending -> sending (claimed under a lease) -> sent | pending again (retry) | failed;
+    pending -> cancelled. The Message-ID is derived from campaign and recipient, so a
+    mail re-sent after a crash between the SMTP answer and the commit is the same mail.
+    """
+
+    __tablename__ = "recipients"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "contact_id", name="ux_recipients_campaign_contact"),
+        Index("ix_recipients_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    campaign_id: Mapped[str] = mapped_column(String(36), index=True)
+    contact_id: Mapped[str] = mapped_column(String(36), index=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column()
+    lease_until: Mapped[datetime | None] = mapped_column()
+    claim_token: Mapped[str | None] = mapped_column(String(36))
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column()
+    opened_at: Mapped[datetime | None] = mapped_column()
+    opens: Mapped[int] = mapped_column(Integer, default=0)
+    clicked_at: Mapped[datetime | None] = mapped_column()
+    clicks: Mapped[int] = mapped_column(Integer, default=0)
+    bounced_at: Mapped[datetime | None] = mapped_column()
+    unsubscribed_at: Mapped[datetime | None] = mapped_column()
+    erased: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,59 @@
+"""What every use case needs: lookups, version checks, pages, plain output."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.orm import Session
+
+# The chassis's, re-exported for the service's modules.
+from crm_chassis.listing import decode_cursor, encode_cursor
+from crm_chassis.records import apply, check_version, flush  # noqa: F401
+from marketing.exceptions import NotFound, ValidationFailed
+
+
+def get_or_404(session: Session, model, record_id: Any, what: str):
+    record = session.get(model, record_id) if isinstance(record_id, str) else None
+    if record is None or getattr(record, "deleted_at", None) is not None:
+        raise NotFound(f"no {what} {record_id}")
+    return record
+
+
+def page(session: Session, query: Select, model, values: dict[str, Any]):
+    """One page, newest first, by keyset on (created_at, id); (rows, next_cursor)."""
+    if values.get("sort") not in (None, "-created_at"):
+        raise ValidationFailed("bad sort", {"sort": ["only -created_at"]})
+    if values.get("cursor"):
+        moment, last_id = decode_cursor(values["cursor"])
+        try:
+            moment = datetime.fromisoformat(moment)
+        except (TypeError, ValueError):
+            raise ValidationFailed("bad cursor", {"cursor": ["not a cursor from this list"]}) \
+                from None
+        query = query.where(or_(model.created_at < moment,
+                                and_(model.created_at == moment, model.id < last_id)))
+    limit = values.get("limit", 50)
+    rows = session.scalars(query.order_by(model.created_at.desc(), model.id.desc())
+                           .limit(limit + 1)).all()
+    cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        cursor = encode_cursor(rows[-1].created_at.isoformat(), rows[-1].id)
+    return rows, cursor
+
+
+def plain(value: Any) -> Any:
+    """Times as ISO 8601 strings, decimals as strings, all the way down: kombu would wrap
+    them in objects that a pika client or another language cannot read."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value

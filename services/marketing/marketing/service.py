@@ -1,0 +1,361 @@
+"""The marketing service's entrypoints: validate, call the use case, commit, dump."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import eventlet
+from nameko.rpc import RpcProxy
+from nameko.timer import timer
+
+from crm_chassis import settings
+from crm_chassis.consumer import consumes
+from crm_chassis.dependencies import Database
+from crm_chassis.entrypoints import EventLog, rpc
+from crm_chassis.observability import Observability
+from marketing import handlers, schemas
+from marketing.domain import mail as mails
+from marketing.domain.campaigns import SendSettings
+from marketing.operations import (
+    campaigns,
+    delivery,
+    projection,
+    segments,
+    templates,
+    tracking,
+)
+from marketing.schemas import load
+
+log = logging.getLogger(__name__)
+
+_segment_in = schemas.SegmentInput()
+_segment_update = schemas.SegmentUpdate()
+_rules_in = schemas.RulesInput()
+_members_in = schemas.MembersInput()
+_template_in = schemas.TemplateInput()
+_template_update = schemas.TemplateUpdate()
+_preview_in = schemas.PreviewInput()
+_campaign_in = schemas.CampaignInput()
+_campaign_update = schemas.CampaignUpdate()
+_schedule_in = schemas.ScheduleInput()
+_bounce_in = schemas.BounceInput()
+_token_in = schemas.TokenInput()
+_list_in = schemas.ListQuery()
+
+SEND_TICK_SECONDS = SendSettings.from_env().tick_seconds
+REBUILD_PAGE = 500
+
+
+def _page(rows_and_cursor, dump) -> dict[str, Any]:
+    rows, cursor = rows_and_cursor
+    return {"items": [dump(row) for row in rows], "next_cursor": cursor}
+
+
+class MarketingService(EventLog):
+    name = "marketing"
+
+    db = Database("marketing")
+    observability = Observability("marketing")
+    contacts = RpcProxy("contacts")
+
+    def _custom_fields(self) -> dict[str, set[str]]:
+        """The contacts service's custom field keys by object, to check segment rules."""
+        defined = self.contacts.list_custom_fields()
+        known: dict[str, set[str]] = {"contact": set(), "account": set()}
+        for definition in defined:
+            known.setdefault(definition["object"], set()).add(definition["key"])
+        return known
+
+    # --- segments ---------------------------------------------------------------------------
+
+    def _segment(self, segment) -> dict[str, Any]:
+        return segments.segment_data(self.db.session, segment)
+
+    @rpc
+    def create_segment(self, data: dict[str, Any]) -> dict[str, Any]:
+        values = load(_segment_in, data)
+        custom = self._custom_fields() if values.get("rules") else None
+        segment = segments.create_segment(self.db, values, custom)
+        self.db.commit()
+        return self._segment(segment)
+
+    @rpc
+    def get_segment(self, segment_id: str) -> dict[str, Any]:
+        return self._segment(segments.get_segment(self.db.session, segment_id))
+
+    @rpc
+    def update_segment(self, segment_id: str, data: dict[str, Any],
+                       expected_version: int | None = None) -> dict[str, Any]:
+        values = load(_segment_update, data, partial=True)
+        custom = self._custom_fields() if values.get("rules") else None
+        segment = segments.update_segment(self.db, segment_id, values, expected_version,
+                                          custom)
+        self.db.commit()
+        return self._segment(segment)
+
+    @rpc
+    def delete_segment(self, segment_id: str, expected_version: int | None = None) -> None:
+        in_use = bool(self.db.session.scalar(campaigns.select(campaigns.Campaign.id).where(
+            campaigns.Campaign.segment_id == segment_id,
+            campaigns.Campaign.status.in_(("scheduled", "sending")))))
+        segments.delete_segment(self.db, segment_id, expected_version, in_use)
+        self.db.commit()
+
+    @rpc
+    def list_segments(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        return _page(segments.list_segments(self.db.session, load(_list_in, query or {})),
+                     self._segment)
+
+    @rpc
+    def segment_members(self, segment_id: str, query: dict[str, Any] | None = None
+                        ) -> dict[str, Any]:
+        return segments.members(self.db.session, segment_id, load(_list_in, query or {}))
+
+    @rpc
+    def count_segment_rules(self, data: dict[str, Any]) -> dict[str, Any]:
+        """How many contacts these rules match now, without saving a segment."""
+        rules = load(_rules_in, data)["rules"]
+        segments.check_rules(rules, self._custom_fields())
+        return {"count": segments.count_matching(self.db.session, rules)}
+
+    @rpc
+    def add_segment_members(self, segment_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        segment = segments.add_members(self.db, segment_id, load(_members_in, data)[
+            "contact_ids"])
+        self.db.commit()
+        return self._segment(segment)
+
+    @rpc
+    def remove_segment_members(self, segment_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        segment = segments.remove_members(self.db, segment_id, load(_members_in, data)[
+            "contact_ids"])
+        self.db.commit()
+        return self._segment(segment)
+
+    # --- templates --------------------------------------------------------------------------
+
+    @rpc
+    def create_template(self, data: dict[str, Any]) -> dict[str, Any]:
+        template = templates.create_template(self.db, load(_template_in, data))
+        self.db.commit()
+        return templates.template_data(template)
+
+    @rpc
+    def get_template(self, template_id: str) -> dict[str, Any]:
+        return templates.template_data(templates.get_template(self.db.session, template_id))
+
+    @rpc
+    def update_template(self, template_id: str, data: dict[str, Any],
+                        expected_version: int | None = None) -> dict[str, Any]:
+        template = templates.update_template(self.db, template_id,
+                                             load(_template_update, data, partial=True),
+                                             expected_version)
+        self.db.commit()
+        return templates.template_data(template)
+
+    @rpc
+    def delete_template(self, template_id: str, expected_version: int | None = None) -> None:
+        templates.delete_template(self.db, template_id, expected_version)
+        self.db.commit()
+
+    @rpc
+    def list_templates(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        return _page(templates.list_templates(self.db.session, load(_list_in, query or {})),
+                     templates.template_data)
+
+    @rpc
+    def preview_template(self, template_id: str, data: dict[str, Any] | None = None
+                         ) -> dict[str, Any]:
+        values = load(_preview_in, data or {})
+        template = templates.get_template(self.db.session, template_id)
+        return templates.preview(self.db.session, template, values.get("contact_id"),
+                                 SendSettings.from_env().public_url)
+
+    # --- campaigns --------------------------------------------------------------------------
+
+    def _campaign(self, campaign) -> dict[str, Any]:
+        return campaigns.campaign_data(self.db.session, campaign)
+
+    @rpc
+    def create_campaign(self, data: dict[str, Any]) -> dict[str, Any]:
+        campaign = campaigns.create_campaign(self.db, load(_campaign_in, data))
+        self.db.commit()
+        return self._campaign(campaign)
+
+    @rpc
+    def get_campaign(self, campaign_id: str) -> dict[str, Any]:
+        return self._campaign(campaigns.get_campaign(self.db.session, campaign_id))
+
+    @rpc
+    def update_campaign(self, campaign_id: str, data: dict[str, Any],
+                        expected_version: int | None = None) -> dict[str, Any]:
+        campaign = campaigns.update_campaign(self.db, campaign_id,
+                                             load(_campaign_update, data, partial=True),
+                                             expected_version)
+        self.db.commit()
+        return self._campaign(campaign)
+
+    @rpc
+    def list_campaigns(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        return _page(campaigns.list_campaigns(self.db.session, load(_list_in, query or {})),
+                     self._campaign)
+
+    @rpc
+    def send_campaign(self, campaign_id: str, expected_version: int | None = None
+                      ) -> dict[str, Any]:
+        campaign = campaigns.send_now(self.db, campaign_id, expected_version)
+        self.db.commit()
+        return self._campaign(campaign)
+
+    @rpc
+    def schedule_campaign(self, campaign_id: str, data: dict[str, Any],
+                          expected_version: int | None = None) -> dict[str, Any]:
+        at = load(_schedule_in, data)["scheduled_at"]
+        campaign = campaigns.schedule(self.db, campaign_id, at, expected_version)
+        self.db.commit()
+        return self._campaign(campaign)
+
+    @rpc
+    def cancel_campaign(self, campaign_id: str, expected_version: int | None = None
+                        ) -> dict[str, Any]:
+        campaign = campaigns.cancel(self.db, campaign_id, expected_version)
+        self.db.commit()
+        return self._campaign(campaign)
+
+    @rpc
+    def campaign_metrics(self, campaign_id: str) -> dict[str, Any]:
+        return campaigns.metrics(self.db.session,
+                                 campaigns.get_campaign(self.db.session, campaign_id))
+
+    # --- tracking, unsubscribing, bounces (the gateway passes the signed tokens) ------------
+
+    @rpc
+    def track_open(self, token: str) -> None:
+        tracking.opened(self.db, settings.secret_key(), load(_token_in, {"token": token})[
+            "token"])
+        self.db.commit()
+
+    @rpc
+    def track_click(self, token: str) -> dict[str, Any]:
+        url = tracking.clicked(self.db, settings.secret_key(),
+                               load(_token_in, {"token": token})["token"])
+        self.db.commit()
+        return {"url": url}
+
+    @rpc
+    def unsubscribe_info(self, token: str) -> dict[str, Any]:
+        return tracking.unsubscribe_info(self.db.session, settings.secret_key(),
+                                         load(_token_in, {"token": token})["token"])
+
+    @rpc
+    def unsubscribe(self, token: str, method: str = "link") -> dict[str, Any]:
+        values = load(_token_in, {"token": token, "method": method})
+        result = tracking.unsubscribe(self.db, settings.secret_key(), values["token"],
+                                      values["method"], self.contacts.record_consent)
+        self.db.commit()
+        return result
+
+    @rpc
+    def record_bounce(self, data: dict[str, Any]) -> dict[str, Any]:
+        result = tracking.bounced(self.db, load(_bounce_in, data))
+        self.db.commit()
+        return result
+
+    # --- the projection of the contacts service ---------------------------------------------
+
+    @rpc
+    def rebuild_projection(self, from_start: bool = True) -> dict[str, Any]:
+        """Replay the contacts service's event log into the projection, then re-evaluate
+        every dynamic segment. Long on a large base: call it with a generous timeout."""
+        return projection.rebuild(
+            self.db, lambda cursor: self.contacts.event_log(cursor, REBUILD_PAGE),
+            from_start=bool(from_start), pause=lambda: eventlet.sleep(0))
+
+    @rpc
+    def projection_status(self) -> dict[str, Any]:
+        return projection.status(self.db.session)
+
+    # --- sending ----------------------------------------------------------------------------
+
+    @timer(interval=SEND_TICK_SECONDS)
+    def deliver_mail(self) -> None:
+        """Start scheduled campaigns that are due, then claim a throttled batch of mails
+        and send each (see operations/delivery.py): every replica runs this, none sends a
+        mail that another has claimed."""
+        config = SendSettings.from_env()
+        if not config.enabled:
+            return
+        delivery.start_scheduled(self.db)
+        claimed = delivery.claim_due(self.db.session, config)
+        if claimed:
+            smtp = mails.Smtp(config.smtp_url)
+            try:
+                for recipient_id, token in claimed:
+                    began = time.monotonic()
+                    try:
+                        delivery.perform(self.db, recipient_id, token, config,
+                                         lambda outgoing: smtp.send(mails.build(outgoing)))
+                    except Exception:  # one bad mail must not stop the others
+                        self.db.rollback()
+                        log.exception("mail to recipient %s failed; retried when its lease "
+                                      "ends", recipient_id)
+                    eventlet.sleep(max(0.0, config.pause - (time.monotonic() - began)))
+            finally:
+                smtp.close()
+        delivery.complete_finished(self.db)
+
+    # --- reactions to the contacts, support and sales services ------------------------------
+
+    def _contacts_event(self, event: dict[str, Any]) -> None:
+        handlers.CONTACTS_EVENTS[event["type"]](self.db, event["data"])
+
+    @consumes("contacts", "contact.created")
+    def project_created_contact(self, event: dict[str, Any]) -> None:
+        self._contacts_event(event)
+
+    @consumes("contacts", "contact.updated")
+    def project_updated_contact(self, event: dict[str, Any]) -> None:
+        self._contacts_event(event)
+
+    @consumes("contacts", "contact.deleted")
+    def forget_deleted_contact(self, event: dict[str, Any]) -> None:
+        self._contacts_event(event)
+
+    @consumes("contacts", "contact.merged")
+    def repoint_merged_contact(self, event: dict[str, Any]) -> None:
+        self._contacts_event(event)
+
+    @consumes("contacts", "contact.erased")
+    def erase_contact(self, event: dict[str, Any]) -> None:
+        self._contacts_event(event)
+
+    @consumes("contacts", "account.created")
+    def project_created_account(self, event: dict[str, Any]) -> None:
+        self._contacts_event(event)
+
+    @consumes("contacts", "account.updated")
+    def project_updated_account(self, event: dict[str, Any]) -> None:
+        self._contacts_event(event)
+
+    @consumes("contacts", "account.deleted")
+    def forget_deleted_account(self, event: dict[str, Any]) -> None:
+        self._contacts_event(event)
+
+    @consumes("contacts", "consent.changed")
+    def record_consent_change(self, event: dict[str, Any]) -> None:
+        self._contacts_event(event)
+
+    @consumes("support", "ticket.created")
+    def project_created_ticket(self, event: dict[str, Any]) -> None:
+        handlers.project_ticket(self.db, event["data"]["ticket"])
+
+    @consumes("support", "ticket.status_changed")
+    def project_ticket_status(self, event: dict[str, Any]) -> None:
+        handlers.project_ticket(self.db, event["data"]["ticket"])
+
+    @consumes("sales", "opportunity.won")
+    def record_won_deal(self, event: dict[str, Any]) -> None:
+        handlers.record_won_deal(self.db, event["data"]["opportunity"],
+                                 event["occurred_at"])
