@@ -47,23 +47,35 @@ SUPPORT_GRANTS: dict[str, set[str]] = {
     "viewer": SUPPORT_READ,
 }
 
+# Marketing. `marketing:write` covers segments, templates and draft campaigns;
+# `campaigns:send` is what mails customers: sending, scheduling and cancelling.
+MARKETING_READ = {"marketing:read"}
+MARKETING_GRANTS: dict[str, set[str]] = {
+    "marketing": MARKETING_READ | {"marketing:write", "campaigns:send"},
+    "sales_manager": MARKETING_READ,
+    "sales_rep": MARKETING_READ,
+    "viewer": MARKETING_READ,
+}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"*"}),
     **{role: frozenset().union(*(grants.get(role, ()) for grants in (
-        CUSTOMER_GRANTS, SALES_GRANTS, SUPPORT_GRANTS))) for role in ROLES if role != "admin"},
+        CUSTOMER_GRANTS, SALES_GRANTS, SUPPORT_GRANTS, MARKETING_GRANTS)))
+       for role in ROLES if role != "admin"},
 }
 
 # Only admins: users and roles, custom field definitions, API keys, webhooks, erasure.
 ADMIN_ONLY = {"users:manage", "custom_fields:manage", "api_keys:manage", "webhooks:manage",
               "gdpr:erase", "audit:read"}
-# Held by no role: a mail gateway's API key scope, and what a contact signed in to the
-# customer portal may do (nothing else).
+# Held by no role: a mail gateway's API key scopes (inbound mail, bounce notices), and
+# what a contact signed in to the customer portal may do (nothing else).
 INBOUND_EMAIL = "inbound_email:write"
+EMAIL_BOUNCES = "email_bounces:write"
 PORTAL = "portal"
 CONTACT_PERMISSIONS = frozenset({PORTAL})
 
 ALL_PERMISSIONS = frozenset(set().union(*ROLE_PERMISSIONS.values()) - {"*"} | ADMIN_ONLY
-                            | {INBOUND_EMAIL, PORTAL})
+                            | {INBOUND_EMAIL, EMAIL_BOUNCES, PORTAL})
 
 
 def allows(granted: frozenset[str] | set[str], permission: str) -> bool:

@@ -20,7 +20,8 @@ from gateway.db import db
 from gateway.permissions import public
 from gateway.rpc import RpcError
 
-SERVICES = ("contacts", "sales", "support")  # every service the gateway calls today
+# Every service the gateway calls today.
+SERVICES = ("contacts", "sales", "marketing", "support")
 DOCS_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
 
 DOCS_PAGE = """<!doctype html>

@@ -11,6 +11,10 @@ def register(api: Api) -> None:
         auth,
         contacts,
         custom_fields,
+        marketing_campaigns,
+        marketing_segments,
+        marketing_templates,
+        marketing_tracking,
         sales_activities,
         sales_catalog,
         sales_opportunities,
@@ -29,5 +33,6 @@ def register(api: Api) -> None:
     for module in (auth, users, accounts, contacts, custom_fields, sales_pipelines,
                    sales_opportunities, sales_catalog, sales_quotes, sales_activities,
                    support_tickets, support_sla, support_teams, support_kb, support_inbound,
-                   support_survey, support_portal):
+                   support_survey, support_portal, marketing_segments, marketing_templates,
+                   marketing_campaigns, marketing_tracking):
         api.register_blueprint(module.blp)

@@ -1,0 +1,242 @@
+"""The public shapes of the marketing resources: segments and their members, templates,
+campaigns and their metrics, bounces, as the API documents and validates them.
+
+The gateway's own, like sales_schemas.py: it never imports the marketing service's
+schemas. Inputs are checked here so that a bad request is answered without a call; the
+service checks them again and stays the authority (e.g. on which fields a rule may name).
+"""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from gateway.api.sales_schemas import (
+    CURRENCY,
+    DecimalText,
+    TimeText,
+    _In,
+    _money,
+    _out_time,
+    _Query,
+)
+
+SEGMENT_KINDS = ("static", "dynamic")
+CAMPAIGN_STATUSES = ("draft", "scheduled", "sending", "sent", "cancelled")
+RULES_DOC = {
+    "description": 'a group {"match": "all"|"any", "conditions": [{"field", "op", "value"} '
+                   "or a nested group]}; fields and operators are listed in the marketing "
+                   "service's README",
+    "example": {"match": "all", "conditions": [
+        {"field": "lifecycle_stage", "op": "eq", "value": "lead"},
+        {"field": "account.tier", "op": "in", "value": ["gold", "vip"]},
+        {"field": "consent.email", "op": "eq", "value": "granted"}]},
+}
+
+
+def _name(length: int = 200, **kwargs) -> fields.String:
+    return fields.String(validate=validate.Length(min=1, max=length), **kwargs)
+
+
+def _ref(**kwargs) -> fields.String:
+    return fields.String(validate=validate.Length(min=1, max=36), **kwargs)
+
+
+# --- segments -----------------------------------------------------------------------------
+
+class SegmentIn(_In):
+    name = _name(required=True)
+    description = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    kind = fields.String(validate=validate.OneOf(SEGMENT_KINDS),
+                         metadata={"description": "default dynamic"})
+    rules = fields.Dict(allow_none=True, metadata=RULES_DOC)
+
+
+class SegmentPatch(_In):
+    name = _name()
+    description = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    rules = fields.Dict(allow_none=True, metadata=RULES_DOC)
+
+
+class SegmentOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    description = fields.String(allow_none=True)
+    kind = fields.String()
+    rules = fields.Dict(allow_none=True)
+    member_count = fields.Integer()
+    version = fields.Integer()
+    created_at = _out_time()
+    updated_at = _out_time()
+
+
+class SegmentFilters(_Query):
+    kind = fields.String(validate=validate.OneOf(SEGMENT_KINDS))
+
+
+class RulesIn(_In):
+    rules = fields.Dict(required=True, metadata=RULES_DOC)
+
+
+class CountOut(Schema):
+    count = fields.Integer()
+
+
+class MembersIn(_In):
+    contact_ids = fields.List(_ref(), required=True, validate=validate.Length(min=1, max=1000))
+
+
+class MemberOut(Schema):
+    contact_id = fields.String()
+    first_name = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    email_consent = fields.String()
+    joined_at = _out_time()
+
+
+# --- templates ----------------------------------------------------------------------------
+
+class TemplateIn(_In):
+    name = _name(required=True)
+    subject = _name(500, required=True)
+    text_body = fields.String(required=True, validate=validate.Length(min=1, max=200_000))
+    html_body = fields.String(allow_none=True, validate=validate.Length(max=500_000))
+
+
+class TemplatePatch(_In):
+    name = _name()
+    subject = _name(500)
+    text_body = fields.String(validate=validate.Length(min=1, max=200_000))
+    html_body = fields.String(allow_none=True, validate=validate.Length(max=500_000))
+
+
+class TemplateOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    subject = fields.String()
+    text_body = fields.String()
+    html_body = fields.String(allow_none=True)
+    variables = fields.List(fields.String())
+    version = fields.Integer()
+    created_at = _out_time()
+    updated_at = _out_time()
+
+
+class PreviewIn(_In):
+    contact_id = _ref(metadata={"description": "without it, a sample contact"})
+
+
+class PreviewOut(Schema):
+    subject = fields.String()
+    text_body = fields.String()
+    html_body = fields.String(allow_none=True)
+
+
+# --- campaigns ----------------------------------------------------------------------------
+
+class CampaignIn(_In):
+    name = _name(required=True)
+    segment_id = _ref(required=True)
+    template_id = _ref(required=True)
+    from_address = fields.Email(allow_none=True)
+    cost = DecimalText(minimum=0)
+    budget = DecimalText(minimum=0, allow_none=True)
+    currency = fields.String(validate=CURRENCY, metadata={"description": "default EUR"})
+
+
+class CampaignPatch(_In):
+    name = _name()
+    segment_id = _ref()
+    template_id = _ref()
+    from_address = fields.Email(allow_none=True)
+    cost = DecimalText(minimum=0)
+    budget = DecimalText(minimum=0, allow_none=True)
+    currency = fields.String(validate=CURRENCY)
+
+
+class ScheduleIn(_In):
+    scheduled_at = TimeText(required=True)
+
+
+class CountsOut(Schema):
+    recipients = fields.Integer()
+    sent = fields.Integer()
+    failed = fields.Integer()
+    queued = fields.Integer()
+    cancelled = fields.Integer()
+    opened = fields.Integer()
+    clicked = fields.Integer()
+    bounced = fields.Integer()
+    unsubscribed = fields.Integer()
+    opens = fields.Integer()
+    clicks = fields.Integer()
+
+
+class CampaignOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    segment_id = fields.String()
+    template_id = fields.String()
+    from_address = fields.String(allow_none=True)
+    status = fields.String()
+    cost = _money()
+    budget = _money(allow_none=True)
+    currency = fields.String()
+    scheduled_at = _out_time(allow_none=True)
+    started_at = _out_time(allow_none=True)
+    completed_at = _out_time(allow_none=True)
+    skipped_without_consent = fields.Integer()
+    counts = fields.Nested(CountsOut)
+    version = fields.Integer()
+    created_at = _out_time()
+    updated_at = _out_time()
+
+
+class CampaignFilters(_Query):
+    status = fields.String(validate=validate.OneOf(CAMPAIGN_STATUSES))
+    segment_id = _ref()
+
+
+def _rate() -> fields.String:
+    return fields.String(allow_none=True, metadata={"example": "0.2500",
+                                                    "description": "0 to 1, null when "
+                                                                   "nothing to divide by"})
+
+
+class MetricsOut(CountsOut):
+    campaign_id = fields.String()
+    status = fields.String()
+    delivered = fields.Integer()
+    skipped_without_consent = fields.Integer()
+    delivery_rate = _rate()
+    open_rate = _rate()
+    click_rate = _rate()
+    click_to_open_rate = _rate()
+    unsubscribe_rate = _rate()
+    bounce_rate = _rate()
+    cost = _money()
+    budget = _money(allow_none=True)
+    currency = fields.String()
+    cost_per_mail = _money(allow_none=True)
+
+
+# --- bounces and unsubscribing ------------------------------------------------------------
+
+class BounceIn(_In):
+    message_id = fields.String(required=True, validate=validate.Length(min=3, max=200),
+                               metadata={"example": "<c1.r1@marketing.crm>"})
+    kind = fields.String(validate=validate.OneOf(("hard", "soft")),
+                         metadata={"description": "default hard"})
+    reason = fields.String(allow_none=True, validate=validate.Length(max=1000))
+
+
+class BounceOut(Schema):
+    recipient_id = fields.String()
+    campaign_id = fields.String()
+    bounced_at = _out_time()
+    duplicate = fields.Boolean()
+
+
+class UnsubscribeOut(Schema):
+    unsubscribed = fields.Boolean()
+    already = fields.Boolean()
