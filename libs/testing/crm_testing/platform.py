@@ -25,6 +25,7 @@ GUNICORN_CONF = str(ROOT / "gateway/gunicorn.conf.py")
 SERVICES = {
     "contacts": "contacts.service:ContactsService",
     "sales": "sales.service:SalesService",
+    "marketing": "marketing.service:MarketingService",
     "support": "support.service:SupportService",
 }
 SETUP_COMMANDS = (
