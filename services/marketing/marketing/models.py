@@ -1,7 +1,9 @@
 """Tables of the marketing service. Its database is its own: no other service reads it.
 
-The `*_views` tables are projections of other services' records, kept from their events
-(never read from their databases), so that evaluating a segment needs no RPC per contact.
+The `audience_*` tables and `won_deals` are projections of other services' records, kept
+from their events (never read from their databases), so that evaluating a segment needs no
+RPC per contact. Their names are this service's own: several services' models share one
+SQLAlchemy metadata when the migrations run in one process.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ _VERSIONED = {"version_id_col": _Record.version}
 # --- projections of the contacts, support and sales services ------------------------------
 
 class ContactView(Base):
-    __tablename__ = "contact_views"
+    __tablename__ = "audience_contacts"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     first_name: Mapped[str | None] = mapped_column(String(200))
@@ -55,7 +57,7 @@ class ContactView(Base):
 
 
 class AccountView(Base):
-    __tablename__ = "account_views"
+    __tablename__ = "audience_accounts"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str | None] = mapped_column(String(300))
@@ -72,7 +74,7 @@ class AccountView(Base):
 class TicketView(Base):
     """A support ticket's contact and status: the `open_tickets` behaviour."""
 
-    __tablename__ = "ticket_views"
+    __tablename__ = "audience_tickets"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     contact_id: Mapped[str | None] = mapped_column(String(36), index=True)

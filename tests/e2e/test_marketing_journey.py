@@ -1,0 +1,158 @@
+"""A campaign through the real gateway, marketing and contacts services and the local
+mailbox: contacts with and without email consent, a dynamic segment over them, a
+template checked at save, a campaign that mails only the consenting contact, who opens
+it, clicks through and unsubscribes with one click; each step an event on the bus and the
+consent withdrawn in the contacts service."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from kombu import Connection, Queue
+
+from crm_chassis.amqp import events_exchange
+from crm_testing.processes import wait_until
+
+
+@pytest.fixture(scope="module")
+def marketer(user_api):
+    return user_api("marketing", "Mia")
+
+
+@pytest.fixture
+def marketing_events(platform):
+    """Every marketing event from now on, read from a queue bound before the journey."""
+    connection = Connection(platform.amqp_uri)
+    queue = connection.SimpleQueue(Queue(f"e2e-marketing-{uuid.uuid4().hex[:6]}",
+                                         exchange=events_exchange("marketing"),
+                                         routing_key="#", auto_delete=True))
+    seen: list[dict] = []
+
+    def until(event_type: str, timeout: float = 30) -> list[dict]:
+        def arrived() -> bool:
+            try:
+                message = queue.get(block=True, timeout=0.2)
+            except queue.Empty:
+                return any(event["type"] == event_type for event in seen)
+            message.ack()
+            seen.append(message.payload)
+            return any(event["type"] == event_type for event in seen)
+
+        wait_until(arrived, timeout=timeout, message=f"a {event_type} event")
+        return seen
+
+    yield until
+    queue.close()
+    connection.release()
+
+
+def _path(url: str) -> str:
+    """Links in mails start with CRM_PUBLIC_URL; the test reaches this platform's port."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def test_a_campaign_reaches_the_consenting_contact_who_opens_clicks_and_leaves(
+        platform, admin_api, marketer, marketing_events):
+    domain = f"m{uuid.uuid4().hex[:6]}.example"
+    people = {}
+    for name, consent in (("ann", "granted"), ("bob", "denied"), ("cat", None)):
+        created = marketer.post("/api/v1/contacts", json={
+            "first_name": name.title(), "last_name": "Lead", "email": f"{name}@{domain}",
+            "lifecycle_stage": "lead"})
+        assert created.status_code == 201, created.text
+        people[name] = created.json()["id"]
+        if consent:
+            recorded = marketer.post(f"/api/v1/contacts/{people[name]}/consents", json={
+                "channel": "email", "status": consent, "source": "e2e"})
+            assert recorded.status_code == 201, recorded.text
+
+    rules = {"match": "all", "conditions": [
+        {"field": "email", "op": "ends_with", "value": f"@{domain}"},
+        {"field": "lifecycle_stage", "op": "eq", "value": "lead"}]}
+    wait_until(lambda: marketer.post("/api/v1/segments/count", json={"rules": rules})
+               .json().get("count") == 3, timeout=30, message="the contacts projected")
+    unknown = marketer.post("/api/v1/segments", json={"name": "x", "rules": {
+        "match": "all", "conditions": [{"field": "shoe_size", "op": "eq", "value": "9"}]}})
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"] == {"rules.conditions.0.field": ["unknown field 'shoe_size'"]}
+    segment = marketer.post("/api/v1/segments", json={"name": f"Leads at {domain}",
+                                                      "rules": rules})
+    assert segment.status_code == 201 and segment.json()["member_count"] == 3
+    members = marketer.get(f"/api/v1/segments/{segment.json()['id']}/members").json()
+    assert {m["contact_id"] for m in members["items"]} == set(people.values())
+    marketing_events("segment.joined")
+
+    broken = marketer.post("/api/v1/templates", json={
+        "name": "broken", "subject": "Hi", "text_body": "Hello\n{{ contact.shoe_size }}"})
+    assert broken.status_code == 422 and broken.json()["errors"]["text_body"][0].startswith(
+        "line 2:")
+    template = marketer.post("/api/v1/templates", json={
+        "name": "Launch", "subject": "News for {{ contact.first_name }}",
+        "text_body": "Hello {{ contact.first_name }},\nsee https://example.com/offer\n"
+                     "Unsubscribe: {{ unsubscribe_url }}\n",
+        "html_body": '<p>Hello {{ contact.first_name }}, see <a href="https://example.com/'
+                     'offer">the offer</a>.</p>'}).json()
+    preview = marketer.post(f"/api/v1/templates/{template['id']}/preview",
+                            json={"contact_id": people["ann"]})
+    assert preview.json()["subject"] == "News for Ann"
+
+    campaign = marketer.post("/api/v1/campaigns", json={
+        "name": "Launch", "segment_id": segment.json()["id"], "template_id": template["id"],
+        "cost": "30.00", "budget": "100.00"}).json()
+    sent = marketer.post(f"/api/v1/campaigns/{campaign['id']}/send",
+                         headers={"If-Match": f'"{campaign["version"]}"'})
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["status"] == "sending" and sent.json()["skipped_without_consent"] == 2
+
+    def mails_to_domain():
+        return [mail for mail in platform.mails() if str(mail["To"]).endswith(domain)]
+
+    wait_until(lambda: len(mails_to_domain()) == 1, timeout=30, message="the campaign mail")
+    [mail] = mails_to_domain()
+    assert mail["To"] == f"ann@{domain}" and mail["Subject"] == "News for Ann"
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail["Message-ID"].endswith("@marketing.crm>")
+    html = mail.get_body(("html",)).get_content()
+    pixel = re.search(r'<img src="([^"]+)"', html).group(1)
+    click = re.search(r'href="([^"]+/api/v1/t/c/[^"]+)"', html).group(1)
+    unsubscribe = mail["List-Unsubscribe"].strip("<>")
+
+    opened = requests.get(platform.url + _path(pixel), timeout=30)
+    assert opened.status_code == 200 and opened.headers["Content-Type"] == "image/gif"
+    clicked = requests.get(platform.url + _path(click), allow_redirects=False, timeout=30)
+    assert clicked.status_code == 302 and clicked.headers["Location"] == \
+        "https://example.com/offer"
+    forged = requests.get(platform.url + _path(click)[:-4] + "0000", allow_redirects=False,
+                          timeout=30)
+    assert forged.status_code == 401 and "Location" not in forged.headers
+    page = requests.get(platform.url + _path(unsubscribe), timeout=30)
+    assert page.status_code == 200 and "<form" in page.text
+    left = requests.post(platform.url + _path(unsubscribe),
+                         data={"List-Unsubscribe": "One-Click"}, timeout=30)
+    assert left.json() == {"unsubscribed": True, "already": False}
+    again = requests.post(platform.url + _path(unsubscribe),
+                          data={"List-Unsubscribe": "One-Click"}, timeout=30)
+    assert again.json()["already"] is True
+
+    seen = marketing_events("email.unsubscribed")
+    mine = [e for e in seen if e["data"].get("campaign_id") == campaign["id"]
+            or e["data"].get("campaign", {}).get("id") == campaign["id"]]
+    types = {e["type"] for e in mine}
+    assert {"campaign.started", "email.sent", "email.opened", "email.clicked",
+            "email.unsubscribed"} <= types
+    assert all(e["data"]["contact_id"] == people["ann"] for e in mine
+               if e["type"].startswith("email."))
+
+    consent = admin_api.get(f"/api/v1/contacts/{people['ann']}/consents").json()
+    assert consent["current"]["email"]["status"] == "withdrawn"
+    wait_until(lambda: marketer.get(f"/api/v1/campaigns/{campaign['id']}/metrics").json()
+               ["status"] == "sent", timeout=30, message="the campaign complete")
+    metrics = marketer.get(f"/api/v1/campaigns/{campaign['id']}/metrics").json()
+    assert (metrics["sent"], metrics["opened"], metrics["clicked"],
+            metrics["unsubscribed"]) == (1, 1, 1, 1)
+    assert metrics["open_rate"] == "1.0000" and metrics["cost_per_mail"] == "30.00"
