@@ -34,6 +34,12 @@ def flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def milliseconds(name: str, default: int) -> float:
+    """A duration given in milliseconds, returned in seconds."""
+    value = os.environ.get(name)
+    return (int(value) if value else default) / 1000
+
+
 def secret_key() -> str:
     """CRM_SECRET_KEY, else a key made once and kept under the data dir: the gateway's rule
     (gateway/settings.py, which does not depend on the chassis), so that on one machine a
