@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from support.models import AccountView, ContactView, Message, Survey, Ticket, now
 from support.operations.common import flush
@@ -87,7 +88,8 @@ def anonymise_erased_contact(uow, data: dict[str, Any]) -> int:
     moment = now()
     erased = 0
     for ticket in uow.session.scalars(select(Ticket).where(
-            Ticket.contact_id == contact_id, Ticket.erased_at.is_(None))):
+            Ticket.contact_id == contact_id, Ticket.erased_at.is_(None))
+            .options(selectinload(Ticket.messages))):
         ticket.subject, ticket.description = ERASED_TEXT, None
         ticket.erased_at = ticket.updated_at = moment
         for message in ticket.messages:

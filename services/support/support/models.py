@@ -157,8 +157,10 @@ class Ticket(_Record, Base):
     check_token: Mapped[str | None] = mapped_column(String(36))
     check_lease_until: Mapped[datetime | None] = mapped_column()
 
+    # Read only where a thread is shown (one ticket at a time): lists and queues, which show
+    # none, do not pay for loading every message of every ticket on the page.
     messages: Mapped[list[Message]] = relationship(
-        order_by="Message.created_at", cascade="all, delete-orphan", lazy="selectin",
+        order_by="Message.created_at", cascade="all, delete-orphan", lazy="select",
         back_populates="ticket")
 
 

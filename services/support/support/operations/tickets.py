@@ -211,30 +211,40 @@ def refresh_due_times(session: Session, ticket: Ticket, moment: datetime | None 
 
 def create_ticket(uow, data: dict[str, Any], *, author_type: str = "agent",
                   email_message_id: str | None = None) -> Ticket:
+    """Everything about the ticket is decided before it is written, in one INSERT, and its
+    number is drawn last: the counter row stays locked only until the commit that follows."""
     session = uow.session
     moment = now()
     account_id, vip = _customer(session, data.get("contact_id"), data.get("account_id"))
     ticket = Ticket(
-        id=new_id(), number=next_number(session), subject=data["subject"].strip(),
+        id=new_id(), subject=data["subject"].strip(),
         description=data.get("description"), contact_id=data.get("contact_id"),
         account_id=account_id, channel=data.get("channel") or "api",
         type=data.get("type") or "question", priority=data.get("priority") or "normal",
         status="new", tags=sorted(set(data.get("tags") or [])), language=data.get("language"),
         vip=vip, escalated=False, upsell_flagged=False, paused_minutes=0.0,
-        created_at=moment, updated_at=moment)
-    session.add(ticket)
+        created_at=moment, updated_at=moment, messages=[])
     _start_clock(session, ticket)
     if data.get("description") and author_type == "customer":
         ticket.messages.append(Message(
             id=new_id(), body=data["description"], public=True, author_type="customer",
             author_id=ticket.contact_id, email_message_id=email_message_id,
             created_at=moment))
+    rule_id = None
+    if data.get("team_id") or data.get("assignee_id"):
+        team_id, assignee_id = data.get("team_id"), data.get("assignee_id")
+        if team_id:
+            teams.get_team(session, team_id)
+    else:
+        team, assignee_id, rule = teams.choose(session, ticket)
+        team_id, rule_id = (team.id if team else None), (rule.id if rule else None)
+    ticket.team_id, ticket.assignee_id = team_id, assignee_id
+    ticket.number = next_number(session)
+    session.add(ticket)
     flush(session)
     uow.emit("ticket.created", {"ticket": event_ticket(ticket), "changed_by": uow.actor_id})
-    if data.get("team_id") or data.get("assignee_id"):
-        assign(uow, ticket, data.get("team_id"), data.get("assignee_id"))
-    else:
-        run_rules(uow, ticket)
+    if team_id or assignee_id:
+        _assigned(uow, ticket, (None, None), rule_id)
     return ticket
 
 
@@ -271,11 +281,16 @@ def assign(uow, ticket: Ticket, team_id: str | None, assignee_id: str | None,
     ticket.team_id, ticket.assignee_id = team_id, assignee_id
     ticket.updated_at = now()
     flush(uow.session)
-    uow.emit("ticket.assigned", {
-        "ticket": event_ticket(ticket), "team_id": team_id, "assignee_id": assignee_id,
-        "previous_team_id": previous[0], "previous_assignee_id": previous[1],
-        "rule_id": rule_id, "changed_by": uow.actor_id})
+    _assigned(uow, ticket, previous, rule_id)
     return ticket
+
+
+def _assigned(uow, ticket: Ticket, previous: tuple[str | None, str | None],
+              rule_id: str | None) -> None:
+    uow.emit("ticket.assigned", {
+        "ticket": event_ticket(ticket), "team_id": ticket.team_id,
+        "assignee_id": ticket.assignee_id, "previous_team_id": previous[0],
+        "previous_assignee_id": previous[1], "rule_id": rule_id, "changed_by": uow.actor_id})
 
 
 def change_status(uow, ticket: Ticket, status: str, expected_version: int | None = None
