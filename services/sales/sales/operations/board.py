@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from crm_chassis.listing import like_escape
 from sales.domain.forecast import Deal, forecast
@@ -56,7 +56,11 @@ def list_opportunities(session: Session,
 
 
 def board(session: Session, query: dict[str, Any], card_data) -> dict[str, Any]:
-    """Per stage: how many deals, their totals per currency, and the first cards."""
+    """Per stage: how many deals, their totals per currency, and the first cards.
+
+    Three queries whatever the number of stages: the pipeline, the amounts to add up, and
+    the first cards of every column at once.
+    """
     pipeline = get_pipeline(session, query["pipeline_id"]) if query.get("pipeline_id") \
         else default_pipeline(session)
     filters = {"status": OPEN, **query["filters"]}
@@ -67,6 +71,30 @@ def board(session: Session, query: dict[str, Any], card_data) -> dict[str, Any]:
     filters["pipeline_id"] = pipeline.id
     conditions = [Opportunity.deleted_at.is_(None)]
     conditions += listing.conditions_for(filters, FILTERS)
+    counts, sums = _stage_totals(session, conditions)
+    cards = _first_cards(session, conditions, query["cards"])
+    shown = pipeline_data(pipeline)
+    columns = []
+    for stage, stage_out in zip(pipeline.stages, shown["stages"], strict=True):
+        first, cursor = listing.cut(Opportunity, BOARD_SORT, cards.get(stage.id, []),
+                                    query["cards"])
+        columns.append({
+            "stage": stage_out,
+            "count": counts.get(stage.id, 0),
+            "totals": [{"currency": currency, "amount": money_str(total, currency),
+                        "weighted_amount": money_str(weighted, currency)}
+                       for currency, (total, weighted) in sorted(sums[stage.id].items())],
+            "cards": [card_data(card) for card in first],
+            "next_cursor": cursor,
+        })
+    return {"pipeline": shown, "stages": columns}
+
+
+BOARD_SORT = "-updated_at"  # a column shows its most recently touched deals first
+
+
+def _stage_totals(session: Session, conditions: list) -> tuple[dict, dict]:
+    """Deals per stage, and their amount and weighted amount per stage and currency."""
     sums: dict[str, dict[str, list]] = defaultdict(
         lambda: defaultdict(lambda: [Decimal(0), Decimal(0)]))
     counts: dict[str, int] = defaultdict(int)
@@ -75,28 +103,30 @@ def board(session: Session, query: dict[str, Any], card_data) -> dict[str, Any]:
                Opportunity.status, Opportunity.probability_override, Stage.probability)
         .join(Stage, Stage.id == Opportunity.stage_id).where(*conditions))
     for stage_id, currency, amount, status, override, default in rows:
-        amount = Decimal(amount)
         counts[stage_id] += 1
         bucket = sums[stage_id][currency]
         bucket[0] += amount
         bucket[1] += weighted_amount(amount, effective_probability(status, default, override),
                                      currency)
-    shown = pipeline_data(pipeline)
-    columns = []
-    for stage, stage_out in zip(pipeline.stages, shown["stages"], strict=True):
-        cards, cursor = list_opportunities(session, {
-            "filters": {**filters, "stage_id": stage.id}, "limit": query["cards"],
-            "sort": "-updated_at"})
-        columns.append({
-            "stage": stage_out,
-            "count": counts.get(stage.id, 0),
-            "totals": [{"currency": currency, "amount": money_str(total, currency),
-                        "weighted_amount": money_str(weighted, currency)}
-                       for currency, (total, weighted) in sorted(sums[stage.id].items())],
-            "cards": [card_data(card) for card in cards],
-            "next_cursor": cursor,
-        })
-    return {"pipeline": shown, "stages": columns}
+    return counts, sums
+
+
+def _first_cards(session: Session, conditions: list, per_stage: int
+                 ) -> dict[str, list[Opportunity]]:
+    """Up to `per_stage + 1` cards of each stage in board order (one more tells whether
+    the column has a next page)."""
+    rank = func.row_number().over(partition_by=Opportunity.stage_id,
+                                  order_by=listing.ordering(Opportunity, BOARD_SORT))
+    ranked = select(Opportunity.id, rank.label("rank")).where(*conditions).subquery()
+    rows = session.scalars(
+        select(Opportunity).join(ranked, ranked.c.id == Opportunity.id)
+        .where(ranked.c.rank <= per_stage + 1).order_by(ranked.c.rank)
+        # The pipeline and its stages are in the session already: no join, no reload.
+        .options(lazyload(Opportunity.stage), lazyload(Opportunity.pipeline)))
+    cards: dict[str, list[Opportunity]] = defaultdict(list)
+    for row in rows:
+        cards[row.stage_id].append(row)
+    return cards
 
 
 def forecast_of(session: Session, query: dict[str, Any]) -> dict[str, Any]:

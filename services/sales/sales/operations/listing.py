@@ -93,15 +93,28 @@ def page(session: Session, model, conditions: list, query: dict[str, Any],
         after = (key < value) | and_(key == value, model.id < last_id) if descending \
             else (key > value) | and_(key == value, model.id > last_id)
         conditions.append(after)
-    order = (key.desc(), model.id.desc()) if descending else (key.asc(), model.id.asc())
     limit = query["limit"]
-    rows = list(session.scalars(select(model).where(*conditions).order_by(*order)
-                                .limit(limit + 1)).unique())
+    rows = list(session.scalars(select(model).where(*conditions)
+                                .order_by(*ordering(model, sort)).limit(limit + 1)).unique())
+    return cut(model, sort, rows, limit)
+
+
+def ordering(model, sort: str) -> tuple:
+    """ORDER BY of a sort such as `-updated_at`: the column, then the id to break ties."""
+    key = _sort_key(getattr(model, sort.lstrip("-")))
+    return (key.desc(), model.id.desc()) if sort.startswith("-") else \
+        (key.asc(), model.id.asc())
+
+
+def cut(model, sort: str, rows: list, limit: int) -> tuple[list, str | None]:
+    """The first `limit` of up to `limit + 1` rows read in `sort` order, and the cursor of
+    the next page when there is one."""
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
-    last = getattr(rows[-1], name)
-    return rows, encode_cursor(_dump_sort_value(column, last), rows[-1].id)
+    name = sort.lstrip("-")
+    return rows, encode_cursor(_dump_sort_value(getattr(model, name),
+                                                getattr(rows[-1], name)), rows[-1].id)
 
 
 def _kind(column) -> str:

@@ -189,6 +189,15 @@ def test_board_counts_and_totals_per_stage_and_currency(unit):
         {"currency": "JPY", "amount": "5000", "weighted_amount": "500"}]
     assert third["count"] == 1 and third["totals"][0]["weighted_amount"] == "150.00"
     assert fourth == {**fourth, "count": 0, "totals": [], "cards": []}
+    # Newest first, and the column's cursor leads to the rest of it, nothing repeated.
+    cards = first["cards"]
+    assert [c["updated_at"] for c in cards] == sorted((c["updated_at"] for c in cards),
+                                                       reverse=True)
+    rest, cursor = board.list_opportunities(unit.session, load(ListQuery(), {
+        "filters": {"stage_id": stages[0].id, "status": "open"}, "sort": "-updated_at",
+        "cursor": first["next_cursor"]}))
+    assert cursor is None and len(rest) == 1
+    assert {r.id for r in rest}.isdisjoint(c["id"] for c in cards)
 
 
 def test_forecast_of_open_deals(unit):
