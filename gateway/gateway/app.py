@@ -8,6 +8,7 @@ from sqlalchemy.orm import sessionmaker
 
 from crm_contracts.logs import configure_logging
 from gateway import api, errors, pipeline, site
+from gateway.audit import AuditWriter
 from gateway.auth import UserCache
 from gateway.db import make_engine
 from gateway.rpc import RpcClient
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None, rpc_client: RpcClient | None = 
     app.json.sort_keys = False
     app.extensions["crm.sessions"] = sessionmaker(make_engine(settings.database_url),
                                                   expire_on_commit=False)
+    app.extensions["crm.audit"] = AuditWriter(app.extensions["crm.sessions"])
     app.extensions["crm.users"] = UserCache(settings.user_cache_seconds)
     app.extensions["crm.rpc"] = rpc_client or RpcClient(
         settings.amqp_uri, default_timeout=settings.rpc_timeout, name="gateway")

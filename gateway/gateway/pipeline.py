@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from gateway.auth import ANONYMOUS, Principal, identify
 from gateway.db import close_db, db
 from gateway.errors import Problem
-from gateway.models import AuditEntry, IdempotencyRecord
+from gateway.models import IdempotencyRecord, now
 from gateway.permissions import declared
 
 log = logging.getLogger(__name__)
@@ -173,20 +173,18 @@ def _audited_path() -> str:
 
 def _audit(response: Response) -> None:
     principal = g.get("principal")
-    entry = AuditEntry(
-        actor_type=principal.kind if principal else "anonymous",
-        actor_id=principal.id if principal else None,
-        method=request.method,
-        path=_audited_path(),
-        status=response.status_code,
-        resource_id=g.get("resource_id") or (request.view_args or {}).get("item_id"),
-        ip=request.remote_addr,
-        user_agent=(request.user_agent.string or "")[:300],
-        correlation_id=g.get("correlation_id"),
-    )
-    session = db()
-    session.add(entry)
-    session.commit()
+    current_app.extensions["crm.audit"].record({
+        "at": now(),
+        "actor_type": principal.kind if principal else "anonymous",
+        "actor_id": principal.id if principal else None,
+        "method": request.method,
+        "path": _audited_path(),
+        "status": response.status_code,
+        "resource_id": g.get("resource_id") or (request.view_args or {}).get("item_id"),
+        "ip": request.remote_addr,
+        "user_agent": (request.user_agent.string or "")[:300],
+        "correlation_id": g.get("correlation_id"),
+    })
 
 
 def _finish(response: Response) -> Response:

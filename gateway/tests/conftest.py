@@ -30,7 +30,9 @@ def settings(database_url, tmp_path, monkeypatch) -> Settings:
 
 @pytest.fixture
 def app(settings, fake_rpc):
-    return create_app(settings, rpc_client=fake_rpc)
+    app = create_app(settings, rpc_client=fake_rpc)
+    yield app
+    app.extensions["crm.audit"].close()  # before the test's database goes
 
 
 @pytest.fixture

@@ -255,6 +255,7 @@ def test_ticket_writes_are_audited_with_the_ticket(app, client, login, fake_rpc)
     fake_rpc.on("support", "add_message", MESSAGE)
     client.post("/api/v1/tickets/t1/messages", json={"body": "On it"},
                 headers=login("support_agent"))
+    app.extensions["crm.audit"].flush()  # entries are saved in batches
     with app.app_context(), sessions()() as session:
         entry = session.scalars(select(AuditEntry).where(
             AuditEntry.path == "/api/v1/tickets/t1/messages")).one()
