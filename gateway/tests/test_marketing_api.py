@@ -173,3 +173,33 @@ def test_only_marketers_and_admins_change_marketing(client, login, fake_rpc):
     assert client.post("/api/v1/segments", json={"name": "x", "rules": RULES},
                        headers=login("admin")).status_code == 201
     assert client.get("/api/v1/campaigns").status_code == 401
+
+
+RULE = {"id": "r1", "name": "Clicked", "kind": "event", "rules": None,
+        "event": "email.clicked", "points": 40, "active": True, "version": 1,
+        "created_at": "2026-11-26T10:00:00+00:00", "updated_at": "2026-11-26T10:00:00+00:00"}
+
+
+def test_scoring_rules_and_lead_scores(client, login, fake_rpc):
+    fake_rpc.on("marketing", "create_scoring_rule", RULE)
+    fake_rpc.on("marketing", "get_lead_score", {
+        "contact_id": "a", "score": 55, "field_points": 0, "threshold": 50,
+        "qualified_at": "2026-11-26T10:00:00+00:00", "updated_at": None, "history": []})
+    headers = login("marketing")
+    created = client.post("/api/v1/scoring-rules", json={
+        "name": "Clicked", "kind": "event", "event": "email.clicked", "points": 40},
+        headers=headers)
+    assert created.status_code == 201 and created.headers["ETag"] == '"1"'
+    bad = client.post("/api/v1/scoring-rules", json={
+        "name": "x", "kind": "event", "event": "email.forwarded", "points": 1.5},
+        headers=headers)
+    assert bad.status_code == 422 and {"event", "points"} <= set(bad.get_json()["errors"])
+    assert client.get("/api/v1/lead-scores/a", headers=login("viewer")).get_json()[
+        "score"] == 55
+    assert client.post("/api/v1/scoring-rules", json={"name": "x", "kind": "event",
+                                                      "event": "email.clicked", "points": 1},
+                       headers=login("sales_rep")).status_code == 403
+    assert marketing_calls(fake_rpc) == [
+        ("create_scoring_rule", ({"name": "Clicked", "kind": "event",
+                                  "event": "email.clicked", "points": 40},)),
+        ("get_lead_score", ("a",))]

@@ -240,3 +240,61 @@ class BounceOut(Schema):
 class UnsubscribeOut(Schema):
     unsubscribed = fields.Boolean()
     already = fields.Boolean()
+
+
+# --- lead scoring -------------------------------------------------------------------------
+
+SCORING_KINDS = ("field", "event")
+SCORED_EVENTS = ("email.opened", "email.clicked", "email.unsubscribed", "email.bounced")
+
+
+class ScoringRuleIn(_In):
+    name = _name(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(SCORING_KINDS), metadata={
+        "description": "field: points while the contact matches `rules`; event: points "
+                       "each time the contact does `event` (fading with time)"})
+    rules = fields.Dict(allow_none=True, metadata=RULES_DOC)
+    event = fields.String(allow_none=True, validate=validate.OneOf(SCORED_EVENTS))
+    points = fields.Integer(required=True, strict=True,
+                            validate=validate.Range(min=-1000, max=1000))
+    active = fields.Boolean()
+
+
+class ScoringRulePatch(_In):
+    name = _name()
+    rules = fields.Dict(allow_none=True, metadata=RULES_DOC)
+    event = fields.String(allow_none=True, validate=validate.OneOf(SCORED_EVENTS))
+    points = fields.Integer(strict=True, validate=validate.Range(min=-1000, max=1000))
+    active = fields.Boolean()
+
+
+class ScoringRuleOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    rules = fields.Dict(allow_none=True)
+    event = fields.String(allow_none=True)
+    points = fields.Integer()
+    active = fields.Boolean()
+    version = fields.Integer()
+    created_at = _out_time()
+    updated_at = _out_time()
+
+
+class ScoreEntryOut(Schema):
+    rule_id = fields.String()
+    rule_name = fields.String()
+    event = fields.String()
+    campaign_id = fields.String(allow_none=True)
+    points = fields.Integer()
+    at = _out_time()
+
+
+class LeadScoreOut(Schema):
+    contact_id = fields.String()
+    score = fields.Integer()
+    field_points = fields.Integer()
+    threshold = fields.Integer()
+    qualified_at = _out_time(allow_none=True)
+    updated_at = _out_time(allow_none=True)
+    history = fields.List(fields.Nested(ScoreEntryOut))

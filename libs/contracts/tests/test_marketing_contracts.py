@@ -40,6 +40,11 @@ EXAMPLES = {
     "email.clicked": {**MAIL, "url": "https://example.com/offer", "first": False},
     "email.bounced": {**MAIL, "kind": "hard", "reason": "550 no such user"},
     "email.unsubscribed": {**MAIL, "method": "one_click"},
+    "lead.score_changed": {"contact_id": "c-1", "score": 55, "previous": 40,
+                           "reason": "Clicked a campaign", "at": NOW},
+    "lead.qualified": {"contact_id": "c-1", "account_id": "a-1", "owner_id": "rep-1",
+                       "score": 55, "threshold": 50, "campaign_id": "cmp-1",
+                       "qualified_at": NOW},
 }
 
 
@@ -80,6 +85,9 @@ def test_engagement_carries_no_address():
     ("email.bounced", {**MAIL, "kind": "medium"}),
     ("email.unsubscribed", {**MAIL, "method": "carrier pigeon"}),
     ("email.sent", {"campaign_id": "cmp-1"}),
+    ("lead.qualified", {"contact_id": "c-1", "score": "lots", "threshold": 50,
+                        "qualified_at": NOW}),
+    ("lead.score_changed", {"contact_id": "c-1", "score": 5}),
 ])
 def test_bad_payloads_are_refused(event_type, bad):
     with pytest.raises(ValidationError):

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from marketing.models import AccountView, ContactView, Recipient, TicketView, WonDeal
-from marketing.operations import segments
+from marketing.domain.scoring import ScoreSettings
+from marketing.models import AccountView, ContactView, Recipient, ScoreEntry, TicketView, WonDeal
+from marketing.operations import scoring, segments
 from marketing.operations.common import flush
 
 CONTACT_FIELDS = ("first_name", "last_name", "phone", "title", "account_id", "owner_id",
@@ -42,10 +43,12 @@ def project_contact(uow, contact: dict[str, Any]) -> None:
     row.version = contact.get("version") or 1
     flush(uow.session)
     segments.refresh_contact(uow, row.id)
+    scoring.rescore(uow, row.id, ScoreSettings.from_env(), "contact changed")
 
 
 def forget_contact(uow, contact_id: str) -> None:
     segments.drop_contact(uow, contact_id)
+    scoring.forget(uow, contact_id)
     row = uow.session.get(ContactView, contact_id)
     if row is not None:
         uow.session.delete(row)
@@ -76,11 +79,14 @@ def forget_account(uow, account_id: str) -> None:
 
 
 def _refresh_account_contacts(uow, account_id: str) -> None:
-    if not segments.dynamic_segments(uow.session):
+    if not segments.dynamic_segments(uow.session) and not scoring.has_field_rules(
+            uow.session):
         return
+    config = ScoreSettings.from_env()
     for contact_id in uow.session.scalars(select(ContactView.id).where(
             ContactView.account_id == account_id)).all():
         segments.refresh_contact(uow, contact_id)
+        scoring.rescore(uow, contact_id, config, "account changed")
 
 
 def record_consent(uow, data: dict[str, Any]) -> None:
@@ -98,6 +104,7 @@ def record_consent(uow, data: dict[str, Any]) -> None:
     row.email_consent, row.email_consent_at = data["status"], recorded
     flush(uow.session)
     segments.refresh_contact(uow, row.id)
+    scoring.rescore(uow, row.id, ScoreSettings.from_env(), "consent changed")
 
 
 def repoint_merged_contact(uow, data: dict[str, Any]) -> None:
@@ -112,6 +119,10 @@ def repoint_merged_contact(uow, data: dict[str, Any]) -> None:
             recipient.contact_id = survivor
     static_ids = set(uow.session.scalars(select(segments.SegmentMember.segment_id).where(
         segments.SegmentMember.contact_id == merged)))
+    # What the merged-away contact did still counts, for the survivor.
+    uow.session.execute(update(ScoreEntry).where(ScoreEntry.contact_id == merged)
+                        .values(contact_id=survivor)
+                        .execution_options(synchronize_session=False))
     forget_contact(uow, merged)
     project_contact(uow, data["contact"])
     for segment_id in static_ids:

@@ -190,3 +190,47 @@ class Recipient(Base):
     bounced_at: Mapped[datetime | None] = mapped_column()
     unsubscribed_at: Mapped[datetime | None] = mapped_column()
     erased: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --- lead scoring -------------------------------------------------------------------------
+
+class ScoringRule(_Record, Base):
+    """Points for a contact whose facts match `rules` (kind "field"), or for each time
+    they do `event` (kind "event": a first open or click of a campaign mail...)."""
+
+    __tablename__ = "scoring_rules"
+    __mapper_args__ = _VERSIONED
+
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    event: Mapped[str | None] = mapped_column(String(40))
+    points: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    deleted_at: Mapped[datetime | None] = mapped_column()
+
+
+class LeadScore(Base):
+    __tablename__ = "lead_scores"
+
+    contact_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    score: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    field_points: Mapped[int] = mapped_column(Integer, default=0)
+    qualified_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class ScoreEntry(Base):
+    """Points a contact earned by doing something; they fade with time (see
+    domain/scoring.py), so the history shows what was earned, not what is left."""
+
+    __tablename__ = "score_entries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    contact_id: Mapped[str] = mapped_column(String(36), index=True)
+    rule_id: Mapped[str] = mapped_column(String(36))
+    rule_name: Mapped[str] = mapped_column(String(200))
+    event: Mapped[str] = mapped_column(String(40))
+    campaign_id: Mapped[str | None] = mapped_column(String(36))
+    points: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column()

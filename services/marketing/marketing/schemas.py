@@ -12,6 +12,8 @@ from marshmallow import ValidationError, fields, validate
 
 from crm_chassis.inputs import Input as _Input
 from crm_chassis.inputs import ListQuery, load  # noqa: F401 - re-exported
+from marketing.domain.scoring import EVENTS as SCORED_EVENTS
+from marketing.domain.scoring import KINDS as SCORING_KINDS
 
 SEGMENT_KINDS = ("static", "dynamic")
 BOUNCE_KINDS = ("hard", "soft")
@@ -112,6 +114,24 @@ class BounceInput(_Input):
     message_id = fields.String(required=True, validate=validate.Length(min=3, max=200))
     kind = fields.String(validate=validate.OneOf(BOUNCE_KINDS), load_default="hard")
     reason = _short(1000)
+
+
+class ScoringRuleInput(_Input):
+    name = _name(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(SCORING_KINDS))
+    rules = fields.Dict(allow_none=True)
+    event = fields.String(allow_none=True, validate=validate.OneOf(SCORED_EVENTS))
+    points = fields.Integer(required=True, strict=True,
+                            validate=validate.Range(min=-1000, max=1000))
+    active = fields.Boolean(load_default=True)
+
+
+class ScoringRuleUpdate(_Input):
+    name = _name()
+    rules = fields.Dict(allow_none=True)
+    event = fields.String(allow_none=True, validate=validate.OneOf(SCORED_EVENTS))
+    points = fields.Integer(strict=True, validate=validate.Range(min=-1000, max=1000))
+    active = fields.Boolean()
 
 
 class TokenInput(_Input):

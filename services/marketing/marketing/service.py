@@ -18,10 +18,12 @@ from crm_chassis.observability import Observability
 from marketing import handlers, schemas
 from marketing.domain import mail as mails
 from marketing.domain.campaigns import SendSettings
+from marketing.domain.scoring import ScoreSettings
 from marketing.operations import (
     campaigns,
     delivery,
     projection,
+    scoring,
     segments,
     templates,
     tracking,
@@ -43,8 +45,11 @@ _schedule_in = schemas.ScheduleInput()
 _bounce_in = schemas.BounceInput()
 _token_in = schemas.TokenInput()
 _list_in = schemas.ListQuery()
+_scoring_in = schemas.ScoringRuleInput()
+_scoring_update = schemas.ScoringRuleUpdate()
 
 SEND_TICK_SECONDS = SendSettings.from_env().tick_seconds
+DECAY_TICK_SECONDS = ScoreSettings.from_env().decay_tick_seconds
 REBUILD_PAGE = 500
 
 
@@ -228,6 +233,51 @@ class MarketingService(EventLog):
     def campaign_metrics(self, campaign_id: str) -> dict[str, Any]:
         return campaigns.metrics(self.db.session,
                                  campaigns.get_campaign(self.db.session, campaign_id))
+
+    # --- lead scoring -----------------------------------------------------------------------
+
+    @rpc
+    def create_scoring_rule(self, data: dict[str, Any]) -> dict[str, Any]:
+        values = load(_scoring_in, data)
+        custom = self._custom_fields() if values.get("rules") else None
+        rule = scoring.create_rule(self.db, values, custom, ScoreSettings.from_env())
+        self.db.commit()
+        return scoring.rule_data(rule)
+
+    @rpc
+    def get_scoring_rule(self, rule_id: str) -> dict[str, Any]:
+        return scoring.rule_data(scoring.get_rule(self.db.session, rule_id))
+
+    @rpc
+    def update_scoring_rule(self, rule_id: str, data: dict[str, Any],
+                            expected_version: int | None = None) -> dict[str, Any]:
+        values = load(_scoring_update, data, partial=True)
+        custom = self._custom_fields() if values.get("rules") else None
+        rule = scoring.update_rule(self.db, rule_id, values, expected_version, custom,
+                                   ScoreSettings.from_env())
+        self.db.commit()
+        return scoring.rule_data(rule)
+
+    @rpc
+    def delete_scoring_rule(self, rule_id: str, expected_version: int | None = None) -> None:
+        scoring.delete_rule(self.db, rule_id, expected_version, ScoreSettings.from_env())
+        self.db.commit()
+
+    @rpc
+    def list_scoring_rules(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        return _page(scoring.list_rules(self.db.session, load(_list_in, query or {})),
+                     scoring.rule_data)
+
+    @rpc
+    def get_lead_score(self, contact_id: str) -> dict[str, Any]:
+        return scoring.lead_score(self.db.session, str(contact_id), ScoreSettings.from_env())
+
+    @timer(interval=DECAY_TICK_SECONDS)
+    def decay_lead_scores(self) -> None:
+        """Earned points fade with time: rescore those who earned some. Every replica may
+        run this; a change is reported once (a conditional UPDATE)."""
+        scoring.decay(self.db, ScoreSettings.from_env())
+        self.db.commit()
 
     # --- tracking, unsubscribing, bounces (the gateway passes the signed tokens) ------------
 

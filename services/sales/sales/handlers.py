@@ -68,3 +68,20 @@ def open_upsell_lead(uow, data: dict[str, Any]) -> Opportunity:
         "contact_id": data.get("contact_id"),
         "owner_id": data.get("owner_id") or data.get("flagged_by"),
     })
+
+
+def open_marketing_lead(uow, data: dict[str, Any]) -> Opportunity:
+    """Marketing scored a contact past its threshold: a lead deal at the start of the
+    default pipeline for the account's owner (else the contact's), sourced from the
+    campaign the contact last engaged with, so its revenue is traced back to it."""
+    return create_opportunity(uow, {
+        "name": f"Marketing qualified lead ({data['score']} points)",
+        "description": f"Lead score {data['score']} reached the threshold of "
+                       f"{data['threshold']}.",
+        "amount": Decimal(0),
+        "currency": os.environ.get("CRM_SALES_DEFAULT_CURRENCY") or "EUR",
+        "account_id": data.get("account_id"),
+        "contact_id": data.get("contact_id"),
+        "owner_id": data.get("owner_id"),
+        "source_campaign_id": data.get("campaign_id"),
+    })

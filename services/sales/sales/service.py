@@ -400,3 +400,7 @@ class SalesService(EventLog):
     @consumes("support", "ticket.upsell_flagged")
     def open_upsell_lead(self, event: dict[str, Any]) -> None:
         handlers.open_upsell_lead(self.db, event["data"])
+
+    @consumes("marketing", "lead.qualified")
+    def open_marketing_lead(self, event: dict[str, Any]) -> None:
+        handlers.open_marketing_lead(self.db, event["data"])

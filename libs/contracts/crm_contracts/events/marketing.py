@@ -133,3 +133,26 @@ class EmailBounced(_EmailEvent):
 @register("email.unsubscribed", 1, SOURCE)
 class EmailUnsubscribed(_EmailEvent):
     method = fields.String(required=True, validate=validate.OneOf(("link", "one_click")))
+
+
+@register("lead.score_changed", 1, SOURCE)
+class LeadScoreChanged(_Payload):
+    contact_id = fields.String(required=True)
+    score = fields.Integer(required=True)
+    previous = fields.Integer(required=True)
+    reason = fields.String(required=True)  # a rule's name, "decay" or "rules changed"
+    at = _time(required=True)
+
+
+@register("lead.qualified", 1, SOURCE)
+class LeadQualified(_Payload):
+    """The marketing to sales hand-off: the sales service opens an opportunity for the
+    account's owner (else the contact's), sourced from `campaign_id` when one is known."""
+
+    contact_id = fields.String(required=True)
+    account_id = fields.String(allow_none=True)
+    owner_id = fields.String(allow_none=True)
+    score = fields.Integer(required=True)
+    threshold = fields.Integer(required=True)
+    campaign_id = fields.String(allow_none=True)  # the last campaign the contact engaged with
+    qualified_at = _time(required=True)

@@ -29,6 +29,7 @@ FIELDS: dict[str, str] = {
     "behaviour.clicked": FLAG,  # clicked a link in any campaign mail
     "behaviour.open_tickets": NUMBER,  # support tickets not solved or closed
     "behaviour.won_deals": NUMBER,  # opportunities won with this contact
+    "behaviour.lead_score": NUMBER,  # the contact's lead score now
 }
 BEHAVIOUR = tuple(name for name in FIELDS if name.startswith("behaviour."))
 

@@ -15,6 +15,7 @@ from marketing.exceptions import InvalidTransition, ValidationFailed
 from marketing.models import (
     AccountView,
     ContactView,
+    LeadScore,
     Recipient,
     Segment,
     SegmentMember,
@@ -47,6 +48,7 @@ def facts_for(session: Session, contacts: list[ContactView],
     opened = clicked = set()
     tickets: dict[str, int] = {}
     won: dict[str, int] = {}
+    scores: dict[str, int] = {}
     if behaviour and ids:
         engaged = session.execute(
             select(Recipient.contact_id, func.max(Recipient.opened_at),
@@ -61,6 +63,8 @@ def facts_for(session: Session, contacts: list[ContactView],
         won = dict(session.execute(
             select(WonDeal.contact_id, func.count()).where(WonDeal.contact_id.in_(ids))
             .group_by(WonDeal.contact_id)).all())
+        scores = dict(session.execute(select(LeadScore.contact_id, LeadScore.score).where(
+            LeadScore.contact_id.in_(ids))).all())
     facts = {}
     for contact in contacts:
         account = accounts.get(contact.account_id)
@@ -79,6 +83,7 @@ def facts_for(session: Session, contacts: list[ContactView],
         values["behaviour.clicked"] = contact.id in clicked
         values["behaviour.open_tickets"] = tickets.get(contact.id, 0)
         values["behaviour.won_deals"] = won.get(contact.id, 0)
+        values["behaviour.lead_score"] = scores.get(contact.id, 0)
         facts[contact.id] = values
     return facts
 

@@ -10,9 +10,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from marketing.domain import links
+from marketing.domain.scoring import ScoreSettings
 from marketing.exceptions import NotFound, ValidationFailed
 from marketing.models import Campaign, ContactView, Recipient, now
-from marketing.operations import segments
+from marketing.operations import scoring, segments
 from marketing.operations.common import flush
 
 
@@ -35,9 +36,16 @@ def _event(recipient: Recipient, **extra) -> dict[str, Any]:
             "at": now(), **extra}
 
 
-def _first_engagement(uow, recipient: Recipient) -> None:
+def _first_engagement(uow, recipient: Recipient, event: str) -> None:
     flush(uow.session)
     segments.refresh_contact(uow, recipient.contact_id, behaviour_only=True)
+    _score(uow, recipient, event)
+
+
+def _score(uow, recipient: Recipient, event: str) -> None:
+    if not recipient.erased:
+        scoring.record_event(uow, recipient.contact_id, event, recipient.campaign_id,
+                             ScoreSettings.from_env())
 
 
 def opened(uow, key: str, token: str) -> None:
@@ -46,7 +54,7 @@ def opened(uow, key: str, token: str) -> None:
     recipient.opens += 1
     if first:
         recipient.opened_at = now()
-        _first_engagement(uow, recipient)
+        _first_engagement(uow, recipient, "email.opened")
     uow.emit("email.opened", _event(recipient, first=first))
 
 
@@ -59,9 +67,10 @@ def clicked(uow, key: str, token: str) -> str:
     if recipient.opened_at is None:
         recipient.opened_at, recipient.opens = now(), recipient.opens + 1
         uow.emit("email.opened", _event(recipient, first=True))
+        _score(uow, recipient, "email.opened")
     if first:
         recipient.clicked_at = now()
-        _first_engagement(uow, recipient)
+        _first_engagement(uow, recipient, "email.clicked")
     uow.emit("email.clicked", _event(recipient, url=read.url, first=first))
     return read.url
 
@@ -109,6 +118,7 @@ def unsubscribe(uow, key: str, token: str, method: str,
         contact.email_consent, contact.email_consent_at = "withdrawn", moment
     flush(uow.session)
     segments.refresh_contact(uow, recipient.contact_id)
+    _score(uow, recipient, "email.unsubscribed")
     uow.emit("email.unsubscribed", _event(recipient, method=method))
     return {"unsubscribed": True, "already": False}
 
@@ -125,5 +135,6 @@ def bounced(uow, values: dict[str, Any]) -> dict[str, Any]:
         recipient.bounced_at = now()
         uow.emit("email.bounced", _event(recipient, kind=values["kind"],
                                          reason=values.get("reason")))
+        _score(uow, recipient, "email.bounced")
     return {"recipient_id": recipient.id, "campaign_id": recipient.campaign_id,
             "bounced_at": recipient.bounced_at.isoformat(), "duplicate": not first}

@@ -228,3 +228,19 @@ def test_an_upsell_flagged_in_support_becomes_a_lead_for_the_account_owner(
         stored = rpc.get_opportunity(lead["id"])
     assert stored["stage_name"] == "Qualification"
     assert "50 more seats" in stored["description"]
+
+
+def test_a_lead_qualified_by_marketing_becomes_a_deal_sourced_from_its_campaign(
+        start_service, amqp_uri, events):
+    declare(SalesService, amqp_uri)
+    start_service()
+    publish_contacts_event(amqp_uri, "lead.qualified", {
+        "contact_id": "hank", "account_id": "acc-7", "owner_id": "olga", "score": 62,
+        "threshold": 50, "campaign_id": "cmp-3", "qualified_at": NOW}, source="marketing")
+
+    created = events(1)[0]
+    assert created["type"] == "opportunity.created"
+    lead = created["data"]["opportunity"]
+    assert (lead["owner_id"], lead["account_id"], lead["contact_id"],
+            lead["source_campaign_id"]) == ("olga", "acc-7", "hank", "cmp-3")
+    assert lead["status"] == "open" and "62 points" in lead["name"]
