@@ -94,6 +94,7 @@ def cancel_campaign(item_id):
 @requires("marketing:read")
 @blp.response(200, MetricsOut)
 def campaign_metrics(item_id):
-    """Sent, delivered, opened, clicked, bounced, unsubscribed, their rates, and cost per
-    mail."""
+    """Sent, delivered, opened, clicked, bounced, unsubscribed and their rates; cost per
+    mail and per lead; opportunities, deals won and revenue credited by first and by
+    last touch; conversion rate (deals won per delivered mail) and ROI."""
     return services.call("marketing", "campaign_metrics", item_id)

@@ -218,6 +218,18 @@ class MetricsOut(CountsOut):
     budget = _money(allow_none=True)
     currency = fields.String()
     cost_per_mail = _money(allow_none=True)
+    leads = fields.Integer(metadata={"description": "contacts it qualified (last touch)"})
+    cost_per_lead = _money(allow_none=True)
+    opportunities_first_touch = fields.Integer()
+    opportunities_last_touch = fields.Integer()
+    won_first_touch = fields.Integer()
+    won_last_touch = fields.Integer()
+    revenue_first_touch = _money(metadata={"description": "won, in the campaign's currency"})
+    revenue_last_touch = _money(metadata={"description": "won, in the campaign's currency"})
+    revenue_other_currencies = fields.Dict(keys=fields.String(), values=fields.String())
+    conversion_rate = _rate()
+    roi = fields.String(allow_none=True, metadata={
+        "example": "2.5000", "description": "(last-touch revenue - cost) / cost"})
 
 
 # --- bounces and unsubscribing ------------------------------------------------------------

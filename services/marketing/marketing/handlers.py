@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from marketing.domain.scoring import ScoreSettings
-from marketing.models import AccountView, ContactView, Recipient, ScoreEntry, TicketView, WonDeal
+from marketing.models import AccountView, ContactView, Deal, Recipient, ScoreEntry, TicketView
 from marketing.operations import scoring, segments
 from marketing.operations.common import flush
 
@@ -157,16 +157,32 @@ def project_ticket(uow, ticket: dict[str, Any]) -> None:
         segments.refresh_contact(uow, contact_id, behaviour_only=True)
 
 
-def record_won_deal(uow, opportunity: dict[str, Any], won_at) -> None:
-    if uow.session.get(WonDeal, opportunity["id"]) is not None:
+def project_deal(uow, opportunity: dict[str, Any], occurred_at) -> None:
+    """An opportunity with a contact, credited to the campaigns that contact engaged with
+    before it was opened (see models.Deal)."""
+    contact_id = opportunity.get("contact_id")
+    row = uow.session.get(Deal, opportunity["id"])
+    if row is None and not contact_id:
         return
-    uow.session.add(WonDeal(id=opportunity["id"], contact_id=opportunity.get("contact_id"),
-                            account_id=opportunity.get("account_id"),
-                            amount=str(opportunity["amount"]),
-                            currency=opportunity["currency"], won_at=won_at))
+    if not _newer(row, opportunity.get("version")):
+        return
+    won_before = row is not None and row.status == "won"
+    if row is None:
+        opened_at = opportunity.get("created_at") or occurred_at
+        row = Deal(id=opportunity["id"], opened_at=opened_at,
+                   first_touch_campaign_id=scoring.first_touch(uow.session, contact_id,
+                                                               opened_at),
+                   last_touch_campaign_id=opportunity.get("source_campaign_id")
+                   or scoring.last_touch(uow.session, contact_id, opened_at))
+        uow.session.add(row)
+    row.contact_id, row.account_id = contact_id, opportunity.get("account_id")
+    row.status = opportunity["status"]
+    row.amount, row.currency = str(opportunity["amount"]), opportunity["currency"]
+    row.won_at = (opportunity.get("closed_at") or occurred_at) if row.status == "won" else None
+    row.version = opportunity.get("version") or 0
     flush(uow.session)
-    if opportunity.get("contact_id"):
-        segments.refresh_contact(uow, opportunity["contact_id"], behaviour_only=True)
+    if contact_id and won_before != (row.status == "won"):
+        segments.refresh_contact(uow, contact_id, behaviour_only=True)
 
 
 # The contacts service's events, by type, for the consumers and the rebuild alike.

@@ -1,6 +1,6 @@
 """Tables of the marketing service. Its database is its own: no other service reads it.
 
-The `audience_*` tables and `won_deals` are projections of other services' records, kept
+The `audience_*` tables and `attributed_deals` are projections of other services' records, kept
 from their events (never read from their databases), so that evaluating a segment needs no
 RPC per contact. Their names are this service's own: several services' models share one
 SQLAlchemy metadata when the migrations run in one process.
@@ -82,17 +82,25 @@ class TicketView(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class WonDeal(Base):
-    """A won opportunity's contact: the `won_deals` behaviour."""
+class Deal(Base):
+    """A sales opportunity with a contact: the `won_deals` behaviour, and what attribution
+    credits to campaigns. Its first and last touch are the campaigns the contact first and
+    last engaged with (opened or clicked) before the deal was opened; an opportunity that
+    names its `source_campaign_id` is that campaign's last touch."""
 
-    __tablename__ = "won_deals"
+    __tablename__ = "attributed_deals"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     contact_id: Mapped[str | None] = mapped_column(String(36), index=True)
     account_id: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(10))
     amount: Mapped[str] = mapped_column(String(40))
     currency: Mapped[str] = mapped_column(String(3))
-    won_at: Mapped[datetime] = mapped_column()
+    first_touch_campaign_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    last_touch_campaign_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    opened_at: Mapped[datetime] = mapped_column()
+    won_at: Mapped[datetime | None] = mapped_column()
+    version: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ProjectionCursor(Base):
@@ -217,6 +225,7 @@ class LeadScore(Base):
     score: Mapped[int] = mapped_column(Integer, default=0, index=True)
     field_points: Mapped[int] = mapped_column(Integer, default=0)
     qualified_at: Mapped[datetime | None] = mapped_column()
+    qualified_campaign_id: Mapped[str | None] = mapped_column(String(36), index=True)
     updated_at: Mapped[datetime] = mapped_column()
 
 

@@ -405,7 +405,14 @@ class MarketingService(EventLog):
     def project_ticket_status(self, event: dict[str, Any]) -> None:
         handlers.project_ticket(self.db, event["data"]["ticket"])
 
+    @consumes("sales", "opportunity.created")
+    def attribute_created_deal(self, event: dict[str, Any]) -> None:
+        handlers.project_deal(self.db, event["data"]["opportunity"], event["occurred_at"])
+
     @consumes("sales", "opportunity.won")
-    def record_won_deal(self, event: dict[str, Any]) -> None:
-        handlers.record_won_deal(self.db, event["data"]["opportunity"],
-                                 event["occurred_at"])
+    def attribute_won_deal(self, event: dict[str, Any]) -> None:
+        handlers.project_deal(self.db, event["data"]["opportunity"], event["occurred_at"])
+
+    @consumes("sales", "opportunity.lost")
+    def attribute_lost_deal(self, event: dict[str, Any]) -> None:
+        handlers.project_deal(self.db, event["data"]["opportunity"], event["occurred_at"])

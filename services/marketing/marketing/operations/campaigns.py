@@ -16,7 +16,16 @@ from sqlalchemy.orm import Session
 from marketing.domain import campaigns as lifecycle
 from marketing.domain.mail import message_id
 from marketing.exceptions import InvalidTransition, ValidationFailed
-from marketing.models import Campaign, ContactView, Recipient, SegmentMember, new_id, now
+from marketing.models import (
+    Campaign,
+    ContactView,
+    Deal,
+    LeadScore,
+    Recipient,
+    SegmentMember,
+    new_id,
+    now,
+)
 from marketing.operations import segments, templates
 from marketing.operations.common import apply, check_version, flush, get_or_404, page, plain
 
@@ -190,6 +199,9 @@ def metrics(session: Session, campaign: Campaign) -> dict[str, Any]:
         return f"{Decimal(part) / Decimal(whole):.4f}" if whole else None
 
     cost = Decimal(campaign.cost or 0)
+    credit = attribution(session, campaign)
+    leads = credit["leads"]
+    revenue = credit["revenue_last_touch"]
     return plain({
         "campaign_id": campaign.id, "status": campaign.status, **numbers,
         "delivered": delivered,
@@ -202,7 +214,37 @@ def metrics(session: Session, campaign: Campaign) -> dict[str, Any]:
         "bounce_rate": rate(numbers["bounced"], numbers["sent"]),
         "cost": cost, "budget": campaign.budget, "currency": campaign.currency,
         "cost_per_mail": (cost / numbers["sent"]) if numbers["sent"] else None,
+        **credit,
+        "cost_per_lead": (cost / leads) if leads else None,
+        "conversion_rate": rate(credit["won_last_touch"], delivered),
+        "roi": f"{(revenue - cost) / cost:.4f}" if cost else None,
     })
+
+
+def attribution(session: Session, campaign: Campaign) -> dict[str, Any]:
+    """Leads (contacts it qualified), and the opportunities and won revenue credited to it
+    by first touch and by last touch; revenue in the campaign's currency (other currencies
+    are listed apart, never converted)."""
+    leads = session.scalar(select(func.count()).select_from(LeadScore).where(
+        LeadScore.qualified_campaign_id == campaign.id)) or 0
+    credit: dict[str, Any] = {"leads": leads}
+    other: dict[str, Decimal] = {}
+    for touch, column in (("first_touch", Deal.first_touch_campaign_id),
+                          ("last_touch", Deal.last_touch_campaign_id)):
+        deals = session.scalars(select(Deal).where(column == campaign.id)).all()
+        won = [deal for deal in deals if deal.status == "won"]
+        revenue = Decimal(0)
+        for deal in won:
+            if deal.currency == campaign.currency:
+                revenue += Decimal(deal.amount)
+            elif touch == "last_touch":
+                other[deal.currency] = other.get(deal.currency, Decimal(0)) + Decimal(
+                    deal.amount)
+        credit.update({f"opportunities_{touch}": len(deals), f"won_{touch}": len(won),
+                       f"revenue_{touch}": revenue})
+    credit["revenue_other_currencies"] = {code: f"{amount:.2f}"
+                                          for code, amount in sorted(other.items())}
+    return credit
 
 
 def campaign_event(campaign: Campaign) -> dict[str, Any]:

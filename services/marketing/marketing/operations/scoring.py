@@ -155,10 +155,12 @@ def rescore(uow, contact_id: str, config: ScoreSettings, reason: str,
 
 def _qualify(uow, contact: ContactView | None, contact_id: str, current: int,
              config: ScoreSettings, moment: datetime) -> None:
+    campaign_id = last_touch(uow.session, contact_id)
     result = uow.session.execute(
         update(LeadScore).where(LeadScore.contact_id == contact_id,
                                 LeadScore.qualified_at.is_(None))
-        .values(qualified_at=moment).execution_options(synchronize_session=False))
+        .values(qualified_at=moment, qualified_campaign_id=campaign_id)
+        .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         return
     account = uow.session.get(AccountView, contact.account_id) \
@@ -168,14 +170,27 @@ def _qualify(uow, contact: ContactView | None, contact_id: str, current: int,
         "owner_id": (account.owner_id if account and account.owner_id else None)
         or (contact.owner_id if contact else None),
         "score": current, "threshold": config.threshold,
-        "campaign_id": last_touch(uow.session, contact_id), "qualified_at": moment})
+        "campaign_id": campaign_id, "qualified_at": moment})
 
 
-def last_touch(session: Session, contact_id: str) -> str | None:
-    """The campaign this contact last opened or clicked."""
-    row = session.execute(select(Recipient.campaign_id).where(
-        Recipient.contact_id == contact_id, Recipient.opened_at.is_not(None))
-        .order_by(Recipient.opened_at.desc()).limit(1)).first()
+def last_touch(session: Session, contact_id: str, before: datetime | None = None
+               ) -> str | None:
+    """The campaign this contact last opened or clicked (before a time)."""
+    return _touch(session, contact_id, before, Recipient.opened_at.desc())
+
+
+def first_touch(session: Session, contact_id: str, before: datetime | None = None
+                ) -> str | None:
+    """The campaign this contact first opened or clicked (before a time)."""
+    return _touch(session, contact_id, before, Recipient.opened_at.asc())
+
+
+def _touch(session: Session, contact_id: str, before: datetime | None, order) -> str | None:
+    query = select(Recipient.campaign_id).where(Recipient.contact_id == contact_id,
+                                                Recipient.opened_at.is_not(None))
+    if before is not None:
+        query = query.where(Recipient.opened_at <= before)
+    row = session.execute(query.order_by(order).limit(1)).first()
     return row[0] if row else None
 
 

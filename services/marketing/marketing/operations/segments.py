@@ -15,12 +15,12 @@ from marketing.exceptions import InvalidTransition, ValidationFailed
 from marketing.models import (
     AccountView,
     ContactView,
+    Deal,
     LeadScore,
     Recipient,
     Segment,
     SegmentMember,
     TicketView,
-    WonDeal,
     now,
 )
 from marketing.operations.common import apply, check_version, flush, get_or_404, page, plain
@@ -61,8 +61,9 @@ def facts_for(session: Session, contacts: list[ContactView],
                 TicketView.contact_id.in_(ids), TicketView.status.in_(OPEN_TICKET_STATUSES))
             .group_by(TicketView.contact_id)).all())
         won = dict(session.execute(
-            select(WonDeal.contact_id, func.count()).where(WonDeal.contact_id.in_(ids))
-            .group_by(WonDeal.contact_id)).all())
+            select(Deal.contact_id, func.count()).where(Deal.contact_id.in_(ids),
+                                                        Deal.status == "won")
+            .group_by(Deal.contact_id)).all())
         scores = dict(session.execute(select(LeadScore.contact_id, LeadScore.score).where(
             LeadScore.contact_id.in_(ids))).all())
     facts = {}

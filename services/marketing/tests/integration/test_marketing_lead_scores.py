@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -159,3 +160,39 @@ def test_a_merge_keeps_what_the_merged_contact_earned(unit):
                                                        "email": "ann@x.test"}})
     unit.commit()
     assert score_of(unit, "ann") == 20 and score_of(unit, "bob") == 0
+
+
+def opportunity(oid, status, amount="1000.00", currency="EUR", version=1, **fields):
+    return {"id": oid, "name": "Deal", "contact_id": "ann", "account_id": "acc",
+            "status": status, "amount": amount, "currency": currency, "version": version,
+            "created_at": datetime.now(UTC), "closed_at": None, **fields}
+
+
+def test_leads_opportunities_and_revenue_are_credited_to_campaigns(unit):
+    rule(unit, name="Clicked", kind="event", event="email.clicked", points=60)
+    first = sent_campaign(unit, "ann")
+    key = settings.secret_key()
+    [rid] = unit.session.scalars(select(Recipient.id).where(
+        Recipient.campaign_id == first.id)).all()
+    tracking.opened(unit, key, links.make(key, links.OPEN, rid))
+    unit.commit()
+    second = sent_campaign(unit, "bob")  # ann is in its segment too, and clicks it
+    ann_second = unit.session.scalar(select(Recipient.id).where(
+        Recipient.campaign_id == second.id, Recipient.contact_id == "ann"))
+    tracking.clicked(unit, key, links.make(key, links.CLICK, ann_second, "https://x.test"))
+    unit.commit()
+    handlers.project_deal(unit, opportunity("o1", "open"), datetime.now(UTC))
+    handlers.project_deal(unit, opportunity("o1", "won", "1500.00", version=2),
+                          datetime.now(UTC))
+    handlers.project_deal(unit, opportunity("o2", "won", "99.00", "USD"), datetime.now(UTC))
+    unit.commit()
+    campaigns.update_campaign(unit, second.id, {"cost": Decimal("500.00")}, None)
+    unit.commit()
+    one, two = (campaigns.metrics(unit.session, campaigns.get_campaign(unit.session, c.id))
+                for c in (first, second))
+    assert (one["opportunities_first_touch"], one["opportunities_last_touch"]) == (2, 0)
+    assert (two["opportunities_first_touch"], two["opportunities_last_touch"]) == (0, 2)
+    assert one["revenue_first_touch"] == "1500.00" and two["revenue_last_touch"] == "1500.00"
+    assert two["revenue_other_currencies"] == {"USD": "99.00"}
+    assert (two["leads"], two["cost_per_lead"], two["roi"]) == (1, "500.00", "2.0000")
+    assert one["leads"] == 0 and one["roi"] is None
