@@ -8,11 +8,13 @@ dependencies that the worker finished: a commit there could fail after a success
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, TypeDecorator, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session
 
 
@@ -29,8 +31,38 @@ def make_engine(url: str, **kwargs) -> Engine:
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _ping_idle_connections(engine)
+    return engine
+
+
+IDLE_PING_SECONDS = 5.0
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """pool_pre_ping, for connections that sat idle only.
+
+    A database restart leaves dead connections in the pool; pinging each one before use
+    finds them, but costs every call a round trip. A connection handed back less than
+    IDLE_PING_SECONDS ago was just working, so it is used without one; an idle one is
+    pinged, and a dead one is replaced before anything runs on it.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def returned(_dbapi_connection, record) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def taken(dbapi_connection, record, _proxy) -> None:
+        returned_at = record.info.get("returned_at")
+        if returned_at is None or time.monotonic() - returned_at < IDLE_PING_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the driver's own error for a dead connection
+            raise DisconnectionError("idle connection is gone") from exc
+        if not alive:
+            raise DisconnectionError("idle connection is gone")
 
 
 def _tune_sqlite(connection, _record) -> None:
