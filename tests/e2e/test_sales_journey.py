@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from crm_testing.processes import wait_until
+from gateway.api.sales_schemas import BoardOut
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +46,8 @@ def test_a_deal_from_first_call_to_order(admin_api, rep):
     assert column["count"] == 1 and [card["id"] for card in column["cards"]] == [deal["id"]]
     assert column["totals"][0]["currency"] == "EUR"
     assert column["totals"][0]["amount"] == "12000.00"
+    # The gateway sends the board as the service built it: it must be what the API documents.
+    assert BoardOut().dump(board) == board
 
     moved = rep.post(f"/api/v1/opportunities/{deal['id']}/move", json={"stage_id": second["id"]},
                      headers={"If-Match": created.headers["ETag"]})

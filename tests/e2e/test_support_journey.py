@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from crm_testing.processes import wait_until
+from gateway.api.support_tickets import TicketPage
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +167,16 @@ def test_an_upsell_flagged_by_support_lands_in_the_sales_pipeline(admin_api, age
     deal = lead()[0]
     assert ticket["number"] in deal["name"] and deal["contact_id"] == contact["id"]
     assert deal["owner_id"] == "olga-owner"
+
+
+def test_an_agents_queue_shows_the_most_urgent_first_with_sla_time_left(agent):
+    me = agent.get("/api/v1/auth/me").json()["id"]
+    made = [agent.post("/api/v1/tickets", json={
+        "subject": f"Queue check {priority}", "priority": priority, "assignee_id": me}).json()
+        for priority in ("low", "urgent")]
+    queue = agent.get("/api/v1/tickets/queue").json()
+    mine = [t for t in queue["items"] if t["id"] in {m["id"] for m in made}]
+    assert [t["priority"] for t in mine] == ["urgent", "low"]
+    assert all(t["sla"]["resolution"]["remaining_minutes"] > 0 for t in mine)
+    # The gateway sends the queue as the service built it: it must be what the API documents.
+    assert TicketPage().dump(queue) == queue

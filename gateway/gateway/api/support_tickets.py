@@ -27,7 +27,7 @@ from gateway.api.support_schemas import (
     UpsellIn,
 )
 from gateway.api.support_survey import mail_survey_link
-from gateway.http import expected_version, list_query, page_schema, with_etag
+from gateway.http import as_is, expected_version, list_query, page_schema, with_etag
 from gateway.permissions import requires
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1",
@@ -75,7 +75,7 @@ def queue(args):
              "filters": filters}
     if "cursor" in args:
         query["cursor"] = args["cursor"]
-    return services.call("support", "list_tickets", query)
+    return as_is(services.call("support", "list_tickets", query))
 
 
 @blp.route("/tickets/csat", methods=["GET"])

@@ -126,33 +126,6 @@ class ReopenInput(_Input):
     stage_id = fields.String()
 
 
-class OpportunityOutput(Schema):
-    id = Text()
-    name = Text()
-    description = Text(allow_none=True)
-    account_id = Text(allow_none=True)
-    contact_id = Text(allow_none=True)
-    owner_id = Text(allow_none=True)
-    amount = fields.Function(lambda o: money_str(o.amount, o.currency))
-    currency = Text()
-    expected_close_date = fields.Date(allow_none=True)
-    pipeline_id = Text()
-    pipeline_name = fields.Function(lambda o: o.pipeline.name)
-    stage_id = Text()
-    stage_name = fields.Function(lambda o: o.stage.name)
-    probability = fields.Function(lambda o: o.probability)
-    probability_overridden = fields.Function(lambda o: o.probability_override is not None)
-    weighted_amount = fields.Function(lambda o: money_str(o.weighted_amount, o.currency))
-    status = Text()
-    lost_reason = Text(allow_none=True)
-    source_campaign_id = Text(allow_none=True)
-    stage_entered_at = _time()
-    closed_at = _time(allow_none=True)
-    version = fields.Integer()
-    created_at = _time()
-    updated_at = _time()
-
-
 class StageChangeOutput(Schema):
     id = Text()
     opportunity_id = Text()

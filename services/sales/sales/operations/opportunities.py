@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sales.domain import follow_ups as rules
-from sales.domain.money import minor_unit
+from sales.domain.money import minor_unit, money_str
 from sales.domain.opportunities import (
     LOST,
     OPEN,
@@ -19,6 +19,7 @@ from sales.domain.opportunities import (
     check_movable,
     check_status_transition,
     seconds_between,
+    weighted_amount,
 )
 from sales.exceptions import InvalidTransition, ValidationFailed
 from sales.models import Opportunity, Pipeline, Stage, StageChange, new_id, now
@@ -26,17 +27,38 @@ from sales.operations.access import actor_id, check_owner
 from sales.operations.common import apply, check_version, flush, get_live, soft_delete
 from sales.operations.follow_ups import schedule, settings
 from sales.operations.pipelines import default_pipeline, get_pipeline, get_stage
-from sales.schemas import OpportunityOutput, StageChangeOutput
+from sales.schemas import StageChangeOutput
 
 FIELDS = ("name", "description", "account_id", "contact_id", "owner_id", "amount", "currency",
           "expected_close_date", "source_campaign_id")
 
-_out = OpportunityOutput()
 _change_out = StageChangeOutput()
 
 
-def opportunity_data(opportunity: Opportunity) -> dict[str, Any]:
-    return _out.dump(opportunity)
+def opportunity_data(o: Opportunity) -> dict[str, Any]:
+    """The deal as the API and the events show it. Built by hand, not by a schema: a board
+    shows a hundred cards, and a marshmallow dump cost a third of its time."""
+    probability = o.probability
+    return {
+        "id": o.id, "name": o.name, "description": o.description,
+        "account_id": o.account_id, "contact_id": o.contact_id, "owner_id": o.owner_id,
+        "amount": money_str(o.amount, o.currency), "currency": o.currency,
+        "expected_close_date": _iso(o.expected_close_date),
+        "pipeline_id": o.pipeline_id, "pipeline_name": o.pipeline.name,
+        "stage_id": o.stage_id, "stage_name": o.stage.name,
+        "probability": probability,
+        "probability_overridden": o.probability_override is not None,
+        "weighted_amount": money_str(weighted_amount(o.amount, probability, o.currency),
+                                     o.currency),
+        "status": o.status, "lost_reason": o.lost_reason,
+        "source_campaign_id": o.source_campaign_id,
+        "stage_entered_at": _iso(o.stage_entered_at), "closed_at": _iso(o.closed_at),
+        "version": o.version, "created_at": _iso(o.created_at), "updated_at": _iso(o.updated_at),
+    }
+
+
+def _iso(value) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def get_opportunity(session: Session, opportunity_id: str) -> Opportunity:
