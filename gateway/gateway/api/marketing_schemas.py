@@ -224,8 +224,8 @@ class MetricsOut(CountsOut):
     opportunities_last_touch = fields.Integer()
     won_first_touch = fields.Integer()
     won_last_touch = fields.Integer()
-    revenue_first_touch = _money(metadata={"description": "won, in the campaign's currency"})
-    revenue_last_touch = _money(metadata={"description": "won, in the campaign's currency"})
+    revenue_first_touch = _money()
+    revenue_last_touch = _money()
     revenue_other_currencies = fields.Dict(keys=fields.String(), values=fields.String())
     conversion_rate = _rate()
     roi = fields.String(allow_none=True, metadata={

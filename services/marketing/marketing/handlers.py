@@ -16,11 +16,15 @@ from sqlalchemy import select, update
 from marketing.domain.scoring import ScoreSettings
 from marketing.models import AccountView, ContactView, Deal, Recipient, ScoreEntry, TicketView
 from marketing.operations import scoring, segments
-from marketing.operations.common import flush
+from marketing.operations.common import ensure_row, flush
 
 CONTACT_FIELDS = ("first_name", "last_name", "phone", "title", "account_id", "owner_id",
                   "lifecycle_stage", "source", "city", "country")
 ACCOUNT_FIELDS = ("name", "domain", "industry", "tier", "size", "owner_id", "country")
+
+
+# A contact known only by a consent change so far: version 0 (see models.ContactView).
+_NEW_CONTACT = {"email_consent": "unknown", "tags": [], "custom_fields": {}, "version": 0}
 
 
 def _newer(row, version: int | None) -> bool:
@@ -33,8 +37,9 @@ def project_contact(uow, contact: dict[str, Any]) -> None:
     if not _newer(row, contact.get("version")):
         return
     if row is None:
-        row = ContactView(id=contact["id"], email_consent="unknown")
-        uow.session.add(row)
+        row = ensure_row(uow.session, ContactView, contact["id"], **_NEW_CONTACT)
+        if not _newer(row, contact.get("version")):
+            return
     for name in CONTACT_FIELDS:
         setattr(row, name, contact.get(name))
     row.email = (contact.get("email") or "").strip().lower() or None
@@ -60,8 +65,9 @@ def project_account(uow, account: dict[str, Any]) -> None:
     if not _newer(row, account.get("version")):
         return
     if row is None:
-        row = AccountView(id=account["id"])
-        uow.session.add(row)
+        row = ensure_row(uow.session, AccountView, account["id"], custom_fields={}, version=0)
+        if not _newer(row, account.get("version")):
+            return
     for name in ACCOUNT_FIELDS:
         setattr(row, name, account.get(name))
     row.custom_fields = dict(account.get("custom_fields") or {})
@@ -93,13 +99,11 @@ def record_consent(uow, data: dict[str, Any]) -> None:
     """Only the email channel matters here; the newest recorded change wins."""
     if data["channel"] != "email":
         return
-    row = uow.session.get(ContactView, data["contact_id"])
     recorded = data["recorded_at"]
-    if row is None:
-        # The consent overtook contact.created: kept until the contact arrives.
-        row = ContactView(id=data["contact_id"], version=0, tags=[], custom_fields={})
-        uow.session.add(row)
-    elif row.email_consent_at is not None and row.email_consent_at > recorded:
+    # When the consent overtakes contact.created, it is kept until the contact arrives.
+    row = uow.session.get(ContactView, data["contact_id"]) or ensure_row(
+        uow.session, ContactView, data["contact_id"], **_NEW_CONTACT)
+    if row.email_consent_at is not None and row.email_consent_at > recorded:
         return
     row.email_consent, row.email_consent_at = data["status"], recorded
     flush(uow.session)
@@ -147,8 +151,10 @@ def project_ticket(uow, ticket: dict[str, Any]) -> None:
     if not _newer(row, ticket.get("version")):
         return
     if row is None:
-        row = TicketView(id=ticket["id"])
-        uow.session.add(row)
+        row = ensure_row(uow.session, TicketView, ticket["id"], status=ticket["status"],
+                         version=0)
+        if not _newer(row, ticket.get("version")):
+            return
     before = row.contact_id
     row.contact_id, row.status = ticket.get("contact_id"), ticket["status"]
     row.version = ticket.get("version") or 0
@@ -169,12 +175,14 @@ def project_deal(uow, opportunity: dict[str, Any], occurred_at) -> None:
     won_before = row is not None and row.status == "won"
     if row is None:
         opened_at = opportunity.get("created_at") or occurred_at
-        row = Deal(id=opportunity["id"], opened_at=opened_at,
-                   first_touch_campaign_id=scoring.first_touch(uow.session, contact_id,
-                                                               opened_at),
-                   last_touch_campaign_id=opportunity.get("source_campaign_id")
-                   or scoring.last_touch(uow.session, contact_id, opened_at))
-        uow.session.add(row)
+        row = ensure_row(
+            uow.session, Deal, opportunity["id"], opened_at=opened_at, status="open",
+            amount="0", currency=opportunity["currency"], version=0,
+            first_touch_campaign_id=scoring.first_touch(uow.session, contact_id, opened_at),
+            last_touch_campaign_id=opportunity.get("source_campaign_id")
+            or scoring.last_touch(uow.session, contact_id, opened_at))
+        if not _newer(row, opportunity.get("version")):
+            return
     row.contact_id, row.account_id = contact_id, opportunity.get("account_id")
     row.status = opportunity["status"]
     row.amount, row.currency = str(opportunity["amount"]), opportunity["currency"]

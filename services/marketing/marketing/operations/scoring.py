@@ -24,7 +24,15 @@ from marketing.models import (
     now,
 )
 from marketing.operations import segments
-from marketing.operations.common import apply, check_version, flush, get_or_404, page, plain
+from marketing.operations.common import (
+    apply,
+    check_version,
+    ensure_row,
+    flush,
+    get_or_404,
+    page,
+    plain,
+)
 
 HISTORY = 50
 
@@ -129,9 +137,8 @@ def rescore(uow, contact_id: str, config: ScoreSettings, reason: str,
     if row is None:
         if current == 0 and not earned:
             return None
-        row = LeadScore(contact_id=contact_id, score=0, field_points=0, updated_at=moment)
-        session.add(row)
-        flush(session)
+        row = ensure_row(session, LeadScore, contact_id, score=0, field_points=0,
+                         updated_at=moment)
     previous = row.score
     if current != previous or field_points != row.field_points:
         # Conditional: of two workers rescoring at once, one reports the change.
