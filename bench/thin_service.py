@@ -6,10 +6,10 @@ import os
 
 import eventlet
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
 from sqlalchemy import create_engine, text
 
 from crm_chassis.db import make_engine
+from crm_chassis.entrypoints import rpc  # the services' own, as the thin path must be
 from crm_contracts.logs import configure_logging
 
 ITEMS = 1000

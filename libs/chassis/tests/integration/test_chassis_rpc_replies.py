@@ -1,0 +1,61 @@
+"""The chassis's RPC entrypoint answers as nameko's does (results, expected and unexpected
+errors, answers that cannot be encoded) while encoding each answer once, unconfirmed."""
+
+from __future__ import annotations
+
+import pytest
+from nameko.exceptions import RemoteError
+from nameko.standalone.rpc import ServiceRpcProxy
+
+from crm_chassis.entrypoints import rpc
+from crm_contracts.errors import NotFound
+
+
+class ChassisRpcProbe:
+    name = "chassis_rpc_probe"
+
+    @rpc
+    def echo(self, value):
+        return {"value": value, "text": "é" * 3}
+
+    @rpc
+    def missing(self, record_id: str):
+        raise NotFound(f"no record {record_id}")
+
+    @rpc
+    def broken(self):
+        raise RuntimeError("a bug")
+
+    @rpc
+    def unencodable(self):
+        return {"value": object()}
+
+
+@pytest.fixture
+def probe(container_factory, amqp_uri):
+    config = {"AMQP_URI": amqp_uri, "serializer": "json"}
+    container_factory(ChassisRpcProbe, config).start()
+    with ServiceRpcProxy(ChassisRpcProbe.name, config, timeout=10) as proxy:
+        yield proxy
+
+
+def test_a_result_comes_back_whole(probe):
+    assert probe.echo([1, "two", None]) == {"value": [1, "two", None], "text": "ééé"}
+    # Many calls on the same reply queue: each answer reaches its own caller.
+    assert [probe.echo(n)["value"] for n in range(50)] == list(range(50))
+
+
+def test_errors_come_back_with_their_type(probe):
+    with pytest.raises(RemoteError) as expected:
+        probe.missing("c-1")
+    assert expected.value.exc_type == "NotFound" and "c-1" in expected.value.value
+    with pytest.raises(RemoteError) as unexpected:
+        probe.broken()
+    assert unexpected.value.exc_type == "RuntimeError"
+
+
+def test_an_answer_that_cannot_be_encoded_is_an_error_not_a_hang(probe):
+    with pytest.raises(RemoteError) as error:
+        probe.unencodable()
+    assert error.value.exc_type == "UnserializableValueError"
+    assert probe.echo("still serving")["value"] == "still serving"
