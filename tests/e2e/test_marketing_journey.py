@@ -157,3 +157,36 @@ def test_a_campaign_reaches_the_consenting_contact_who_opens_clicks_and_leaves(
     assert (metrics["sent"], metrics["opened"], metrics["clicked"],
             metrics["unsubscribed"]) == (1, 1, 1, 1)
     assert metrics["open_rate"] == "1.0000" and metrics["cost_per_mail"] == "30.00"
+
+
+def test_a_web_form_makes_a_lead_with_its_consent_through_the_contacts_service(
+        platform, admin_api, marketer, marketing_events):
+    site = "https://www.acme-shop.example"
+    form = marketer.post("/api/v1/forms", json={
+        "name": "Demo request", "consent_text": "Yes, email me product news.",
+        "fields": [{"name": "email", "required": True}, {"name": "first_name"}],
+        "allowed_origins": [site], "rate_limit_per_minute": 2})
+    assert form.status_code == 201, form.text
+    submit = f"{platform.url}/api/v1/forms/{form.json()['id']}/submit"
+    email = f"lead-{uuid.uuid4().hex[:6]}@acme-shop.example"
+    posted = requests.post(submit, headers={"Origin": site}, timeout=30, json={
+        "email": email, "first_name": "Lou", "consent": True, "utm_source": "newsletter"})
+    assert posted.status_code == 202, posted.text
+    assert posted.headers["Access-Control-Allow-Origin"] == site
+    foreign = requests.post(submit, headers={"Origin": "https://evil.example"}, timeout=30,
+                            json={"email": email})
+    assert foreign.status_code == 403
+    requests.post(submit, headers={"Origin": site}, json={"email": email}, timeout=30)
+    flood = requests.post(submit, headers={"Origin": site}, json={"email": email},
+                          timeout=30)
+    assert flood.status_code == 429 and flood.headers["Retry-After"]
+
+    [person] = admin_api.get("/api/v1/contacts", params={"q": email}).json()["items"]
+    assert person["lifecycle_stage"] == "lead" and person["first_name"] == "Lou"
+    consent = admin_api.get(f"/api/v1/contacts/{person['id']}/consents").json()
+    assert consent["current"]["email"]["status"] == "granted"
+    assert "Yes, email me product news." in consent["current"]["email"]["source"]
+    seen = marketing_events("form.submitted")
+    [event] = [e for e in seen if e["type"] == "form.submitted"
+               and e["data"]["contact_id"] == person["id"]][:1]
+    assert event["data"]["utm_source"] == "newsletter" and event["data"]["created_contact"]

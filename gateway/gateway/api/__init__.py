@@ -12,6 +12,7 @@ def register(api: Api) -> None:
         contacts,
         custom_fields,
         marketing_campaigns,
+        marketing_forms,
         marketing_scoring,
         marketing_segments,
         marketing_templates,
@@ -35,5 +36,6 @@ def register(api: Api) -> None:
                    sales_opportunities, sales_catalog, sales_quotes, sales_activities,
                    support_tickets, support_sla, support_teams, support_kb, support_inbound,
                    support_survey, support_portal, marketing_segments, marketing_templates,
-                   marketing_campaigns, marketing_scoring, marketing_tracking):
+                   marketing_campaigns, marketing_scoring, marketing_forms,
+                   marketing_tracking):
         api.register_blueprint(module.blp)

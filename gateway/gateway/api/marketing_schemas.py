@@ -310,3 +310,88 @@ class LeadScoreOut(Schema):
     qualified_at = _out_time(allow_none=True)
     updated_at = _out_time(allow_none=True)
     history = fields.List(fields.Nested(ScoreEntryOut))
+
+
+# --- web-to-lead forms --------------------------------------------------------------------
+
+class FormFieldIn(_In):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=60), metadata={
+        "description": "email, first_name, last_name, phone, title, or custom.<key>"})
+    label = fields.String(validate=validate.Length(max=200))
+    required = fields.Boolean()
+
+
+class FormIn(_In):
+    name = _name(required=True)
+    consent_text = fields.String(required=True, validate=validate.Length(min=10, max=2000),
+                                 metadata={"description": "the wording the consent box "
+                                                          "shows, recorded with each consent"})
+    allowed_origins = fields.List(fields.String(validate=validate.Length(max=300)),
+                                  validate=validate.Length(max=20),
+                                  metadata={"example": ["https://www.example.com"]})
+    honeypot_field = fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,49}$"),
+                                   metadata={"description": "default website"})
+    segment_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=36),
+                               metadata={"description": "a static segment to add to"})
+    thank_you_url = fields.Url(allow_none=True, schemes={"http", "https"})
+    rate_limit_per_minute = fields.Integer(strict=True, validate=validate.Range(min=1,
+                                                                               max=1000))
+    active = fields.Boolean()
+    form_fields = fields.List(fields.Nested(FormFieldIn), data_key="fields", required=True,
+                              validate=validate.Length(min=1, max=30))
+
+
+class FormPatch(FormIn):
+    """Only what is sent changes."""
+
+    name = _name()
+    consent_text = fields.String(validate=validate.Length(min=10, max=2000))
+    form_fields = fields.List(fields.Nested(FormFieldIn), data_key="fields",
+                              validate=validate.Length(min=1, max=30))
+
+
+class FormFieldOut(Schema):
+    name = fields.String()
+    label = fields.String()
+    required = fields.Boolean()
+
+
+class FormOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    fields_ = fields.List(fields.Nested(FormFieldOut), data_key="fields", attribute="fields")
+    consent_text = fields.String()
+    allowed_origins = fields.List(fields.String())
+    honeypot_field = fields.String()
+    segment_id = fields.String(allow_none=True)
+    thank_you_url = fields.String(allow_none=True)
+    rate_limit_per_minute = fields.Integer()
+    active = fields.Boolean()
+    submissions = fields.Integer()
+    version = fields.Integer()
+    created_at = _out_time()
+    updated_at = _out_time()
+
+
+class PublicFormOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    fields_ = fields.List(fields.Nested(FormFieldOut), data_key="fields", attribute="fields")
+    consent_text = fields.String()
+    honeypot_field = fields.String()
+
+
+class SubmissionOut(Schema):
+    id = fields.String()
+    contact_id = fields.String(allow_none=True)
+    created_contact = fields.Boolean()
+    consent = fields.Boolean()
+    consent_text = fields.String(allow_none=True)
+    utm = fields.Dict()
+    origin = fields.String(allow_none=True)
+    outcome = fields.String()
+    at = _out_time()
+
+
+class SubmitOut(Schema):
+    accepted = fields.Boolean()

@@ -45,6 +45,10 @@ EXAMPLES = {
     "lead.qualified": {"contact_id": "c-1", "account_id": "a-1", "owner_id": "rep-1",
                        "score": 55, "threshold": 50, "campaign_id": "cmp-1",
                        "qualified_at": NOW},
+    "form.submitted": {"form_id": "f-1", "form_name": "Demo request", "submission_id": "s-1",
+                       "contact_id": "c-1", "created_contact": True, "consent": True,
+                       "utm_source": "newsletter", "utm_medium": "email",
+                       "utm_campaign": None, "at": NOW},
 }
 
 

@@ -243,3 +243,40 @@ class ScoreEntry(Base):
     campaign_id: Mapped[str | None] = mapped_column(String(36))
     points: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column()
+
+
+# --- web-to-lead forms --------------------------------------------------------------------
+
+class Form(_Record, Base):
+    __tablename__ = "forms"
+    __mapper_args__ = _VERSIONED
+
+    name: Mapped[str] = mapped_column(String(200))
+    fields: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    consent_text: Mapped[str] = mapped_column(Text)
+    allowed_origins: Mapped[list[str]] = mapped_column(JSON)
+    honeypot_field: Mapped[str] = mapped_column(String(50))
+    segment_id: Mapped[str | None] = mapped_column(String(36))  # a static list to join
+    thank_you_url: Mapped[str | None] = mapped_column(String(2000))
+    rate_limit_per_minute: Mapped[int] = mapped_column(Integer, default=10)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    deleted_at: Mapped[datetime | None] = mapped_column()
+
+
+class FormSubmission(Base):
+    __tablename__ = "form_submissions"
+    __table_args__ = (Index("ix_form_submissions_form_client", "form_id", "client", "at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    form_id: Mapped[str] = mapped_column(String(36), index=True)
+    contact_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    created_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The wording the person agreed to, as it was then: the evidence of their consent.
+    consent_text: Mapped[str | None] = mapped_column(Text)
+    utm: Mapped[dict[str, Any]] = mapped_column(JSON)
+    origin: Mapped[str | None] = mapped_column(String(300))
+    # A keyed hash of the sender's address, for the rate limit: not the address itself.
+    client: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(20))  # accepted | bot | rate_limited
+    at: Mapped[datetime] = mapped_column()

@@ -134,6 +134,38 @@ class ScoringRuleUpdate(_Input):
     active = fields.Boolean()
 
 
+class FormFieldInput(_Input):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    label = fields.String(validate=validate.Length(max=200))
+    required = fields.Boolean(load_default=False)
+
+
+class FormInput(_Input):
+    name = _name(required=True)
+    consent_text = fields.String(required=True, validate=validate.Length(min=10, max=2000))
+    allowed_origins = fields.List(fields.String(validate=validate.Length(max=300)),
+                                  load_default=list, validate=validate.Length(max=20))
+    honeypot_field = fields.String(load_default="website",
+                                   validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,49}$"))
+    segment_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=36))
+    thank_you_url = fields.Url(allow_none=True, schemes={"http", "https"})
+    rate_limit_per_minute = fields.Integer(load_default=10, strict=True,
+                                           validate=validate.Range(min=1, max=1000))
+    active = fields.Boolean(load_default=True)
+    # Last: the attribute shadows marshmallow's `fields` in the rest of the class body.
+    fields = fields.List(fields.Nested(FormFieldInput), required=True,
+                         validate=validate.Length(min=1, max=30))
+
+
+class FormUpdate(FormInput):
+    """Loaded partial: only the fields sent change."""
+
+
+class SubmissionMeta(_Input):
+    origin = fields.String(allow_none=True, validate=validate.Length(max=300))
+    client = fields.String(allow_none=True, validate=validate.Length(max=100))
+
+
 class TokenInput(_Input):
     token = fields.String(required=True, validate=validate.Length(min=10, max=6000))
     method = fields.String(validate=validate.OneOf(("link", "one_click")),

@@ -19,9 +19,11 @@ from marketing import handlers, schemas
 from marketing.domain import mail as mails
 from marketing.domain.campaigns import SendSettings
 from marketing.domain.scoring import ScoreSettings
+from marketing.exceptions import ValidationFailed
 from marketing.operations import (
     campaigns,
     delivery,
+    forms,
     projection,
     scoring,
     segments,
@@ -45,6 +47,9 @@ _schedule_in = schemas.ScheduleInput()
 _bounce_in = schemas.BounceInput()
 _token_in = schemas.TokenInput()
 _list_in = schemas.ListQuery()
+_form_in = schemas.FormInput()
+_form_update = schemas.FormUpdate()
+_submission_meta = schemas.SubmissionMeta()
 _scoring_in = schemas.ScoringRuleInput()
 _scoring_update = schemas.ScoringRuleUpdate()
 
@@ -233,6 +238,60 @@ class MarketingService(EventLog):
     def campaign_metrics(self, campaign_id: str) -> dict[str, Any]:
         return campaigns.metrics(self.db.session,
                                  campaigns.get_campaign(self.db.session, campaign_id))
+
+    # --- web-to-lead forms -------------------------------------------------------------------
+
+    @rpc
+    def create_form(self, data: dict[str, Any]) -> dict[str, Any]:
+        form = forms.create_form(self.db, load(_form_in, data))
+        self.db.commit()
+        return forms.form_data(self.db.session, form)
+
+    @rpc
+    def get_form(self, form_id: str) -> dict[str, Any]:
+        return forms.form_data(self.db.session, forms.get_form(self.db.session, form_id))
+
+    @rpc
+    def update_form(self, form_id: str, data: dict[str, Any],
+                    expected_version: int | None = None) -> dict[str, Any]:
+        form = forms.update_form(self.db, form_id, load(_form_update, data, partial=True),
+                                 expected_version)
+        self.db.commit()
+        return forms.form_data(self.db.session, form)
+
+    @rpc
+    def delete_form(self, form_id: str, expected_version: int | None = None) -> None:
+        forms.delete_form(self.db, form_id, expected_version)
+        self.db.commit()
+
+    @rpc
+    def list_forms(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        rows, cursor = forms.list_forms(self.db.session, load(_list_in, query or {}))
+        return {"items": [forms.form_data(self.db.session, row) for row in rows],
+                "next_cursor": cursor}
+
+    @rpc
+    def public_form(self, form_id: str) -> dict[str, Any]:
+        return forms.public_form(self.db.session, form_id)
+
+    @rpc
+    def submit_form(self, form_id: str, data: dict[str, Any],
+                    meta: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A submission from the public web; `meta` {origin, client}: the page's Origin
+        and the sender's address (hashed here, for the rate limit)."""
+        if not isinstance(data, dict):
+            raise ValidationFailed("the body must be an object", {"_schema": ["not an object"]})
+        context = load(_submission_meta, meta or {})
+        client = forms.client_key(settings.secret_key(), context.get("client"))
+        result = forms.submit(self.db, self.contacts, str(form_id), data,
+                              context.get("origin"), client)
+        self.db.commit()
+        return result
+
+    @rpc
+    def form_submissions(self, form_id: str, query: dict[str, Any] | None = None
+                         ) -> dict[str, Any]:
+        return forms.submissions(self.db.session, form_id, load(_list_in, query or {}))
 
     # --- lead scoring -----------------------------------------------------------------------
 

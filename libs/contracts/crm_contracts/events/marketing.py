@@ -156,3 +156,20 @@ class LeadQualified(_Payload):
     threshold = fields.Integer(required=True)
     campaign_id = fields.String(allow_none=True)  # the last campaign the contact engaged with
     qualified_at = _time(required=True)
+
+
+@register("form.submitted", 1, SOURCE)
+class FormSubmitted(_Payload):
+    """A web-to-lead form was filled in by a person (bots caught by the honeypot are not
+    reported); the contact was created or updated through the contacts service."""
+
+    form_id = fields.String(required=True)
+    form_name = fields.String(required=True)
+    submission_id = fields.String(required=True)
+    contact_id = fields.String(required=True)
+    created_contact = fields.Boolean(required=True)
+    consent = fields.Boolean(required=True)
+    utm_source = fields.String(allow_none=True)
+    utm_medium = fields.String(allow_none=True)
+    utm_campaign = fields.String(allow_none=True)
+    at = _time(required=True)

@@ -11,8 +11,9 @@ from datetime import datetime
 FIELD, EVENT = "field", "event"
 KINDS = (FIELD, EVENT)
 # What a contact does that rules may score: a first open or click of a campaign mail,
-# unsubscribing, a bounce.
-EVENTS = ("email.opened", "email.clicked", "email.unsubscribed", "email.bounced")
+# unsubscribing, a bounce, submitting a web form.
+EVENTS = ("email.opened", "email.clicked", "email.unsubscribed", "email.bounced",
+          "form.submitted")
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ FIELDS: dict[str, str] = {
     "consent.email": TEXT,
     "behaviour.opened": FLAG,  # opened any campaign mail
     "behaviour.clicked": FLAG,  # clicked a link in any campaign mail
+    "behaviour.submitted_form": FLAG,  # submitted any web-to-lead form
     "behaviour.open_tickets": NUMBER,  # support tickets not solved or closed
     "behaviour.won_deals": NUMBER,  # opportunities won with this contact
     "behaviour.lead_score": NUMBER,  # the contact's lead score now

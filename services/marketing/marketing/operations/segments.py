@@ -16,6 +16,7 @@ from marketing.models import (
     AccountView,
     ContactView,
     Deal,
+    FormSubmission,
     LeadScore,
     Recipient,
     Segment,
@@ -49,6 +50,7 @@ def facts_for(session: Session, contacts: list[ContactView],
     tickets: dict[str, int] = {}
     won: dict[str, int] = {}
     scores: dict[str, int] = {}
+    submitted: set[str] = set()
     if behaviour and ids:
         engaged = session.execute(
             select(Recipient.contact_id, func.max(Recipient.opened_at),
@@ -64,6 +66,8 @@ def facts_for(session: Session, contacts: list[ContactView],
             select(Deal.contact_id, func.count()).where(Deal.contact_id.in_(ids),
                                                         Deal.status == "won")
             .group_by(Deal.contact_id)).all())
+        submitted = set(session.scalars(select(FormSubmission.contact_id).where(
+            FormSubmission.contact_id.in_(ids), FormSubmission.outcome == "accepted")))
         scores = dict(session.execute(select(LeadScore.contact_id, LeadScore.score).where(
             LeadScore.contact_id.in_(ids))).all())
     facts = {}
@@ -82,6 +86,7 @@ def facts_for(session: Session, contacts: list[ContactView],
                 values[f"account.custom.{key}"] = value
         values["behaviour.opened"] = contact.id in opened
         values["behaviour.clicked"] = contact.id in clicked
+        values["behaviour.submitted_form"] = contact.id in submitted
         values["behaviour.open_tickets"] = tickets.get(contact.id, 0)
         values["behaviour.won_deals"] = won.get(contact.id, 0)
         values["behaviour.lead_score"] = scores.get(contact.id, 0)
