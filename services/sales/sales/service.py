@@ -13,6 +13,7 @@ from crm_chassis.consumer import consumes
 from crm_chassis.dependencies import Database
 from crm_chassis.entrypoints import EventLog, rpc
 from crm_chassis.observability import Observability
+from crm_chassis.timers import run_due
 from sales import handlers, schemas
 from sales.operations import (
     activities,
@@ -376,16 +377,9 @@ class SalesService(EventLog):
         config = follow_ups.settings()
         if not config.enabled:
             return
-        for follow_up_id, token in follow_ups.claim_due(self.db.session, config):
-            try:
-                follow_ups.perform(self.db, follow_up_id, token, config)
-            except Exception as exc:  # one bad row must not stop the others
-                self.db.rollback()
-                log.exception("follow-up %s failed; it is retried when its lease ends",
-                              follow_up_id)
-                follow_ups.record_failure(self.db.session, follow_up_id, token,
-                                          f"{type(exc).__name__}: {exc}")
-            eventlet.sleep(0)
+        run_due(self.db, follow_ups.claim_due(self.db.session, config), follow_ups.TIMERS,
+                lambda uow, row_id, token: follow_ups.perform(uow, row_id, token, config),
+                pause=lambda: eventlet.sleep(0), what="follow-up")
 
     # --- reactions to the contacts service --------------------------------------------------
 

@@ -11,11 +11,12 @@ that outlived its lease finds its token replaced and rolls its work back.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm_chassis.timers import DueRows
 from sales.domain import follow_ups as rules
 from sales.domain.follow_ups import FollowUpSettings
 from sales.domain.opportunities import OPEN, WON
@@ -36,37 +37,21 @@ def schedule(session: Session, kind: str, subject_id: str, key: str, due_at: dat
                              due_at=due_at, attempts=0, created_at=now()))
 
 
-def _claimable(moment: datetime):
-    return (FollowUp.done_at.is_(None), FollowUp.due_at <= moment,
-            or_(FollowUp.lease_until.is_(None), FollowUp.lease_until < moment))
+TIMERS = DueRows(FollowUp)
 
 
 def claim_due(session: Session, config: FollowUpSettings,
               moment: datetime | None = None) -> list[tuple[str, str]]:
     """Claim up to a batch of due rows; returns (id, claim token) of each row won."""
-    moment = moment or now()
-    candidates = session.scalars(select(FollowUp.id).where(*_claimable(moment))
-                                 .order_by(FollowUp.due_at).limit(config.batch)).all()
-    claimed = []
-    for follow_up_id in candidates:
-        token = new_id()
-        # Conditional: of replicas racing for a row, only one UPDATE matches it.
-        result = session.execute(
-            update(FollowUp).where(FollowUp.id == follow_up_id, *_claimable(moment))
-            .values(claim_token=token, lease_until=moment + timedelta(
-                seconds=config.lease_seconds), attempts=FollowUp.attempts + 1)
-            .execution_options(synchronize_session=False))
-        if result.rowcount == 1:
-            claimed.append((follow_up_id, token))
-    session.commit()
-    return claimed
+    return TIMERS.claim(session, moment, lease_seconds=config.lease_seconds,
+                        batch=config.batch)
 
 
 def perform(uow, follow_up_id: str, token: str, config: FollowUpSettings) -> str | None:
     """Do one claimed row's action and mark it done, in one transaction; returns the
     outcome, or None when the claim was lost meanwhile (nothing is then written)."""
-    row = uow.session.get(FollowUp, follow_up_id, populate_existing=True)
-    if row is None or row.claim_token != token or row.done_at is not None:
+    row = TIMERS.holds(uow.session, follow_up_id, token)
+    if row is None:
         uow.rollback()
         return None
     if row.attempts > config.max_attempts:
@@ -75,12 +60,7 @@ def perform(uow, follow_up_id: str, token: str, config: FollowUpSettings) -> str
                   row.attempts - 1, row.error)
     else:
         outcome = ACTIONS[row.kind](uow, row)
-    result = uow.session.execute(
-        update(FollowUp).where(FollowUp.id == follow_up_id, FollowUp.claim_token == token,
-                               FollowUp.done_at.is_(None))
-        .values(done_at=now(), outcome=outcome, lease_until=None)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if not TIMERS.finish(uow.session, follow_up_id, token, done_at=now(), outcome=outcome):
         uow.rollback()
         return None
     uow.commit()
@@ -89,10 +69,7 @@ def perform(uow, follow_up_id: str, token: str, config: FollowUpSettings) -> str
 
 def record_failure(session: Session, follow_up_id: str, token: str, error: str) -> None:
     """Keep the error; the lease runs out and another tick tries again."""
-    session.execute(update(FollowUp).where(FollowUp.id == follow_up_id,
-                                           FollowUp.claim_token == token)
-                    .values(error=error[:2000]).execution_options(synchronize_session=False))
-    session.commit()
+    TIMERS.record_failure(session, follow_up_id, token, error)
 
 
 # --- the actions ----------------------------------------------------------------------------
