@@ -17,7 +17,7 @@ from nameko.constants import (
 from nameko.exceptions import UnserializableValueError, serialize
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
-from crm_chassis.outbox import events_after
+from crm_chassis.outbox import events_after, last_seq
 from crm_contracts.errors import CrmError
 
 
@@ -82,4 +82,6 @@ class EventLog:
     def event_log(self, cursor: int = 0, limit: int = 500) -> dict[str, Any]:
         limit = max(1, min(int(limit), 5000))
         items = events_after(self.db.session, int(cursor), limit)
-        return {"items": items, "next_cursor": items[-1]["seq"] if len(items) == limit else None}
+        # `head`, the newest seq, lets a rebuild show how far it has come.
+        return {"items": items, "next_cursor": items[-1]["seq"] if len(items) == limit else None,
+                "head": last_seq(self.db.session)}

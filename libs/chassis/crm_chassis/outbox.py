@@ -79,6 +79,10 @@ def events_after(session: Session, cursor: int, limit: int = 500) -> list[dict[s
     return [{"seq": row.seq, **row.envelope()} for row in rows]
 
 
+def last_seq(session: Session) -> int:
+    return session.scalar(select(func.max(OutboxEvent.seq))) or 0
+
+
 def publish_pending(session: Session, publisher: ConfirmedPublisher, limit: int = 200) -> int:
     """Publish up to `limit` unpublished events in order; returns how many left."""
     query = (
