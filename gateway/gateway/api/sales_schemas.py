@@ -17,7 +17,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 OPPORTUNITY_STATUSES = ("open", "won", "lost")
 QUOTE_STATUSES = ("draft", "sent", "accepted", "rejected", "expired")
 ACTIVITY_TYPES = ("task", "call", "meeting", "email")
-ACTIVITY_ORIGINS = ("manual", "quote_follow_up", "renewal")
+ACTIVITY_ORIGINS = ("manual", "quote_follow_up", "renewal", "marketing")
 FORECAST_PERIODS = ("month", "quarter")
 
 CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="an ISO 4217 currency code, e.g. EUR")

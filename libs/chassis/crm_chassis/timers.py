@@ -89,12 +89,12 @@ class DueRows:
         session.commit()
 
 
-def run_due(uow, claimed: list[tuple[str, str]], timers: DueRows,
-            perform: Callable[[Any, str, str], Any], pause: Callable[[], None],
-            what: str = "timer") -> int:
+def run_due(uow, claimed: list[tuple[str, str]], perform: Callable[[Any, str, str], Any],
+            record_failure: Callable[[Session, str, str, str], None],
+            pause: Callable[[], None], what: str = "timer") -> int:
     """Perform each claimed row in its own transaction; a failure is rolled back, kept as
-    the row's error, and retried when the lease ends: one bad row never stops the others.
-    Returns how many were performed without an error."""
+    the row's error (`record_failure`, e.g. a DueRows' own), and retried when the lease
+    ends: one bad row never stops the others. Returns how many went without an error."""
     done = 0
     for row_id, token in claimed:
         try:
@@ -103,6 +103,6 @@ def run_due(uow, claimed: list[tuple[str, str]], timers: DueRows,
         except Exception as exc:
             uow.rollback()
             log.exception("%s %s failed; it is retried when its lease ends", what, row_id)
-            timers.record_failure(uow.session, row_id, token, f"{type(exc).__name__}: {exc}")
+            record_failure(uow.session, row_id, token, f"{type(exc).__name__}: {exc}")
         pause()
     return done

@@ -49,6 +49,9 @@ EXAMPLES = {
                        "contact_id": "c-1", "created_contact": True, "consent": True,
                        "utm_source": "newsletter", "utm_medium": "email",
                        "utm_campaign": None, "at": NOW},
+    "scenario.task_requested": {"scenario_id": "sc-1", "enrolment_id": "e-1", "step": 3,
+                                "contact_id": "c-1", "account_id": None, "owner_id": "rep-1",
+                                "subject": "Call about the demo", "due_at": NOW},
 }
 
 

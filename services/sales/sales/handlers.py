@@ -70,6 +70,17 @@ def open_upsell_lead(uow, data: dict[str, Any]) -> Opportunity:
     })
 
 
+def add_scenario_task(uow, data: dict[str, Any]):
+    """A marketing scenario asks for a task for the contact's owner: in their day, due
+    when the scenario says, linked to the contact and account."""
+    from sales.operations.activities import add_follow_up_task
+
+    return add_follow_up_task(uow, origin="marketing", assignee_id=data.get("owner_id"),
+                              subject=data["subject"], due_at=data["due_at"],
+                              contact_id=data.get("contact_id"),
+                              account_id=data.get("account_id"))
+
+
 def open_marketing_lead(uow, data: dict[str, Any]) -> Opportunity:
     """Marketing scored a contact past its threshold: a lead deal at the start of the
     default pipeline for the account's owner (else the contact's), sourced from the

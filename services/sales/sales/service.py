@@ -377,9 +377,10 @@ class SalesService(EventLog):
         config = follow_ups.settings()
         if not config.enabled:
             return
-        run_due(self.db, follow_ups.claim_due(self.db.session, config), follow_ups.TIMERS,
+        run_due(self.db, follow_ups.claim_due(self.db.session, config),
                 lambda uow, row_id, token: follow_ups.perform(uow, row_id, token, config),
-                pause=lambda: eventlet.sleep(0), what="follow-up")
+                follow_ups.record_failure, pause=lambda: eventlet.sleep(0),
+                what="follow-up")
 
     # --- reactions to the contacts service --------------------------------------------------
 
@@ -394,6 +395,10 @@ class SalesService(EventLog):
     @consumes("support", "ticket.upsell_flagged")
     def open_upsell_lead(self, event: dict[str, Any]) -> None:
         handlers.open_upsell_lead(self.db, event["data"])
+
+    @consumes("marketing", "scenario.task_requested")
+    def add_scenario_task(self, event: dict[str, Any]) -> None:
+        handlers.add_scenario_task(self.db, event["data"])
 
     @consumes("marketing", "lead.qualified")
     def open_marketing_lead(self, event: dict[str, Any]) -> None:

@@ -77,6 +77,7 @@ def test_a_row_can_be_due_again_and_failures_are_kept(sessions):
     def explode(uow, row_id, token):
         raise RuntimeError("SMTP away")
 
-    assert run_due(Unit(session), claimed, timers, explode, pause=lambda: None) == 0
+    assert run_due(Unit(session), claimed, explode, timers.record_failure,
+                   pause=lambda: None) == 0
     row = session.get(Reminder, "due", populate_existing=True)
     assert row.error == "RuntimeError: SMTP away" and row.attempts == 2 and row.done_at is None

@@ -173,3 +173,18 @@ class FormSubmitted(_Payload):
     utm_medium = fields.String(allow_none=True)
     utm_campaign = fields.String(allow_none=True)
     at = _time(required=True)
+
+
+@register("scenario.task_requested", 1, SOURCE)
+class ScenarioTaskRequested(_Payload):
+    """A nurturing scenario's step asks for a task for the contact's owner (else the
+    account's): the sales service creates it."""
+
+    scenario_id = fields.String(required=True)
+    enrolment_id = fields.String(required=True)
+    step = fields.Integer(required=True)
+    contact_id = fields.String(required=True)
+    account_id = fields.String(allow_none=True)
+    owner_id = fields.String(allow_none=True)
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    due_at = _time(required=True)

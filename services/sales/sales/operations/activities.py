@@ -43,10 +43,12 @@ def create_activity(uow, data: dict[str, Any]) -> Activity:
 
 
 def add_follow_up_task(uow, *, origin: str, assignee_id: str | None, subject: str,
-                       **links: str | None) -> Activity:
-    """A task a follow-up rule creates, due at once: it lands in its owner's day."""
+                       due_at: datetime | None = None, **links: str | None) -> Activity:
+    """A task a follow-up rule (or a marketing scenario) creates, due at once unless told:
+    it lands in its owner's day."""
     values = {"type": "task", "subject": subject[:300], "assignee_id": assignee_id,
-              "due_at": now(), **{k: v for k, v in links.items() if k != "quote_id"}}
+              "due_at": due_at or now(),
+              **{k: v for k, v in links.items() if k != "quote_id"}}
     return _add(uow, values, origin=origin, completed=False, quote_id=links.get("quote_id"))
 
 

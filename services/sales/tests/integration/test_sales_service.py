@@ -230,6 +230,20 @@ def test_an_upsell_flagged_in_support_becomes_a_lead_for_the_account_owner(
     assert "50 more seats" in stored["description"]
 
 
+def test_a_marketing_scenario_puts_a_task_in_the_owners_day(start_service, amqp_uri, events):
+    declare(SalesService, amqp_uri)
+    start_service()
+    publish_contacts_event(amqp_uri, "scenario.task_requested", {
+        "scenario_id": "sc-1", "enrolment_id": "e-1", "step": 2, "contact_id": "hank",
+        "account_id": "acc-7", "owner_id": "olga", "subject": "Call Hank about the demo",
+        "due_at": NOW}, source="marketing")
+    created = events(1)[0]
+    assert created["type"] == "activity.created"
+    task = created["data"]["activity"]
+    assert (task["type"], task["assignee_id"], task["contact_id"], task["origin"]) == (
+        "task", "olga", "hank", "marketing")
+
+
 def test_a_lead_qualified_by_marketing_becomes_a_deal_sourced_from_its_campaign(
         start_service, amqp_uri, events):
     declare(SalesService, amqp_uri)
