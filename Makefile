@@ -4,10 +4,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGES := -e libs/contracts -e libs/chassis -e libs/testing -e services/contacts -e services/sales -e services/marketing -e services/support -e gateway -e cli
-SERVICES := services/contacts services/sales services/marketing services/support
+PACKAGES := -e libs/contracts -e libs/chassis -e libs/testing -e services/contacts -e services/sales -e services/marketing -e services/support -e services/reporting -e gateway -e cli
+SERVICES := services/contacts services/sales services/marketing services/support services/reporting
 SERVICE_CLASSES := contacts.service:ContactsService sales.service:SalesService \
-	marketing.service:MarketingService support.service:SupportService
+	marketing.service:MarketingService support.service:SupportService \
+	reporting.service:ReportingService
 export CRM_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: up test install migrate broker demo lint bench clean

@@ -21,7 +21,7 @@ from gateway.permissions import public
 from gateway.rpc import RpcError
 
 # Every service the gateway calls today.
-SERVICES = ("contacts", "sales", "marketing", "support")
+SERVICES = ("contacts", "sales", "marketing", "support", "reporting")
 DOCS_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
 
 DOCS_PAGE = """<!doctype html>

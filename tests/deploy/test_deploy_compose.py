@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
-PROCESSES = {"contacts", "sales", "marketing", "support", "gateway"}
+PROCESSES = {"contacts", "sales", "marketing", "support", "reporting", "gateway"}
 INIT_SCRIPT = ROOT / "deploy" / "postgres" / "initdb" / "10-crm-databases.sh"
 
 

@@ -72,7 +72,7 @@ def test_every_part_is_there(objects):
     assert set(objects["Namespace"]) == {"crm"}
     assert objects["RabbitmqCluster"]["rabbitmq"]["spec"]["replicas"] == 3  # quorum queues
     assert {name: d["spec"]["replicas"] for name, d in objects["Deployment"].items()} == {
-        "contacts": 2, "sales": 2, "marketing": 2, "support": 2, "gateway": 2}
+        "contacts": 2, "sales": 2, "marketing": 2, "support": 2, "reporting": 2, "gateway": 2}
     assert objects["Service"]["gateway"]["spec"]["selector"] == \
         objects["Deployment"]["gateway"]["spec"]["selector"]["matchLabels"]
     backend = objects["Ingress"]["gateway"]["spec"]["rules"][0]["http"]["paths"][0]["backend"]

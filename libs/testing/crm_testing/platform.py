@@ -27,6 +27,7 @@ SERVICES = {
     "sales": "sales.service:SalesService",
     "marketing": "marketing.service:MarketingService",
     "support": "support.service:SupportService",
+    "reporting": "reporting.service:ReportingService",
 }
 SETUP_COMMANDS = (
     ("-m", "crm_chassis.migrations", *(str(ROOT / "services" / name) for name in SERVICES)),
