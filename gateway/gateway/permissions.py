@@ -57,16 +57,33 @@ MARKETING_GRANTS: dict[str, set[str]] = {
     "viewer": MARKETING_READ,
 }
 
+# Reporting. `reports:read` reads every report; `dashboards:read` opens the dashboards of
+# DASHBOARD_ROLES[role] (a sales rep sees only their own figures); `reports:rebuild` is
+# the administrators' (it empties the read models first).
+REPORTING_GRANTS: dict[str, set[str]] = {
+    "sales_manager": {"reports:read", "dashboards:read"},
+    "marketing": {"reports:read", "dashboards:read"},
+    "support_manager": {"reports:read", "dashboards:read"},
+    "sales_rep": {"dashboards:read"},
+}
+DASHBOARD_ROLES: dict[str, tuple[str, ...]] = {
+    "admin": ("sales_rep", "sales_manager", "marketer", "support_manager", "executive"),
+    "sales_manager": ("sales_rep", "sales_manager"),
+    "sales_rep": ("sales_rep",),
+    "marketing": ("marketer",),
+    "support_manager": ("support_manager",),
+}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"*"}),
     **{role: frozenset().union(*(grants.get(role, ()) for grants in (
-        CUSTOMER_GRANTS, SALES_GRANTS, SUPPORT_GRANTS, MARKETING_GRANTS)))
+        CUSTOMER_GRANTS, SALES_GRANTS, SUPPORT_GRANTS, MARKETING_GRANTS, REPORTING_GRANTS)))
        for role in ROLES if role != "admin"},
 }
 
 # Only admins: users and roles, custom field definitions, API keys, webhooks, erasure.
 ADMIN_ONLY = {"users:manage", "custom_fields:manage", "api_keys:manage", "webhooks:manage",
-              "gdpr:erase", "audit:read"}
+              "gdpr:erase", "audit:read", "reports:rebuild"}
 # Held by no role: a mail gateway's API key scopes (inbound mail, bounce notices), and
 # what a contact signed in to the customer portal may do (nothing else).
 INBOUND_EMAIL = "inbound_email:write"
