@@ -17,6 +17,8 @@ def register(api: Api) -> None:
         marketing_segments,
         marketing_templates,
         marketing_tracking,
+        reporting_history,
+        reporting_reports,
         sales_activities,
         sales_catalog,
         sales_opportunities,
@@ -37,5 +39,5 @@ def register(api: Api) -> None:
                    support_tickets, support_sla, support_teams, support_kb, support_inbound,
                    support_survey, support_portal, marketing_segments, marketing_templates,
                    marketing_campaigns, marketing_scoring, marketing_forms,
-                   marketing_tracking):
+                   marketing_tracking, reporting_reports, reporting_history):
         api.register_blueprint(module.blp)
