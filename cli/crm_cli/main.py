@@ -4,6 +4,7 @@
     crm import contacts FILE [--mapping JSON]    import a CSV or vCard file of contacts
     crm dlq list | show QUEUE | replay QUEUE     inspect and replay dead-letter queues
     crm mailbox                                  the local SMTP server keeping sent mails
+    crm reporting rebuild                        rebuild the reports from every event log
 
 demo and import talk to the gateway's REST API only (see `crm import contacts --help` for
 the connection options). Exit codes: 0 done (an import with some rejected rows is done);
@@ -31,6 +32,8 @@ from crm_cli.mailbox import serve
 from crm_cli.mapping import parse_mapping
 from crm_cli.problems import CommandError, UsageError
 from crm_cli.progress import progress_bar
+from crm_cli.reporting import rebuild as rebuild_reports
+from crm_cli.reporting import report_lines as rebuild_lines
 
 EXIT_DONE, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 MAX_DEMO_CONTACTS = 100_000
@@ -101,6 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
     mailbox.add_argument("--url", help="smtp://host:port to listen on (default CRM_SMTP_URL)")
     mailbox.add_argument("--dir", type=Path, help="where to keep the mails")
     mailbox.set_defaults(run=lambda args: serve(args.url, args.dir))
+
+    reporting = commands.add_parser("reporting", help="the reporting service's read models")
+    actions = reporting.add_subparsers(dest="action", required=True, metavar="ACTION")
+    rebuild = actions.add_parser(
+        "rebuild", help="rebuild the read models from every service's event log",
+        description="Empty the reporting service's read models, then read each service's "
+                    "event log back into them through the REST API (admins only). Reports "
+                    "are incomplete until it ends; run it again if it is interrupted.")
+    add_connection_arguments(rebuild)
+    rebuild.set_defaults(run=run_rebuild)
     return parser
 
 
@@ -127,6 +140,14 @@ def run_demo(args: argparse.Namespace) -> int:
         print(*job_report(report.job, report_url(client, report.job["id"])), sep="\n",
               file=sys.stderr)
         return EXIT_FAILED
+    return EXIT_DONE
+
+
+def run_rebuild(args: argparse.Namespace) -> int:
+    client = _signed_in(args)
+    with progress_bar(Console(stderr=True)) as progress:
+        result = rebuild_reports(client, progress)
+    print(*rebuild_lines(result), sep="\n")
     return EXIT_DONE
 
 
