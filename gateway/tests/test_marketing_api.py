@@ -203,3 +203,30 @@ def test_scoring_rules_and_lead_scores(client, login, fake_rpc):
         ("create_scoring_rule", ({"name": "Clicked", "kind": "event",
                                   "event": "email.clicked", "points": 40},)),
         ("get_lead_score", ("a",))]
+
+
+SCENARIO = {"id": "sc1", "name": "Trial nurture", "trigger": {"event": "lead.qualified"},
+            "steps": [{"type": "wait", "days": 1}], "active": True,
+            "enrolments": {"active": 1, "completed": 0, "exited": 0}, "version": 1,
+            "created_at": "2026-11-26T10:00:00+00:00",
+            "updated_at": "2026-11-26T10:00:00+00:00"}
+
+
+def test_scenarios_and_who_is_where(client, login, fake_rpc):
+    fake_rpc.on("marketing", "create_scenario", SCENARIO)
+    fake_rpc.on("marketing", "scenario_enrolments", {"items": [], "next_cursor": None})
+    fake_rpc.on("marketing", "contact_enrolments", {"items": [], "next_cursor": None})
+    headers = login("marketing")
+    body = {"name": "Trial nurture", "trigger": {"event": "lead.qualified"},
+            "steps": [{"type": "wait", "days": 1}]}
+    assert client.post("/api/v1/scenarios", json=body, headers=headers).status_code == 201
+    assert client.post("/api/v1/scenarios", json={**body, "steps": []},
+                       headers=headers).status_code == 422
+    assert client.get("/api/v1/scenarios/sc1/enrolments?status=active",
+                      headers=login("viewer")).status_code == 200
+    assert client.get("/api/v1/contacts/c1/enrolments", headers=headers).status_code == 200
+    assert client.post("/api/v1/scenarios", json=body,
+                       headers=login("sales_manager")).status_code == 403
+    assert marketing_calls(fake_rpc)[1:] == [
+        ("scenario_enrolments", ("sc1", {"limit": 50, "filters": {"status": "active"}})),
+        ("contact_enrolments", ("c1",))]

@@ -21,7 +21,7 @@ from gateway.api.sales_schemas import (
 )
 
 SEGMENT_KINDS = ("static", "dynamic")
-CAMPAIGN_STATUSES = ("draft", "scheduled", "sending", "sent", "cancelled")
+CAMPAIGN_STATUSES = ("draft", "scheduled", "sending", "sent", "cancelled", "automated")
 RULES_DOC = {
     "description": 'a group {"match": "all"|"any", "conditions": [{"field", "op", "value"} '
                    "or a nested group]}; fields and operators are listed in the marketing "
@@ -175,7 +175,9 @@ class CountsOut(Schema):
 class CampaignOut(Schema):
     id = fields.String()
     name = fields.String()
-    segment_id = fields.String()
+    segment_id = fields.String(allow_none=True, metadata={
+        "description": "null for a scenario's mails (status automated)"})
+    scenario_id = fields.String(allow_none=True)
     template_id = fields.String()
     from_address = fields.String(allow_none=True)
     status = fields.String()
@@ -395,3 +397,69 @@ class SubmissionOut(Schema):
 
 class SubmitOut(Schema):
     accepted = fields.Boolean()
+
+
+# --- nurturing scenarios ------------------------------------------------------------------
+
+SCENARIO_DOC = {"description": "see the marketing service's README: trigger "
+                               "{event, segment_id|form_id|campaign_id}; steps wait, send, "
+                               "branch, add_score, create_task, set_lifecycle_stage"}
+
+
+class ScenarioIn(_In):
+    name = _name(required=True)
+    trigger = fields.Dict(required=True, metadata={
+        **SCENARIO_DOC, "example": {"event": "segment.joined", "segment_id": "..."}})
+    steps = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=50),
+                        metadata={"example": [{"type": "send", "template_id": "..."},
+                                              {"type": "wait", "days": 3},
+                                              {"type": "branch", "on": "clicked", "then": 3,
+                                               "else": 4},
+                                              {"type": "add_score", "points": 20},
+                                              {"type": "create_task",
+                                               "subject": "Call them"}]})
+    active = fields.Boolean()
+
+
+class ScenarioPatch(_In):
+    name = _name()
+    trigger = fields.Dict(metadata=SCENARIO_DOC)
+    steps = fields.List(fields.Dict(), validate=validate.Length(min=1, max=50))
+    active = fields.Boolean()
+
+
+class EnrolmentCountsOut(Schema):
+    active = fields.Integer()
+    completed = fields.Integer()
+    exited = fields.Integer()
+
+
+class ScenarioOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    trigger = fields.Dict()
+    steps = fields.List(fields.Dict())
+    active = fields.Boolean()
+    enrolments = fields.Nested(EnrolmentCountsOut)
+    version = fields.Integer()
+    created_at = _out_time()
+    updated_at = _out_time()
+
+
+class EnrolmentOut(Schema):
+    id = fields.String()
+    scenario_id = fields.String()
+    scenario_name = fields.String(allow_none=True)
+    contact_id = fields.String()
+    status = fields.String(metadata={"enum": ["active", "completed", "exited"]})
+    position = fields.Integer(metadata={"description": "the index of the next step"})
+    current_step = fields.Dict(allow_none=True)
+    next_run_at = _out_time(allow_none=True)
+    entered_at = _out_time()
+    done_at = _out_time(allow_none=True)
+    error = fields.String(allow_none=True)
+    history = fields.List(fields.Dict())
+
+
+class EnrolmentFilters(_Query):
+    status = fields.String(validate=validate.OneOf(("active", "completed", "exited")))

@@ -152,8 +152,10 @@ class Campaign(_Record, Base):
     __mapper_args__ = _VERSIONED
 
     name: Mapped[str] = mapped_column(String(200))
-    segment_id: Mapped[str] = mapped_column(String(36))
+    # None for a scenario's mails (status "automated"), which have no segment.
+    segment_id: Mapped[str | None] = mapped_column(String(36))
     template_id: Mapped[str] = mapped_column(String(36))
+    scenario_id: Mapped[str | None] = mapped_column(String(36), index=True)
     from_address: Mapped[str | None] = mapped_column(String(320))
     status: Mapped[str] = mapped_column(String(10), index=True)
     cost: Mapped[Any] = mapped_column(Numeric(14, 2))
@@ -280,3 +282,41 @@ class FormSubmission(Base):
     client: Mapped[str] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(20))  # accepted | bot | rate_limited
     at: Mapped[datetime] = mapped_column()
+
+
+# --- nurturing scenarios ------------------------------------------------------------------
+
+class Scenario(_Record, Base):
+    __tablename__ = "scenarios"
+    __mapper_args__ = _VERSIONED
+
+    name: Mapped[str] = mapped_column(String(200))
+    trigger: Mapped[dict[str, Any]] = mapped_column(JSON)
+    steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    deleted_at: Mapped[datetime | None] = mapped_column()
+
+
+class Enrolment(Base):
+    """One contact in one scenario: where it is, and when its next step runs (a durable
+    timer of crm_chassis.timers: claimed under a lease, run once)."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (
+        UniqueConstraint("scenario_id", "contact_id", name="ux_enrolments_scenario_contact"),
+        Index("ix_enrolments_due", "done_at", "due_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    scenario_id: Mapped[str] = mapped_column(String(36), index=True)
+    contact_id: Mapped[str] = mapped_column(String(36), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10))  # active | completed | exited
+    history: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    entered_at: Mapped[datetime] = mapped_column()
+    due_at: Mapped[datetime] = mapped_column()
+    claim_token: Mapped[str | None] = mapped_column(String(36))
+    lease_until: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    done_at: Mapped[datetime | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(Text)

@@ -166,6 +166,21 @@ class SubmissionMeta(_Input):
     client = fields.String(allow_none=True, validate=validate.Length(max=100))
 
 
+class ScenarioInput(_Input):
+    name = _name(required=True)
+    # Checked key by key by domain.scenarios.check, which names the bad part.
+    trigger = fields.Dict(required=True)
+    steps = fields.List(fields.Dict(), required=True)
+    active = fields.Boolean(load_default=True)
+
+
+class ScenarioUpdate(_Input):
+    name = _name()
+    trigger = fields.Dict()
+    steps = fields.List(fields.Dict())
+    active = fields.Boolean()
+
+
 class TokenInput(_Input):
     token = fields.String(required=True, validate=validate.Length(min=10, max=6000))
     method = fields.String(validate=validate.OneOf(("link", "one_click")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import Any
 
@@ -15,6 +16,7 @@ from crm_chassis.consumer import consumes
 from crm_chassis.dependencies import Database
 from crm_chassis.entrypoints import EventLog, rpc
 from crm_chassis.observability import Observability
+from crm_chassis.timers import run_due
 from marketing import handlers, schemas
 from marketing.domain import mail as mails
 from marketing.domain.campaigns import SendSettings
@@ -25,6 +27,7 @@ from marketing.operations import (
     delivery,
     forms,
     projection,
+    scenarios,
     scoring,
     segments,
     templates,
@@ -50,11 +53,16 @@ _list_in = schemas.ListQuery()
 _form_in = schemas.FormInput()
 _form_update = schemas.FormUpdate()
 _submission_meta = schemas.SubmissionMeta()
+_scenario_in = schemas.ScenarioInput()
+_scenario_update = schemas.ScenarioUpdate()
 _scoring_in = schemas.ScoringRuleInput()
 _scoring_update = schemas.ScoringRuleUpdate()
 
 SEND_TICK_SECONDS = SendSettings.from_env().tick_seconds
 DECAY_TICK_SECONDS = ScoreSettings.from_env().decay_tick_seconds
+SCENARIO_TICK_SECONDS = float(os.environ.get("CRM_MARKETING_SCENARIO_TICK_SECONDS") or 5)
+# A step that calls the contacts service waits this long for it, then is retried later.
+SCENARIO_STEP_SECONDS = 30
 REBUILD_PAGE = 500
 
 
@@ -292,6 +300,71 @@ class MarketingService(EventLog):
     def form_submissions(self, form_id: str, query: dict[str, Any] | None = None
                          ) -> dict[str, Any]:
         return forms.submissions(self.db.session, form_id, load(_list_in, query or {}))
+
+    # --- nurturing scenarios ----------------------------------------------------------------
+
+    @rpc
+    def create_scenario(self, data: dict[str, Any]) -> dict[str, Any]:
+        scenario = scenarios.create_scenario(self.db, load(_scenario_in, data))
+        self.db.commit()
+        return scenarios.scenario_data(self.db.session, scenario)
+
+    @rpc
+    def get_scenario(self, scenario_id: str) -> dict[str, Any]:
+        return scenarios.scenario_data(self.db.session,
+                                       scenarios.get_scenario(self.db.session, scenario_id))
+
+    @rpc
+    def update_scenario(self, scenario_id: str, data: dict[str, Any],
+                        expected_version: int | None = None) -> dict[str, Any]:
+        scenario = scenarios.update_scenario(self.db, scenario_id,
+                                             load(_scenario_update, data, partial=True),
+                                             expected_version)
+        self.db.commit()
+        return scenarios.scenario_data(self.db.session, scenario)
+
+    @rpc
+    def delete_scenario(self, scenario_id: str, expected_version: int | None = None) -> None:
+        scenarios.delete_scenario(self.db, scenario_id, expected_version)
+        self.db.commit()
+
+    @rpc
+    def list_scenarios(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        rows, cursor = scenarios.list_scenarios(self.db.session, load(_list_in, query or {}))
+        return {"items": [scenarios.scenario_data(self.db.session, row) for row in rows],
+                "next_cursor": cursor}
+
+    @rpc
+    def scenario_enrolments(self, scenario_id: str, query: dict[str, Any] | None = None
+                            ) -> dict[str, Any]:
+        return scenarios.enrolments(self.db.session, scenario_id, load(_list_in, query or {}))
+
+    @rpc
+    def contact_enrolments(self, contact_id: str) -> dict[str, Any]:
+        return {"items": scenarios.contact_enrolments(self.db.session, str(contact_id)),
+                "next_cursor": None}
+
+    @timer(interval=SCENARIO_TICK_SECONDS)
+    def run_scenarios(self) -> None:
+        """Claim the enrolments whose next step is due and run each until it waits or
+        ends (see operations/scenarios.py): every replica runs this, none runs an
+        enrolment's step twice."""
+        if not settings.flag("CRM_MARKETING_SCENARIOS", True):
+            return
+
+        def set_stage(contact_id: str, stage: str) -> None:
+            with eventlet.Timeout(SCENARIO_STEP_SECONDS):
+                self.contacts.update_contact(contact_id, {"lifecycle_stage": stage})
+
+        def advance(uow, enrolment_id: str, token: str) -> None:
+            try:
+                scenarios.advance(uow, enrolment_id, token, set_stage)
+            except eventlet.Timeout:  # not an Exception: made one, to be kept and retried
+                raise RuntimeError("the contacts service did not answer") from None
+
+        run_due(self.db, scenarios.TIMERS.claim(self.db.session), advance,
+                scenarios.TIMERS.record_failure, pause=lambda: eventlet.sleep(0),
+                what="scenario enrolment")
 
     # --- lead scoring -----------------------------------------------------------------------
 

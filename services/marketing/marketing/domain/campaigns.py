@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 DRAFT, SCHEDULED, SENDING, SENT, CANCELLED = "draft", "scheduled", "sending", "sent", "cancelled"
-STATUSES = (DRAFT, SCHEDULED, SENDING, SENT, CANCELLED)
+# The mails of one step of a nurturing scenario: sent one by one as contacts reach it.
+AUTOMATED = "automated"
+STATUSES = (DRAFT, SCHEDULED, SENDING, SENT, CANCELLED, AUTOMATED)
 EDITABLE = (DRAFT, SCHEDULED)
 
 # Recipient states.

@@ -16,7 +16,7 @@ from marketing.domain import forms as rules_of
 from marketing.domain.scoring import ScoreSettings
 from marketing.exceptions import NotFound, ValidationFailed
 from marketing.models import Form, FormSubmission, Segment, SegmentMember, now
-from marketing.operations import scoring, segments
+from marketing.operations import scoring, segments, triggers
 from marketing.operations.common import apply, check_version, flush, get_or_404, page, plain
 
 WINDOW = timedelta(minutes=1)
@@ -137,6 +137,7 @@ def submit(uow, contacts, form_id: str, data: dict[str, Any], origin: str | None
         "utm_medium": submission.utm.get("utm_medium"),
         "utm_campaign": submission.utm.get("utm_campaign"), "at": row.at})
     segments.refresh_contact(uow, contact["id"], behaviour_only=True)
+    triggers.enrol(uow, "form.submitted", [contact["id"]], form.id)
     scoring.record_event(uow, contact["id"], "form.submitted", None, ScoreSettings.from_env())
     return {"accepted": True, "thank_you_url": form.thank_you_url}
 

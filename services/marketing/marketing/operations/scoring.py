@@ -23,7 +23,7 @@ from marketing.models import (
     ScoringRule,
     now,
 )
-from marketing.operations import segments
+from marketing.operations import segments, triggers
 from marketing.operations.common import (
     apply,
     check_version,
@@ -178,6 +178,7 @@ def _qualify(uow, contact: ContactView | None, contact_id: str, current: int,
         or (contact.owner_id if contact else None),
         "score": current, "threshold": config.threshold,
         "campaign_id": campaign_id, "qualified_at": moment})
+    triggers.enrol(uow, "lead.qualified", [contact_id])
 
 
 def last_touch(session: Session, contact_id: str, before: datetime | None = None

@@ -24,6 +24,7 @@ from marketing.models import (
     TicketView,
     now,
 )
+from marketing.operations import triggers
 from marketing.operations.common import apply, check_version, flush, get_or_404, page, plain
 
 OPEN_TICKET_STATUSES = ("new", "open", "pending", "on_hold")
@@ -136,14 +137,15 @@ def _membership(uow, segment: Segment, contact_id: str, event: str) -> None:
 
 
 def join(uow, segment: Segment, contact_ids: Iterable[str]) -> int:
-    moment, count = now(), 0
-    for contact_id in sorted(contact_ids):
+    moment, joined = now(), sorted(contact_ids)
+    for contact_id in joined:
         uow.session.add(SegmentMember(segment_id=segment.id, contact_id=contact_id,
                                       joined_at=moment))
         _membership(uow, segment, contact_id, "segment.joined")
-        count += 1
     flush(uow.session)
-    return count
+    if joined:
+        triggers.enrol(uow, "segment.joined", joined, segment.id)
+    return len(joined)
 
 
 def leave(uow, segment: Segment, contact_ids: Iterable[str]) -> int:

@@ -13,7 +13,7 @@ from marketing.domain import links
 from marketing.domain.scoring import ScoreSettings
 from marketing.exceptions import NotFound, ValidationFailed
 from marketing.models import Campaign, ContactView, Recipient, now
-from marketing.operations import scoring, segments
+from marketing.operations import scoring, segments, triggers
 from marketing.operations.common import flush
 
 
@@ -40,6 +40,8 @@ def _first_engagement(uow, recipient: Recipient, event: str) -> None:
     flush(uow.session)
     segments.refresh_contact(uow, recipient.contact_id, behaviour_only=True)
     _score(uow, recipient, event)
+    if not recipient.erased:
+        triggers.enrol(uow, event, [recipient.contact_id], recipient.campaign_id)
 
 
 def _score(uow, recipient: Recipient, event: str) -> None:
