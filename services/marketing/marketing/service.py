@@ -24,6 +24,7 @@ from marketing.domain.scoring import ScoreSettings
 from marketing.exceptions import ValidationFailed
 from marketing.operations import (
     campaigns,
+    customer,
     delivery,
     forms,
     projection,
@@ -444,6 +445,16 @@ class MarketingService(EventLog):
         result = tracking.bounced(self.db, load(_bounce_in, data))
         self.db.commit()
         return result
+
+    # --- customer 360 -----------------------------------------------------------------------
+
+    @rpc
+    def contact_360(self, contact_id: str) -> dict[str, Any]:
+        return customer.contact_view(self.db.session, str(contact_id), ScoreSettings.from_env())
+
+    @rpc
+    def account_360(self, account_id: str) -> dict[str, Any]:
+        return customer.account_view(self.db.session, str(account_id), ScoreSettings.from_env())
 
     # --- the projection of the contacts service ---------------------------------------------
 

@@ -162,3 +162,23 @@ def test_scenarios_are_checked_when_saved(unit):
     with pytest.raises(InvalidTransition):
         scenarios.update_scenario(unit, scenario.id, {"steps": [{"type": "add_score",
                                                                  "points": 1}]}, None)
+
+
+def test_the_360_part_shows_segments_mails_score_and_enrolments(unit):
+    from marketing.operations import customer
+
+    handlers.project_account(unit, {"id": "acc", "name": "Globex", "version": 1})
+    contact(unit, "ann", account_id="acc")
+    trial, _ = setup(unit, [{"type": "send"}, {"type": "wait", "days": 1}])
+    segments.add_members(unit, trial.id, ["ann"])
+    unit.commit()
+    run(unit)
+    send_mails(unit)
+    view = customer.contact_view(unit.session, "ann", scoring.ScoreSettings())
+    assert [s["name"] for s in view["segments"]] == ["Trial users"]
+    assert view["campaigns"][0]["status"] == "sent" and view["campaigns"][0]["scenario_id"]
+    assert view["lead_score"]["score"] == 0 and view["enrolments"][0]["position"] == 2
+    account = customer.account_view(unit.session, "acc", scoring.ScoreSettings())
+    assert account["segments"] == [{"id": trial.id, "name": "Trial users", "members": 1}]
+    assert account["campaigns"][0]["recipients"] == 1
+    assert account["enrolments"][0]["contacts"] == 1

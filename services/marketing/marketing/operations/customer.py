@@ -1,0 +1,88 @@
+"""The marketing part of the customer 360 views: segments, campaigns received and what the
+person did with them, the lead score and its history, scenario enrolments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from marketing.domain.scoring import ScoreSettings
+from marketing.models import (
+    Campaign,
+    ContactView,
+    Enrolment,
+    LeadScore,
+    Recipient,
+    Scenario,
+    Segment,
+    SegmentMember,
+)
+from marketing.operations import scenarios, scoring
+from marketing.operations.common import plain
+
+VIEW_LIMIT = 50
+
+
+def contact_view(session: Session, contact_id: str, config: ScoreSettings) -> dict[str, Any]:
+    memberships = session.execute(
+        select(Segment, SegmentMember.joined_at).join(
+            SegmentMember, SegmentMember.segment_id == Segment.id)
+        .where(SegmentMember.contact_id == contact_id, Segment.deleted_at.is_(None))
+        .order_by(SegmentMember.joined_at.desc()).limit(VIEW_LIMIT)).all()
+    received = session.execute(
+        select(Recipient, Campaign).join(Campaign, Campaign.id == Recipient.campaign_id)
+        .where(Recipient.contact_id == contact_id)
+        .order_by(Recipient.next_attempt_at.desc()).limit(VIEW_LIMIT)).all()
+    return plain({
+        "segments": [{"id": segment.id, "name": segment.name, "kind": segment.kind,
+                      "joined_at": joined_at} for segment, joined_at in memberships],
+        "campaigns": [{"campaign_id": campaign.id, "name": campaign.name,
+                       "scenario_id": campaign.scenario_id, "status": recipient.status,
+                       "sent_at": recipient.sent_at, "opened_at": recipient.opened_at,
+                       "clicked_at": recipient.clicked_at, "opens": recipient.opens,
+                       "clicks": recipient.clicks, "bounced_at": recipient.bounced_at,
+                       "unsubscribed_at": recipient.unsubscribed_at}
+                      for recipient, campaign in received],
+        "lead_score": scoring.lead_score(session, contact_id, config),
+        "enrolments": scenarios.contact_enrolments(session, contact_id),
+    })
+
+
+def account_view(session: Session, account_id: str, config: ScoreSettings) -> dict[str, Any]:
+    """The same sections over the account's contacts, counted."""
+    people = select(ContactView.id).where(ContactView.account_id == account_id)
+    segments = session.execute(
+        select(Segment.id, Segment.name, func.count()).join(
+            SegmentMember, SegmentMember.segment_id == Segment.id)
+        .where(SegmentMember.contact_id.in_(people), Segment.deleted_at.is_(None))
+        .group_by(Segment.id, Segment.name).order_by(func.count().desc())
+        .limit(VIEW_LIMIT)).all()
+    campaigns = session.execute(
+        select(Campaign.id, Campaign.name, func.count(), func.count(Recipient.opened_at),
+               func.count(Recipient.clicked_at), func.max(Recipient.sent_at))
+        .join(Recipient, Recipient.campaign_id == Campaign.id)
+        .where(Recipient.contact_id.in_(people)).group_by(Campaign.id, Campaign.name)
+        .order_by(func.max(Recipient.next_attempt_at).desc()).limit(VIEW_LIMIT)).all()
+    scores = session.execute(select(LeadScore.contact_id, LeadScore.score,
+                                    LeadScore.qualified_at)
+                             .where(LeadScore.contact_id.in_(people))
+                             .order_by(LeadScore.score.desc()).limit(10)).all()
+    enrolled = session.execute(
+        select(Scenario.id, Scenario.name, Enrolment.status, func.count())
+        .join(Enrolment, Enrolment.scenario_id == Scenario.id)
+        .where(Enrolment.contact_id.in_(people))
+        .group_by(Scenario.id, Scenario.name, Enrolment.status)).all()
+    return plain({
+        "segments": [{"id": sid, "name": name, "members": count}
+                     for sid, name, count in segments],
+        "campaigns": [{"campaign_id": cid, "name": name, "recipients": count,
+                       "opened": opened, "clicked": clicked, "last_sent_at": last}
+                      for cid, name, count, opened, clicked, last in campaigns],
+        "lead_score": {"threshold": config.threshold, "top": [
+            {"contact_id": cid, "score": score, "qualified_at": qualified}
+            for cid, score, qualified in scores]},
+        "enrolments": [{"scenario_id": sid, "scenario_name": name, "status": status,
+                        "contacts": count} for sid, name, status, count in enrolled],
+    })
