@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm_chassis import listing
 from sales.models import Activity, Opportunity, Order, Quote
 from sales.operations.activities import activity_data
 from sales.operations.opportunities import opportunity_data
@@ -18,29 +18,34 @@ LIMIT = 50
 def customer_view(session: Session, field: str, record_id: str) -> dict[str, Any]:
     """`field` is `contact_id` or `account_id`; each part holds at most LIMIT rows."""
 
-    def newest(model, *conditions, order=None):
-        column = getattr(model, field)
-        return session.scalars(select(model).where(column == record_id,
-                                                   model.deleted_at.is_(None), *conditions)
-                               .order_by(*(order or (model.created_at.desc(), model.id)))
-                               .limit(LIMIT)).unique().all()
+    def section(model, *conditions, order=None) -> listing.Section:
+        return (model.id, [getattr(model, field) == record_id, model.deleted_at.is_(None),
+                           *conditions], order or (model.created_at.desc(), model.id))
 
     when = Activity.due_at
+    ids = listing.first_ids(session, {
+        "open": section(Opportunity, Opportunity.status == "open"),
+        "past": section(Opportunity, Opportunity.status != "open"),
+        "quotes": section(Quote),
+        "orders": section(Order),
+        "upcoming": section(Activity, Activity.completed_at.is_(None),
+                            order=(when.is_(None), when.asc(), Activity.id)),
+        "recent": section(Activity, Activity.completed_at.is_not(None),
+                          order=(Activity.completed_at.desc(), Activity.id)),
+    }, LIMIT)
+    deals = listing.rows_by_id(session, Opportunity.id, ids["open"] + ids["past"])
+    activities = listing.rows_by_id(session, Activity.id, ids["upcoming"] + ids["recent"])
+    quotes = listing.rows_by_id(session, Quote.id, ids["quotes"])
+    orders = listing.rows_by_id(session, Order.id, ids["orders"])
+
+    def shown(rows: dict, name: str, data) -> list[dict[str, Any]]:
+        return [data(rows[i]) for i in ids[name] if i in rows]
+
     return {
-        "opportunities": {
-            "open": [opportunity_data(o) for o in newest(Opportunity,
-                                                         Opportunity.status == "open")],
-            "past": [opportunity_data(o) for o in newest(Opportunity,
-                                                         Opportunity.status != "open")],
-        },
-        "quotes": [quote_data(q) for q in newest(Quote)],
-        "orders": [order_data(o) for o in newest(Order)],
-        "activities": {
-            "upcoming": [activity_data(a) for a in newest(
-                Activity, Activity.completed_at.is_(None),
-                order=(when.is_(None), when.asc(), Activity.id))],
-            "recent": [activity_data(a) for a in newest(
-                Activity, Activity.completed_at.is_not(None),
-                order=(Activity.completed_at.desc(), Activity.id))],
-        },
+        "opportunities": {"open": shown(deals, "open", opportunity_data),
+                          "past": shown(deals, "past", opportunity_data)},
+        "quotes": shown(quotes, "quotes", quote_data),
+        "orders": shown(orders, "orders", order_data),
+        "activities": {"upcoming": shown(activities, "upcoming", activity_data),
+                       "recent": shown(activities, "recent", activity_data)},
     }

@@ -346,3 +346,29 @@ def test_a_draft_is_edited_and_recomputed_and_answers_end_the_lifecycle(unit):
         quotes.send_quote(unit, draft.id, None)
     unit.rollback()
     assert quotes.expire_quote(unit, draft.id, None).status == "expired"
+
+
+def test_a_customers_view_sorts_each_list_and_leaves_out_others(unit):
+    from sales.operations.customer import customer_view
+
+    now = datetime.now(UTC)
+    older = deal(unit, name="First deal", contact_id="c-1")
+    newer = deal(unit, name="Second deal", contact_id="c-1")
+    won = deal(unit, name="Won deal", contact_id="c-1")
+    opportunities.win_opportunity(unit, won.id, None)
+    deal(unit, name="Someone else's", contact_id="c-2")
+    for subject, due in [("next week", now + timedelta(days=7)), ("undated", None),
+                         ("tomorrow", now + timedelta(days=1))]:
+        activities.create_activity(unit, load(ActivityInput(), {
+            "type": "task", "subject": subject, "contact_id": "c-1",
+            "due_at": due.isoformat() if due else None}))
+    unit.commit()
+    view = customer_view(unit.session, "contact_id", "c-1")
+    assert [o["id"] for o in view["opportunities"]["open"]] == [newer.id, older.id]
+    assert [o["id"] for o in view["opportunities"]["past"]] == [won.id]
+    assert [a["subject"] for a in view["activities"]["upcoming"]] == [
+        "tomorrow", "next week", "undated"]
+    assert view["activities"]["recent"] == [] and view["quotes"] == view["orders"] == []
+    assert customer_view(unit.session, "contact_id", "nobody") == {
+        "opportunities": {"open": [], "past": []}, "quotes": [], "orders": [],
+        "activities": {"upcoming": [], "recent": []}}

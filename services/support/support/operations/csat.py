@@ -95,12 +95,6 @@ def csat_data(survey: Survey) -> dict[str, Any]:
                   "comment": survey.comment, "submitted_at": survey.submitted_at})
 
 
-def answered(session: Session, column: str, value: str, limit: int = 50) -> list[Survey]:
-    return list(session.scalars(
-        select(Survey).where(getattr(Survey, column) == value, Survey.submitted_at.is_not(None))
-        .order_by(Survey.submitted_at.desc()).limit(limit)))
-
-
 def list_csat(session: Session, query: dict[str, Any]) -> list[Survey]:
     conditions = [Survey.submitted_at.is_not(None)]
     filters = query.get("filters") or {}

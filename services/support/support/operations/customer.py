@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm_chassis import listing
 from support.domain.tickets import OPEN_STATUSES
 from support.exceptions import NotFound
-from support.models import Ticket
+from support.models import Survey, Ticket
 from support.operations import csat, tickets
 
 VIEW_LIMIT = 50
@@ -41,14 +41,21 @@ def portal_data(session: Session, ticket: Ticket, messages: bool = False) -> dic
 
 
 def customer_view(session: Session, column: str, value: str) -> dict[str, Any]:
-    field = getattr(Ticket, column)
-    open_rows = session.scalars(select(Ticket).where(
-        field == value, Ticket.status.in_(OPEN_STATUSES))
-        .order_by(Ticket.created_at.desc()).limit(VIEW_LIMIT)).all()
-    recent = session.scalars(select(Ticket).where(
-        field == value, Ticket.status.not_in(OPEN_STATUSES))
-        .order_by(Ticket.updated_at.desc()).limit(VIEW_LIMIT)).all()
-    open_data = [tickets.ticket_data(session, row) for row in open_rows]
+    """The support part of a customer's views: open and recent tickets, their SLA, CSAT."""
+    ids = listing.first_ids(session, {
+        "open": (Ticket.id, [getattr(Ticket, column) == value,
+                             Ticket.status.in_(OPEN_STATUSES)],
+                 (Ticket.created_at.desc(), Ticket.id)),
+        "recent": (Ticket.id, [getattr(Ticket, column) == value,
+                               Ticket.status.not_in(OPEN_STATUSES)],
+                   (Ticket.updated_at.desc(), Ticket.id)),
+        "csat": (Survey.ticket_id, [getattr(Survey, column) == value,
+                             Survey.submitted_at.is_not(None)],
+                 (Survey.submitted_at.desc(), Survey.ticket_id)),
+    }, VIEW_LIMIT)
+    found = listing.rows_by_id(session, Ticket.id, ids["open"] + ids["recent"])
+    surveys = listing.rows_by_id(session, Survey.ticket_id, ids["csat"])
+    open_data = [tickets.ticket_data(session, found[i]) for i in ids["open"] if i in found]
     breached = sum(1 for row in open_data if row["sla"]["first_response"]["breached"]
                    or row["sla"]["resolution"]["breached"])
     at_risk = sum(1 for row in open_data if not row["sla"]["resolution"]["breached"]
@@ -56,8 +63,9 @@ def customer_view(session: Session, column: str, value: str) -> dict[str, Any]:
                   and (row["sla"]["resolution"]["remaining_minutes"] or 0) < 60)
     history = [{"ticket_id": s.ticket_id, "rating": s.rating,
                 "submitted_at": csat.csat_data(s)["submitted_at"]}
-               for s in csat.answered(session, column, value)]
+               for s in (surveys[i] for i in ids["csat"] if i in surveys)]
     return {"tickets": {"open": open_data,
-                        "recent": [tickets.ticket_data(session, row) for row in recent]},
+                        "recent": [tickets.ticket_data(session, found[i])
+                                   for i in ids["recent"] if i in found]},
             "sla": {"open": len(open_data), "breached": breached, "at_risk": at_risk},
             "csat": history}
