@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
@@ -33,8 +34,11 @@ RULES_KEY = "support.calendar_rules"
 
 
 def rules_of(calendar: Calendar) -> business_time.Calendar:
-    """The pure calendar of a row, kept per version: parsing it on every read is waste."""
-    key = (calendar.id, calendar.version)
+    """The pure calendar of a row, kept per content: parsing it on every read is waste.
+    (Not per id and version: two databases, as tests have, may hold different calendars
+    under the same id and version.)"""
+    key = (calendar.timezone, json.dumps(calendar.hours, sort_keys=True),
+           tuple(calendar.holidays or ()))
     if key not in _cache:
         _cache[key] = business_time.Calendar.from_data(calendar.timezone, calendar.hours,
                                                        calendar.holidays)
