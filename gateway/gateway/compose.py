@@ -7,6 +7,7 @@ slow or stopped service costs its part of the page, never the page.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app, g
@@ -37,13 +38,13 @@ SUPPORT_SECTIONS = ("tickets", "sla", "csat")
 def contact_parts(contact_id: str) -> list[Part]:
     return [Part("contacts", "contact_360", (contact_id,),
                  ("contact", "consents", "duplicates", "merges"), primary=True),
-            *_other_parts("contact_360", contact_id)]
+            *_other_parts("contact_360", contact_id), _kpi_part("contact_360", contact_id)]
 
 
 def account_parts(account_id: str) -> list[Part]:
     return [Part("contacts", "account_360", (account_id,), ("account", "contacts"),
                  primary=True),
-            *_other_parts("account_360", account_id)]
+            *_other_parts("account_360", account_id), _kpi_part("account_360", account_id)]
 
 
 def _other_parts(method: str, record_id: str) -> list[Part]:
@@ -74,6 +75,29 @@ def compose(parts: list[Part]) -> dict[str, Any]:
     view["missing"] = missing
     view["complete"] = not missing
     return view
+
+
+def _kpi_part(method: str, record_id: str) -> Part:
+    """The reporting service's KPIs of the customer: lifetime value, churn risk and upsell
+    signals with their reasons, last activity, open pipeline."""
+    return Part("reporting", method, (record_id,), ("kpis",), permission="sales:read")
+
+
+# Sections of an as-of view that need more than reading the customer.
+AS_OF_PERMISSIONS = {"opportunities": "sales:read", "quotes": "sales:read",
+                     "orders": "sales:read", "activities": "sales:read",
+                     "tickets": "tickets:read"}
+
+
+def as_of(kind: str, record_id: str, moment: datetime) -> dict[str, Any]:
+    """What the platform knew of a contact or an account at `moment`, rebuilt by the
+    reporting service from the events it keeps: records as their events carried them."""
+    view = services.call("reporting", f"{kind}_as_of", record_id,
+                         moment.astimezone(UTC).isoformat())
+    view = {section: value for section, value in view.items()
+            if section not in AS_OF_PERMISSIONS
+            or g.principal.can(AS_OF_PERMISSIONS[section])}
+    return {**view, "missing": [], "complete": True}
 
 
 def _reason(error: RpcError) -> str:

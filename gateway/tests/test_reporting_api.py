@@ -164,3 +164,46 @@ def test_the_reporting_paths_are_in_the_openapi_document(client):
     for path in ("/api/v1/reports", "/api/v1/reports/{name}", "/api/v1/dashboards/{role}",
                  "/api/v1/contacts/{item_id}/history", "/api/v1/reports/rebuild/pages"):
         assert path in paths, path
+
+
+AS_OF = {"as_of": "2026-11-01T00:00:00+00:00", "contact": {"id": "c1"},
+         "account": {"id": "a1"}, "opportunities": [{"id": "d1"}], "tickets": [],
+         "orders": [], "activities": [], "quotes": []}
+
+
+def test_a_360_view_as_of_a_moment_comes_from_reporting(client, login, fake_rpc):
+    fake_rpc.on("reporting", "contact_as_of", AS_OF)
+    response = client.get("/api/v1/contacts/c1/360?as_of=2026-11-01T01:00:00%2B01:00",
+                          headers=login("viewer"))
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["opportunities"] == [{"id": "d1"}]
+    assert response.get_json()["complete"] is True
+    assert reporting_calls(fake_rpc) == [
+        ("contact_as_of", ("c1", "2026-11-01T00:00:00+00:00"))]
+
+
+def test_an_as_of_view_keeps_to_what_the_caller_may_read(client, login, fake_rpc):
+    fake_rpc.on("reporting", "account_as_of", AS_OF)
+    key = client.post("/api/v1/api-keys", json={"name": "ERP", "scopes": ["accounts:read"]},
+                      headers=login("admin")).get_json()["key"]
+    body = client.get("/api/v1/accounts/a1/360?as_of=2026-11-01T00:00:00Z",
+                      headers={"X-API-Key": key}).get_json()
+    assert body["account"] == {"id": "a1"}
+    assert "opportunities" not in body and "tickets" not in body
+
+
+@pytest.mark.parametrize("as_of", ["yesterday", "2026-13-01T00:00:00Z"])
+def test_a_malformed_as_of_is_named(client, login, fake_rpc, as_of):
+    response = client.get(f"/api/v1/contacts/c1/360?as_of={as_of}", headers=login("viewer"))
+    assert response.status_code == 422 and "as_of" in response.get_json()["errors"]
+    assert fake_rpc.calls == []
+
+
+def test_an_as_of_the_record_did_not_know_is_named(client, login, fake_rpc):
+    def refuse(contact_id, moment):
+        raise remote("ValidationFailed", "not yet", {"as_of": ["before the contact existed"]})
+    fake_rpc.on("reporting", "contact_as_of", refuse)
+    response = client.get("/api/v1/contacts/c1/360?as_of=2020-01-01T00:00:00Z",
+                          headers=login("viewer"))
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"as_of": ["before the contact existed"]}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import g
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from gateway import compose, services
+from gateway.api.reporting_schemas import AsOfArgs
 from gateway.api.schemas import ACCOUNT_FILTERS, AccountFilters, AccountIn, AccountOut, AccountPatch
 from gateway.http import expected_version, list_query, page_schema, with_etag
 from gateway.permissions import requires
@@ -59,7 +61,11 @@ def delete_account(item_id):
 
 @blp.route("/<item_id>/360", methods=["GET"])
 @requires("accounts:read")
+@blp.arguments(AsOfArgs, location="query", unknown=RAISE)
 @blp.response(200)
-def account_360(item_id):
-    """The account with its people; parts that did not answer are listed in `missing`."""
+def account_360(args, item_id):
+    """The account with its people; parts that did not answer are listed in `missing`.
+    With `as_of`, the account as the platform knew it then."""
+    if "as_of" in args:
+        return compose.as_of("account", item_id, args["as_of"])
     return compose.compose(compose.account_parts(item_id))

@@ -9,8 +9,10 @@ import json
 
 from flask import Response, g, request, stream_with_context
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from gateway import compose, services
+from gateway.api.reporting_schemas import AsOfArgs
 from gateway.api.schemas import (
     CONTACT_FILTERS,
     ConsentIn,
@@ -83,10 +85,14 @@ def delete_contact(item_id):
 
 @blp.route("/<item_id>/360", methods=["GET"])
 @requires("contacts:read")
+@blp.arguments(AsOfArgs, location="query", unknown=RAISE)
 @blp.response(200)
-def contact_360(item_id):
+def contact_360(args, item_id):
     """Everything about a contact, composed from every service at once; a part that did
-    not answer in time is `null` and named in `missing`."""
+    not answer in time is `null` and named in `missing`. With `as_of`, the contact as the
+    platform knew it then (422 naming `as_of` before it existed or in the future)."""
+    if "as_of" in args:
+        return compose.as_of("contact", item_id, args["as_of"])
     return compose.compose(compose.contact_parts(item_id))
 
 

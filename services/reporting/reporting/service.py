@@ -11,7 +11,6 @@ from crm_chassis.consumer import consumes
 from crm_chassis.dependencies import Database
 from crm_chassis.entrypoints import EventLog, rpc
 from crm_chassis.observability import Observability
-from crm_contracts.errors import NotFound
 from reporting import handlers, schemas
 from reporting.domain.periods import period_of
 from reporting.models import ContactFacts
@@ -81,16 +80,20 @@ class ReportingService(EventLog):
         return dashboards.dashboard(facts, query["role"], _period(query), _now())
 
     @rpc
-    def customer_kpis(self, kind: str, record_id: str) -> dict[str, Any]:
+    def contact_360(self, contact_id: str) -> dict[str, Any]:
+        """The KPI part of the contact's 360 view: those of its account when it has one."""
+        contact = self.db.session.get(ContactFacts, contact_id)
+        if contact is not None and contact.account_id:
+            return self.account_360(contact.account_id)
+        kpis = reports.customer_kpis(Facts(self.db.session), "contact_id", contact_id, _now())
+        return {"kpis": {"contact_id": contact_id, **kpis}}
+
+    @rpc
+    def account_360(self, account_id: str) -> dict[str, Any]:
         """Lifetime value, churn risk and upsell signals with their reasons, last activity
-        and open pipeline of an account, or of a contact's account."""
-        account_id = record_id
-        if kind == "contact":
-            contact = self.db.session.get(ContactFacts, record_id)
-            if contact is None:
-                raise NotFound(f"contact {record_id} is not known to reporting")
-            account_id = contact.account_id
-        return reports.customer_kpis(Facts(self.db.session), account_id, _now())
+        and open pipeline: the KPI part of the account's 360 view."""
+        kpis = reports.customer_kpis(Facts(self.db.session), "account_id", account_id, _now())
+        return {"kpis": {"account_id": account_id, **kpis}}
 
     # --- history and time travel ------------------------------------------------------------
 

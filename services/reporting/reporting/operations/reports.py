@@ -110,14 +110,17 @@ def churn_rules() -> customers.ChurnRules:
         low_csat=float(os.environ.get("CRM_REPORTING_CHURN_LOW_CSAT") or 3.0))
 
 
-def customer_kpis(facts: Facts, account_id: str, now: datetime) -> dict[str, Any]:
-    orders = by_account(facts.orders).get(account_id, [])
-    activities = by_account(facts.activities).get(account_id, [])
-    tickets = by_account(facts.tickets).get(account_id, [])
-    ratings = by_account(facts.ratings).get(account_id, [])
-    flags = by_account(facts.upsell_flags).get(account_id, [])
-    return _customer(account_id, orders, activities, tickets, ratings, flags,
-                     facts.deals, now)
+def customer_kpis(facts: Facts, attribute: str, record_id: str,
+                  now: datetime) -> dict[str, Any]:
+    """The KPIs of one account (`attribute` "account_id") or one contact ("contact_id")."""
+    def mine(rows: list) -> list:
+        return [row for row in rows if getattr(row, attribute) == record_id]
+
+    deals = mine(facts.deals)
+    kpis = _customer(None, mine(facts.orders), mine(facts.activities), mine(facts.tickets),
+                     mine(facts.ratings), mine(facts.upsell_flags), deals, now)
+    kpis.pop("account_id")
+    return kpis
 
 
 def _customer(account_id, orders, activities, tickets, ratings, flags, deals, now):
@@ -132,8 +135,7 @@ def _customer(account_id, orders, activities, tickets, ratings, flags, deals, no
         "upsell": customers.upsell_signals(orders=orders, ratings=ratings, flags=flags,
                                            now=now),
         "last_activity_at": last.isoformat() if last else None,
-        "open_pipeline": money((d.currency, d.amount) for d in deals
-                               if d.account_id == account_id and d.status == "open"),
+        "open_pipeline": money((d.currency, d.amount) for d in deals if d.status == "open"),
     }
 
 

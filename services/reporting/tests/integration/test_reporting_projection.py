@@ -74,6 +74,10 @@ def test_the_figures_are_those_of_the_history(unit, events):
     assert acme["lifetime_value"] == {"EUR": "1250.00"}
     assert {reason["code"] for reason in acme["churn_risk"]["reasons"]} == {
         "open_urgent_tickets", "low_csat"}
+    acme_kpis = reports.customer_kpis(facts, "account_id", "acme", NOW)
+    assert acme_kpis["open_pipeline"] == {"EUR": "2000.00"}
+    assert acme_kpis["last_activity_at"] == at(37).isoformat()
+    assert acme_kpis["churn_risk"] == acme["churn_risk"]
     kpis = {k["key"]: k for k in dashboards.dashboard(
         Facts(unit.session, Scope("bob")), "sales_rep", november, NOW)["kpis"]}
     assert kpis["won_deals"]["value"] == 0 and kpis["win_rate"]["value"] == 0.0

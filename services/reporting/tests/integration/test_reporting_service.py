@@ -87,6 +87,11 @@ def test_events_become_figures_and_a_rebuild_gives_the_same(reporting):
         wait_until(caught_up, timeout=30, message="the history in the read models")
         wait_until(lambda: snapshot(service) == snapshot(service), timeout=10,
                    message="settled figures")
+        kpis = service.account_360("acme")["kpis"]
+        assert kpis["lifetime_value"] == {"EUR": "1250.00"}
+        assert {r["code"] for r in kpis["churn_risk"]["reasons"]} >= {"open_urgent_tickets"}
+        assert service.contact_360("c0")["kpis"]["account_id"] == "acme"
+        assert service.contact_360("nobody")["kpis"]["orders"] == 0
         before = snapshot(service)
         assert service.start_rebuild() == {"sources": ["contacts", "sales", "support",
                                                        "marketing"]}
