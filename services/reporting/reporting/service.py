@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from datetime import UTC, datetime
 from typing import Any
 
 from nameko.rpc import RpcProxy
+from nameko.timer import timer
 
 from crm_chassis.consumer import consumes
 from crm_chassis.dependencies import Database
@@ -14,7 +17,7 @@ from crm_chassis.observability import Observability
 from reporting import handlers, schemas
 from reporting.domain.periods import period_of
 from reporting.models import ContactFacts
-from reporting.operations import dashboards, history, rebuild, reports
+from reporting.operations import alerts, dashboards, history, rebuild, reports
 from reporting.operations.facts import Facts, Scope
 from reporting.schemas import load
 
@@ -39,6 +42,10 @@ CONSUMED = {
                   "email.clicked", "email.unsubscribed", "lead.score_changed",
                   "lead.qualified"),
 }
+
+
+ALERT_CHECK_SECONDS = float(os.environ.get("CRM_REPORTING_ALERT_SECONDS") or 60)
+log = logging.getLogger(__name__)
 
 
 def _now() -> datetime:
@@ -94,6 +101,17 @@ class ReportingService(EventLog):
         and open pipeline: the KPI part of the account's 360 view."""
         kpis = reports.customer_kpis(Facts(self.db.session), "account_id", account_id, _now())
         return {"kpis": {"account_id": account_id, **kpis}}
+
+    @timer(interval=ALERT_CHECK_SECONDS)
+    def check_alerts(self) -> None:
+        """Emit kpi.threshold_crossed for each configured alert that crossed its threshold."""
+        try:
+            configured = alerts.configured_alerts()
+        except ValueError:
+            log.exception("KPI alerts are not checked")
+            return
+        alerts.check(self.db, configured, _now())
+        self.db.commit()
 
     # --- history and time travel ------------------------------------------------------------
 

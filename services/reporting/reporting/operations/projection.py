@@ -6,7 +6,7 @@ Three kinds of write, each order-independent:
   event's time and id, so that even two events with one version always resolve the same);
 - a first time (`_earliest`): a deletion, an erasure, the first open of a mail keep the
   earliest time any event gave them;
-- a fact (`_insert_once`): a stage change, an order, a journal entry, keyed by its id.
+- a fact (`insert_once`): a stage change, an order, a journal entry, keyed by its id.
 Nothing is ever incremented, so a duplicate or a late event changes nothing twice.
 """
 
@@ -59,7 +59,7 @@ def _insert(session: Session):
     return insert
 
 
-def _insert_once(session: Session, model, values: dict[str, Any]) -> None:
+def insert_once(session: Session, model, values: dict[str, Any]) -> None:
     """INSERT ... ON CONFLICT DO NOTHING: two replicas inserting one row both succeed."""
     session.execute(_insert(session)(model).values(**values).on_conflict_do_nothing())
 
@@ -70,7 +70,7 @@ def _keys(model, keys: dict[str, Any]) -> list:
 
 def _keep_newest(session: Session, model, keys: dict[str, Any], key: str,
                  values: dict[str, Any]) -> None:
-    _insert_once(session, model, {**keys, "seen_key": ""})
+    insert_once(session, model, {**keys, "seen_key": ""})
     session.execute(update(model).where(*_keys(model, keys), model.seen_key < key)
                     .values(seen_key=key, **values))
 
@@ -124,7 +124,7 @@ def contact_changed(session: Session, event: dict[str, Any]) -> None:
 def contact_merged(session: Session, event: dict[str, Any]) -> None:
     data = event["data"]
     _contact(session, event, data["contact"])
-    _insert_once(session, ContactFacts, {"id": data["merged_id"], "seen_key": ""})
+    insert_once(session, ContactFacts, {"id": data["merged_id"], "seen_key": ""})
     session.execute(update(ContactFacts).where(ContactFacts.id == data["merged_id"])
                     .values(merged_into=data["surviving_id"]))
     _earliest(session, ContactFacts, {"id": data["merged_id"]}, "deleted_at",
@@ -133,7 +133,7 @@ def contact_merged(session: Session, event: dict[str, Any]) -> None:
 
 def contact_deleted(session: Session, event: dict[str, Any]) -> None:
     keys = {"id": event["data"]["contact_id"]}
-    _insert_once(session, ContactFacts, {**keys, "seen_key": ""})
+    insert_once(session, ContactFacts, {**keys, "seen_key": ""})
     _earliest(session, ContactFacts, keys, "deleted_at", event["occurred_at"])
 
 
@@ -141,7 +141,7 @@ def contact_erased(session: Session, event: dict[str, Any]) -> None:
     """GDPR: the history keeps that something happened, when and by whom, not the words."""
     contact_id = event["data"]["contact_id"]
     keys = {"id": contact_id}
-    _insert_once(session, ContactFacts, {**keys, "seen_key": ""})
+    insert_once(session, ContactFacts, {**keys, "seen_key": ""})
     _earliest(session, ContactFacts, keys, "erased_at", event["occurred_at"])
     _earliest(session, ContactFacts, keys, "deleted_at", event["occurred_at"])
     session.execute(update(JournalEntry).where(
@@ -163,7 +163,7 @@ def account_changed(session: Session, event: dict[str, Any]) -> None:
 
 def account_deleted(session: Session, event: dict[str, Any]) -> None:
     keys = {"id": event["data"]["account_id"]}
-    _insert_once(session, AccountFacts, {**keys, "seen_key": ""})
+    insert_once(session, AccountFacts, {**keys, "seen_key": ""})
     _earliest(session, AccountFacts, keys, "deleted_at", event["occurred_at"])
 
 
@@ -188,7 +188,7 @@ def opportunity_changed(session: Session, event: dict[str, Any]) -> None:
     if event["type"] == "opportunity.created":
         _set_once(session, OpportunityFacts, keys, "created_by", data.get("changed_by"))
     if event["type"] == "opportunity.stage_changed":
-        _insert_once(session, StageChange, {
+        insert_once(session, StageChange, {
             "event_id": event["id"], "opportunity_id": deal["id"],
             "from_stage_id": data.get("from_stage_id"),
             "from_stage_name": data.get("from_stage_name"),
@@ -199,13 +199,13 @@ def opportunity_changed(session: Session, event: dict[str, Any]) -> None:
 
 def opportunity_deleted(session: Session, event: dict[str, Any]) -> None:
     keys = {"id": event["data"]["opportunity_id"]}
-    _insert_once(session, OpportunityFacts, {**keys, "seen_key": ""})
+    insert_once(session, OpportunityFacts, {**keys, "seen_key": ""})
     _earliest(session, OpportunityFacts, keys, "deleted_at", event["occurred_at"])
 
 
 def order_created(session: Session, event: dict[str, Any]) -> None:
     order = event["data"]["order"]
-    _insert_once(session, OrderFacts, {
+    insert_once(session, OrderFacts, {
         "id": order["id"], "account_id": order.get("account_id"),
         "contact_id": order.get("contact_id"), "owner_id": order.get("owner_id"),
         "total": _money(order["total"]), "currency": order["currency"],
@@ -260,7 +260,7 @@ def csat_submitted(session: Session, event: dict[str, Any]) -> None:
 
 def upsell_flagged(session: Session, event: dict[str, Any]) -> None:
     data = event["data"]
-    _insert_once(session, UpsellFlag, {
+    insert_once(session, UpsellFlag, {
         "ticket_id": data["ticket_id"], "account_id": data.get("account_id"),
         "contact_id": data.get("contact_id"), "flagged_at": data["flagged_at"]})
 
@@ -275,7 +275,7 @@ MAIL_COLUMNS = {"email.sent": "sent_at", "email.failed": "failed_at",
 def mail_event(session: Session, event: dict[str, Any]) -> None:
     data = event["data"]
     keys = {"campaign_id": data["campaign_id"], "recipient_id": data["recipient_id"]}
-    _insert_once(session, CampaignRecipient, {**keys, "contact_id": data["contact_id"]})
+    insert_once(session, CampaignRecipient, {**keys, "contact_id": data["contact_id"]})
     _earliest(session, CampaignRecipient, keys, MAIL_COLUMNS[event["type"]], data["at"])
 
 
@@ -338,7 +338,7 @@ def journal(session: Session, event: dict[str, Any]) -> None:
         if erased is not None:
             data = ERASED
     changed_by = event["data"].get("changed_by") or event["data"].get("flagged_by")
-    _insert_once(session, JournalEntry, {
+    insert_once(session, JournalEntry, {
         "event_id": event["id"], "type": event["type"], "version": event["version"],
         "source": event["source"], "occurred_at": event["occurred_at"],
         "subject_type": subject_type, "subject_id": subject_id, "contact_id": contact_id,

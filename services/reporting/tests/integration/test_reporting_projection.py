@@ -172,3 +172,26 @@ def test_an_unknown_report_or_grouping_names_the_field(unit):
     with pytest.raises(ValidationFailed) as caught:
         reports.report(Facts(unit.session), "tickets", period, "colour", NOW)
     assert "group_by" in caught.value.errors
+
+
+def test_an_alert_is_emitted_once_per_crossing(unit, events):
+    from sqlalchemy import select
+
+    from crm_chassis.outbox import OutboxEvent
+    from reporting.operations import alerts
+
+    feed(unit, events)
+    configured = alerts.configured_alerts(
+        '[{"name": "sla", "kpi": "sla_compliance", "below": 90, "period": "last_30_days"}]')
+    [crossed] = alerts.check(unit, configured, NOW)
+    assert (crossed["state"], crossed["value"]) == ("breached", 50.0)
+    unit.commit()
+    assert alerts.check(unit, configured, NOW) == []  # still breached: nothing new
+    unit.commit()
+    relaxed = alerts.configured_alerts('[{"name": "sla", "kpi": "sla_compliance", "below": 40}]')
+    [back] = alerts.check(unit, relaxed, NOW)
+    assert back["state"] == "recovered"
+    unit.commit()
+    outbox = unit.session.scalars(select(OutboxEvent)).all()
+    assert [(row.type, row.data["state"]) for row in outbox] == [
+        ("kpi.threshold_crossed", "breached"), ("kpi.threshold_crossed", "recovered")]
