@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import Session
 
 from crm_chassis import listing
@@ -17,22 +19,7 @@ LIMIT = 50
 
 def customer_view(session: Session, field: str, record_id: str) -> dict[str, Any]:
     """`field` is `contact_id` or `account_id`; each part holds at most LIMIT rows."""
-
-    def section(model, *conditions, order=None) -> listing.Section:
-        return (model.id, [getattr(model, field) == record_id, model.deleted_at.is_(None),
-                           *conditions], order or (model.created_at.desc(), model.id))
-
-    when = Activity.due_at
-    ids = listing.first_ids(session, {
-        "open": section(Opportunity, Opportunity.status == "open"),
-        "past": section(Opportunity, Opportunity.status != "open"),
-        "quotes": section(Quote),
-        "orders": section(Order),
-        "upcoming": section(Activity, Activity.completed_at.is_(None),
-                            order=(when.is_(None), when.asc(), Activity.id)),
-        "recent": section(Activity, Activity.completed_at.is_not(None),
-                          order=(Activity.completed_at.desc(), Activity.id)),
-    }, LIMIT)
+    ids = _first_ids(field)(session, record_id=record_id)
     deals = listing.rows_by_id(session, Opportunity.id, ids["open"] + ids["past"])
     activities = listing.rows_by_id(session, Activity.id, ids["upcoming"] + ids["recent"])
     quotes = listing.rows_by_id(session, Quote.id, ids["quotes"])
@@ -49,3 +36,24 @@ def customer_view(session: Session, field: str, record_id: str) -> dict[str, Any
         "activities": {"upcoming": shown(activities, "upcoming", activity_data),
                        "recent": shown(activities, "recent", activity_data)},
     }
+
+
+@functools.cache
+def _first_ids(field: str) -> listing.FirstIds:
+    record = bindparam("record_id")
+
+    def section(model, *conditions, order=None) -> listing.Section:
+        return (model.id, [getattr(model, field) == record, model.deleted_at.is_(None),
+                           *conditions], order or (model.created_at.desc(), model.id))
+
+    when = Activity.due_at
+    return listing.FirstIds({
+        "open": section(Opportunity, Opportunity.status == "open"),
+        "past": section(Opportunity, Opportunity.status != "open"),
+        "quotes": section(Quote),
+        "orders": section(Order),
+        "upcoming": section(Activity, Activity.completed_at.is_(None),
+                            order=(when.is_(None), when.asc(), Activity.id)),
+        "recent": section(Activity, Activity.completed_at.is_not(None),
+                          order=(Activity.completed_at.desc(), Activity.id)),
+    }, LIMIT)

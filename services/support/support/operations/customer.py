@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import Session
 
 from crm_chassis import listing
@@ -42,17 +44,7 @@ def portal_data(session: Session, ticket: Ticket, messages: bool = False) -> dic
 
 def customer_view(session: Session, column: str, value: str) -> dict[str, Any]:
     """The support part of a customer's views: open and recent tickets, their SLA, CSAT."""
-    ids = listing.first_ids(session, {
-        "open": (Ticket.id, [getattr(Ticket, column) == value,
-                             Ticket.status.in_(OPEN_STATUSES)],
-                 (Ticket.created_at.desc(), Ticket.id)),
-        "recent": (Ticket.id, [getattr(Ticket, column) == value,
-                               Ticket.status.not_in(OPEN_STATUSES)],
-                   (Ticket.updated_at.desc(), Ticket.id)),
-        "csat": (Survey.ticket_id, [getattr(Survey, column) == value,
-                             Survey.submitted_at.is_not(None)],
-                 (Survey.submitted_at.desc(), Survey.ticket_id)),
-    }, VIEW_LIMIT)
+    ids = _first_ids(column)(session, value=value)
     found = listing.rows_by_id(session, Ticket.id, ids["open"] + ids["recent"])
     surveys = listing.rows_by_id(session, Survey.ticket_id, ids["csat"])
     open_data = [tickets.ticket_data(session, found[i]) for i in ids["open"] if i in found]
@@ -69,3 +61,19 @@ def customer_view(session: Session, column: str, value: str) -> dict[str, Any]:
                                    for i in ids["recent"] if i in found]},
             "sla": {"open": len(open_data), "breached": breached, "at_risk": at_risk},
             "csat": history}
+
+
+@functools.cache
+def _first_ids(column: str) -> listing.FirstIds:
+    value = bindparam("value")
+    return listing.FirstIds({
+        "open": (Ticket.id, [getattr(Ticket, column) == value,
+                             Ticket.status.in_(OPEN_STATUSES)],
+                 (Ticket.created_at.desc(), Ticket.id)),
+        "recent": (Ticket.id, [getattr(Ticket, column) == value,
+                               Ticket.status.not_in(OPEN_STATUSES)],
+                   (Ticket.updated_at.desc(), Ticket.id)),
+        "csat": (Survey.ticket_id, [getattr(Survey, column) == value,
+                                    Survey.submitted_at.is_not(None)],
+                 (Survey.submitted_at.desc(), Survey.ticket_id)),
+    }, VIEW_LIMIT)
