@@ -29,8 +29,12 @@ def duplicates_of(session: Session, contact_id: str) -> list[dict[str, Any]]:
     keys = select(DuplicateKey.key).where(DuplicateKey.contact_id == contact_id)
     candidate_ids = select(DuplicateKey.contact_id).where(DuplicateKey.key.in_(keys)).distinct()
     candidates = _fingerprints(session, Contact.id.in_(candidate_ids))
-    target = fingerprint(contact, _company(session, contact.account_id))
+    # The contact shares its own keys, so it is among the candidates, company and all.
+    target = next((c for c in candidates if c.id == contact_id), None) \
+        or fingerprint(contact, _company(session, contact.account_id))
     matches = find_duplicates(target, candidates)
+    if not matches:
+        return []
     found = {c.id: c for c in session.scalars(select(Contact).where(
         Contact.id.in_([m.id for m in matches])))}
     return [{"contact": contact_data(found[m.id]), "score": m.score,
