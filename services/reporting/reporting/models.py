@@ -229,6 +229,19 @@ class CampaignRecipient(Base):
     unsubscribed_at: Mapped[datetime | None] = mapped_column()
 
 
+class CampaignFacts(_Snapshot, Base):
+    """A marketing campaign: its name, status and what it cost."""
+
+    __tablename__ = "report_campaigns"
+
+    name: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str | None] = mapped_column(String(20))
+    cost: Mapped[str | None] = mapped_column(MONEY)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    started_at: Mapped[datetime | None] = mapped_column()
+    completed_at: Mapped[datetime | None] = mapped_column()
+
+
 class KpiAlertState(Base):
     """Whether each configured alert's KPI was last seen beyond its threshold, so that
     `kpi.threshold_crossed` is emitted once per crossing, not at every check."""
@@ -243,4 +256,4 @@ class KpiAlertState(Base):
 
 READ_MODELS = (JournalEntry, ContactFacts, AccountFacts, OpportunityFacts, StageChange,
                ActivityFacts, OrderFacts, TicketFacts, CsatFacts, UpsellFlag, LeadScore,
-               CampaignRecipient)
+               CampaignRecipient, CampaignFacts)

@@ -40,7 +40,8 @@ CONSUMED = {
                 "ticket.sla_breached", "csat.submitted", "ticket.upsell_flagged"),
     "marketing": ("email.sent", "email.failed", "email.bounced", "email.opened",
                   "email.clicked", "email.unsubscribed", "lead.score_changed",
-                  "lead.qualified"),
+                  "lead.qualified", "campaign.scheduled", "campaign.started",
+                  "campaign.completed", "campaign.cancelled"),
 }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from reporting.models import (
     AccountFacts,
     ActivityFacts,
+    CampaignFacts,
     CampaignRecipient,
     ContactFacts,
     CsatFacts,
@@ -97,6 +98,11 @@ class Facts:
     @property
     def recipients(self) -> list:
         return self._all("recipients", select(CampaignRecipient))
+
+    @property
+    def campaigns(self) -> dict[str, CampaignFacts]:
+        return {c.id: c for c in self._all("campaigns", select(CampaignFacts).where(
+            CampaignFacts.name.is_not(None)))}
 
     @property
     def lead_scores(self) -> list:

@@ -25,6 +25,7 @@ from reporting.domain.completeness import account_completeness, contact_complete
 from reporting.models import (
     AccountFacts,
     ActivityFacts,
+    CampaignFacts,
     CampaignRecipient,
     ContactFacts,
     CsatFacts,
@@ -279,6 +280,15 @@ def mail_event(session: Session, event: dict[str, Any]) -> None:
     _earliest(session, CampaignRecipient, keys, MAIL_COLUMNS[event["type"]], data["at"])
 
 
+def campaign_changed(session: Session, event: dict[str, Any]) -> None:
+    campaign = event["data"]["campaign"]
+    _keep_newest(session, CampaignFacts, {"id": campaign["id"]},
+                 seen_key(event, campaign["version"]), {
+        "name": campaign["name"], "status": campaign["status"],
+        "cost": _money(campaign["cost"]), "currency": campaign["currency"],
+        "started_at": campaign.get("started_at"), "completed_at": campaign.get("completed_at")})
+
+
 def lead_scored(session: Session, event: dict[str, Any]) -> None:
     data = event["data"]
     _keep_newest(session, LeadScore, {"contact_id": data["contact_id"]},
@@ -304,10 +314,13 @@ APPLY: dict[str, Callable[[Session, dict[str, Any]], None]] = {
     "csat.submitted": csat_submitted, "ticket.upsell_flagged": upsell_flagged,
     **{name: mail_event for name in MAIL_COLUMNS},
     "lead.score_changed": lead_scored,
+    **{name: campaign_changed for name in (
+        "campaign.scheduled", "campaign.started", "campaign.completed", "campaign.cancelled")},
 }
 
 # The nested record each event type carries, and what kind of subject it is.
-RECORDS = ("contact", "account", "opportunity", "quote", "order", "activity", "ticket")
+RECORDS = ("contact", "account", "opportunity", "quote", "order", "activity", "ticket",
+           "campaign")
 
 
 def subject_of(event: dict[str, Any]) -> tuple[str | None, str | None, str | None, str | None]:

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from crm_contracts.errors import ValidationFailed
@@ -176,25 +177,44 @@ def _campaigns(facts: Facts, period: Period, group: str | None, now: datetime):
     for recipient in facts.recipients:
         per[recipient.campaign_id].append(recipient)
     sourced = _group(facts.deals, "source_campaign_id")
+    known = facts.campaigns
     rows = []
-    for campaign in sorted(per):
-        people = per[campaign]
+    for campaign_id in sorted(set(per) | set(known)):
+        people, about = per.get(campaign_id, []), known.get(campaign_id)
         sent = sum(1 for r in people if r.sent_at)
         bounced = sum(1 for r in people if r.bounced_at)
         delivered = sent - bounced
         opened = sum(1 for r in people if r.opened_at)
         clicked = sum(1 for r in people if r.clicked_at)
-        deals = sourced.get(campaign, [])
+        deals = sourced.get(campaign_id, [])
         won = [d for d in deals if d.status == "won"]
-        rows.append({"campaign_id": campaign, "recipients": len(people), "sent": sent,
+        rows.append({"campaign_id": campaign_id, "name": about.name if about else None,
+                     "status": about.status if about else None,
+                     "recipients": len(people), "sent": sent,
                      "delivered": delivered, "bounced": bounced,
                      "failed": sum(1 for r in people if r.failed_at),
                      "unsubscribed": sum(1 for r in people if r.unsubscribed_at),
                      "open_rate": rate(opened, delivered), "click_rate": rate(clicked, delivered),
                      "leads": len(deals), "won": len(won),
                      "conversion_rate": rate(len(won), len(deals)),
-                     "revenue": money((d.currency, d.amount) for d in won)})
+                     "revenue": money((d.currency, d.amount) for d in won),
+                     **_returns(about, deals, won)})
     return {"summary": {"campaigns": len(rows)}, "rows": rows}
+
+
+def _returns(campaign, deals: list, won: list) -> dict[str, Any]:
+    """Cost, cost per lead and ROI in the campaign's currency (revenue in others is not
+    converted: it is left out of the ROI)."""
+    if campaign is None or campaign.cost is None:
+        return {"cost": None, "cost_per_lead": None, "roi": None}
+    cost = Decimal(campaign.cost)
+    revenue = sum((Decimal(d.amount) for d in won if d.currency == campaign.currency),
+                  Decimal(0))
+    cents = Decimal("0.01")
+    return {"cost": {campaign.currency: str(cost.quantize(cents))},
+            "cost_per_lead": {campaign.currency: str((cost / len(deals)).quantize(cents))}
+            if deals else None,
+            "roi": round(float((revenue - cost) / cost * 100), 1) if cost else None}
 
 
 SCORE_BUCKETS = ((0, 10), (10, 25), (25, 50), (50, 100), (100, None))

@@ -190,4 +190,24 @@ def platform_history() -> History:
              channel="phone", breached=True, target="first_response", target_minutes=60,
              due_at=iso(at(37.04)), breached_at=iso(at(37.5)))
     h.rating("t1", at(37), 2)  # the customer changed their mind: the later rating counts
+    # A campaign that cost 500 EUR: two mails, one bounced, the other opened and clicked.
+    h.emit("marketing", "campaign.started", at(30), {"campaign": {
+        "id": "camp1", "name": "Autumn", "segment_id": "s1", "template_id": "tpl1",
+        "status": "sending", "cost": "500.00", "currency": "EUR", "version": 2,
+        "started_at": iso(at(30)), "created_at": iso(at(29)), "updated_at": iso(at(30))},
+        "recipients": 2, "skipped_without_consent": 0})
+    for person in ("r1", "r2"):
+        mail = {"campaign_id": "camp1", "recipient_id": person, "contact_id": f"c-{person}",
+                "message_id": f"<{person}@crm>", "at": iso(at(30.1))}
+        h.emit("marketing", "email.sent", at(30.1), {**mail, "attempts": 1})
+    later = {"campaign_id": "camp1", "contact_id": "c-r1", "message_id": "<r1@crm>"}
+    h.emit("marketing", "email.bounced", at(30.2), {**later, "recipient_id": "r2",
+                                                    "at": iso(at(30.2)), "kind": "hard"})
+    h.emit("marketing", "email.opened", at(30.3), {**later, "recipient_id": "r1",
+                                                   "at": iso(at(30.3)), "first": True})
+    h.emit("marketing", "email.opened", at(30.4), {**later, "recipient_id": "r1",
+                                                   "at": iso(at(30.4)), "first": False})
+    h.emit("marketing", "email.clicked", at(30.5), {**later, "recipient_id": "r1",
+                                                    "at": iso(at(30.5)), "first": True,
+                                                    "url": "https://acme.example"})
     return h

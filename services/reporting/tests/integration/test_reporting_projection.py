@@ -74,6 +74,13 @@ def test_the_figures_are_those_of_the_history(unit, events):
     assert acme["lifetime_value"] == {"EUR": "1250.00"}
     assert {reason["code"] for reason in acme["churn_risk"]["reasons"]} == {
         "open_urgent_tickets", "low_csat"}
+    [campaign] = reports.report(facts, "campaigns", november, None, NOW)["rows"]
+    assert {key: campaign[key] for key in (
+        "name", "sent", "delivered", "open_rate", "click_rate", "leads", "won", "cost",
+        "cost_per_lead", "roi")} == {
+        "name": "Autumn", "sent": 2, "delivered": 1, "open_rate": 100.0, "click_rate": 100.0,
+        "leads": 1, "won": 0, "cost": {"EUR": "500.00"}, "cost_per_lead": {"EUR": "500.00"},
+        "roi": -100.0}
     acme_kpis = reports.customer_kpis(facts, "account_id", "acme", NOW)
     assert acme_kpis["open_pipeline"] == {"EUR": "2000.00"}
     assert acme_kpis["last_activity_at"] == at(37).isoformat()

@@ -69,7 +69,7 @@ def snapshot(service) -> dict:
     """Figures that do not depend on the clock."""
     return {name: service.report(name, NOVEMBER) for name in (
         "pipeline", "win-rate", "conversion", "time-in-stage", "tickets", "sla", "csat",
-        "activities", "adoption")} | {
+        "activities", "adoption", "campaigns", "lead-scores")} | {
         role: service.dashboard({"role": role, **NOVEMBER})
         for role in ("sales_manager", "marketer", "executive")}
 
