@@ -33,6 +33,7 @@ class Part:
 
 SALES_SECTIONS = ("opportunities", "quotes", "orders", "activities")
 SUPPORT_SECTIONS = ("tickets", "sla", "csat")
+MARKETING_SECTIONS = ("segments", "campaigns", "lead_score", "enrolments")
 
 
 def contact_parts(contact_id: str) -> list[Part]:
@@ -51,7 +52,9 @@ def _other_parts(method: str, record_id: str) -> list[Part]:
     """What the other services hold about the customer: same method, same argument."""
     return [Part("sales", method, (record_id,), SALES_SECTIONS, permission="sales:read"),
             Part("support", method, (record_id,), SUPPORT_SECTIONS,
-                 permission="tickets:read")]
+                 permission="tickets:read"),
+            Part("marketing", method, (record_id,), MARKETING_SECTIONS,
+                 permission="marketing:read")]
 
 
 def compose(parts: list[Part]) -> dict[str, Any]:

@@ -128,6 +128,8 @@ SALES_360 = {"opportunities": {"open": [], "past": []}, "quotes": [], "orders": 
              "activities": {"upcoming": [], "recent": []}}
 SUPPORT_360 = {"tickets": {"open": [], "recent": []},
                "sla": {"open": 0, "breached": 0, "at_risk": 0}, "csat": []}
+MARKETING_360 = {"segments": [], "campaigns": [], "lead_score": {"score": 0},
+                 "enrolments": []}
 CONTACTS_360 = {"contact": CONTACT, "consents": {"current": {}, "history": []},
                 "duplicates": [], "merges": []}
 REPORTING_360 = {"kpis": {"account_id": "a1", "lifetime_value": {"EUR": "10.00"},
@@ -138,6 +140,7 @@ def test_360_names_the_part_that_did_not_answer(client, login, fake_rpc):
     fake_rpc.on("contacts", "contact_360", CONTACTS_360)
     fake_rpc.on("support", "contact_360", SUPPORT_360)
     fake_rpc.on("reporting", "contact_360", REPORTING_360)
+    fake_rpc.on("marketing", "contact_360", MARKETING_360)
     fake_rpc.on("sales", "contact_360", lambda i: (_ for _ in ()).throw(
         RpcTimeout("sales", "contact_360", 2.0)))
     response = client.get("/api/v1/contacts/c1/360", headers=login("viewer"))
@@ -155,14 +158,17 @@ def test_360_sections_come_from_one_call_per_service(client, login, fake_rpc):
     fake_rpc.on("reporting", "contact_360", REPORTING_360)
     fake_rpc.on("sales", "contact_360", SALES_360)
     fake_rpc.on("support", "contact_360", SUPPORT_360)
+    fake_rpc.on("marketing", "contact_360", MARKETING_360)
     body = client.get("/api/v1/contacts/c1/360", headers=login("viewer")).get_json()
     assert body["contact"]["id"] == "c1" and body["complete"] is True
+    assert body["lead_score"] == {"score": 0} and body["enrolments"] == []
     assert body["activities"] == {"upcoming": [], "recent": []}
     assert body["sla"] == {"open": 0, "breached": 0, "at_risk": 0}
     assert "internal" not in body
     assert [call[:3] for call in fake_rpc.calls] == [("contacts", "contact_360", ("c1",)),
                                                       ("sales", "contact_360", ("c1",)),
                                                       ("support", "contact_360", ("c1",)),
+                                                      ("marketing", "contact_360", ("c1",)),
                                                       ("reporting", "contact_360", ("c1",))]
 
 
@@ -181,6 +187,7 @@ def test_account_360_has_the_accounts_deals_and_tickets(client, login, fake_rpc)
     fake_rpc.on("sales", "account_360", SALES_360)
     fake_rpc.on("support", "account_360", SUPPORT_360)
     fake_rpc.on("reporting", "account_360", REPORTING_360)
+    fake_rpc.on("marketing", "account_360", MARKETING_360)
     body = client.get("/api/v1/accounts/a1/360", headers=login("viewer")).get_json()
     assert body["account"]["name"] == "Globex" and body["orders"] == []
     assert body["kpis"]["lifetime_value"] == {"EUR": "10.00"}

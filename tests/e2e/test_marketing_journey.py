@@ -190,3 +190,21 @@ def test_a_web_form_makes_a_lead_with_its_consent_through_the_contacts_service(
     [event] = [e for e in seen if e["type"] == "form.submitted"
                and e["data"]["contact_id"] == person["id"]][:1]
     assert event["data"]["utm_source"] == "newsletter" and event["data"]["created_contact"]
+
+
+def test_the_360_view_shows_the_marketing_part(platform, admin_api, marketer):
+    created = marketer.post("/api/v1/contacts", json={
+        "first_name": "Vic", "email": f"vic-{uuid.uuid4().hex[:6]}@acme-360.example"})
+    contact_id = created.json()["id"]
+    lists = marketer.post("/api/v1/segments", json={"name": "360 list", "kind": "static"})
+
+    def projected() -> bool:
+        added = marketer.post(f"/api/v1/segments/{lists.json()['id']}/members",
+                              json={"contact_ids": [contact_id]})
+        return added.status_code == 200
+
+    wait_until(projected, timeout=30, message="the contact projected into marketing")
+    view = admin_api.get(f"/api/v1/contacts/{contact_id}/360").json()
+    assert view["complete"] is True, view["missing"]
+    assert [s["name"] for s in view["segments"]] == ["360 list"]
+    assert view["lead_score"]["score"] == 0 and view["enrolments"] == []
