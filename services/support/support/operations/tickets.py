@@ -36,13 +36,22 @@ def sla_state(session: Session, ticket: Ticket, moment: datetime | None = None) 
     return {
         "policy_id": ticket.sla_policy_id,
         "paused": ticket.paused_since is not None,
-        "first_response": sla.target_state(
+        "first_response": _times_as_text(sla.target_state(
             clock, ticket.first_response_minutes, moment, ticket.first_responded_at,
-            ticket.first_response_elapsed, ticket.first_response_breached_at),
-        "resolution": sla.target_state(
+            ticket.first_response_elapsed, ticket.first_response_breached_at)),
+        "resolution": _times_as_text(sla.target_state(
             clock, ticket.resolution_minutes, moment, ticket.solved_at,
-            ticket.resolution_elapsed, ticket.resolution_breached_at),
+            ticket.resolution_elapsed, ticket.resolution_breached_at)),
     }
+
+
+def _times_as_text(target: dict) -> dict:
+    target["due_at"], target["met_at"] = _iso(target["due_at"]), _iso(target["met_at"])
+    return target
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
 
 
 def message_data(message: Message) -> dict[str, Any]:
@@ -64,14 +73,17 @@ def ticket_data(session: Session, ticket: Ticket, *, messages: bool = False,
         "assignee_id": ticket.assignee_id, "team_id": ticket.team_id,
         "language": ticket.language, "vip": ticket.vip, "escalated": ticket.escalated,
         "upsell_flagged": ticket.upsell_flagged, "sla": sla_state(session, ticket),
-        "first_responded_at": ticket.first_responded_at, "solved_at": ticket.solved_at,
-        "closed_at": ticket.closed_at, "version": ticket.version,
-        "created_at": ticket.created_at, "updated_at": ticket.updated_at,
+        "first_responded_at": _iso(ticket.first_responded_at),
+        "solved_at": _iso(ticket.solved_at), "closed_at": _iso(ticket.closed_at),
+        "version": ticket.version,
+        "created_at": _iso(ticket.created_at), "updated_at": _iso(ticket.updated_at),
     }
+    # Times are written as text here rather than by plain() over the whole dict: a queue
+    # page is fifty tickets, and that walk was a tenth of its time.
     if messages:
         data["messages"] = [message_data(m) for m in ticket.messages
                             if m.public or not public_only]
-    return plain(data)
+    return data
 
 
 def event_ticket(ticket: Ticket) -> dict[str, Any]:
