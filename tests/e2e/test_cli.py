@@ -99,6 +99,12 @@ def test_demo_loads_a_realistic_data_set_and_can_run_again(demo_platform):
     tickets = every(api, f"{base}/tickets")
     assert len(tickets) >= 20 and {t["status"] for t in tickets} >= {"new", "open", "solved"}
     assert api.get(f"{base}/kb/articles", params={"q": "export"}, timeout=30).json()["items"]
+    # The marketing side: segments, a campaign sent to the leads who agreed to email.
+    segments = every(api, f"{base}/segments")
+    assert {s["name"] for s in segments} >= {"Leads who agreed to email"}
+    [campaign] = every(api, f"{base}/campaigns?status=sending") + every(
+        api, f"{base}/campaigns?status=sent")
+    assert campaign["skipped_without_consent"] >= 0 and every(api, f"{base}/scenarios")
 
     again = crm(demo_platform, "demo", "--contacts", "40")
     assert again.returncode == 0, again.stderr
@@ -108,6 +114,7 @@ def test_demo_loads_a_realistic_data_set_and_can_run_again(demo_platform):
     assert len(every(api, f"{base}/opportunities")) == len(deals)
     assert len(every(api, f"{base}/orders")) == len(orders)
     assert len(every(api, f"{base}/tickets")) == len(tickets)
+    assert len(every(api, f"{base}/segments")) == len(segments)
 
 
 def test_import_reports_counts_and_the_bad_line(platform, tmp_path: Path):

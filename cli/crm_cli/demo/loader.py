@@ -1,6 +1,6 @@
 """Loading the demo data set through the public REST API, never the databases: custom
 field definitions, accounts, a bulk import of the contacts, their email consents, then the
-sales and support sides (crm_cli.demo.sales, crm_cli.demo.support).
+sales, support and marketing sides (crm_cli.demo.sales, .support, .marketing).
 
 Each step is safe to run again: an existing field definition (409) or an account found by
 its domain is reused, contacts already there are skipped by the import (`dedup=skip`), and
@@ -17,6 +17,7 @@ from rich.progress import Progress
 from crm_cli.client import CrmClient
 from crm_cli.contacts_csv import contacts_csv
 from crm_cli.demo.dataset import DemoAccount, DemoDataset
+from crm_cli.demo.marketing import load_marketing
 from crm_cli.demo.once import Counts
 from crm_cli.demo.sales import load_sales
 from crm_cli.demo.support import load_support
@@ -47,7 +48,7 @@ class DemoReport:
     accounts: Tally = field(default_factory=Tally)
     consents: Tally = field(default_factory=Tally)
     job: dict[str, Any] = field(default_factory=dict)
-    records: Counts | None = None  # sales and support, by kind
+    records: Counts | None = None  # sales, support and marketing, by kind
 
     @property
     def succeeded(self) -> bool:
@@ -67,6 +68,7 @@ def load_demo(client: CrmClient, dataset: DemoDataset, progress: Progress,
                      for account, account_id in zip(dataset.accounts, account_ids, strict=True)}
         report.records = load_sales(client, dataset, by_domain, contact_ids, seed, progress)
         load_support(client, dataset, contact_ids, seed, progress, report.records)
+        load_marketing(client, progress, report.records)
     return report
 
 
@@ -147,7 +149,8 @@ def report_lines(report: DemoReport, dataset: DemoDataset, url: str) -> list[str
     if report.records is not None:
         lines += [f"  {kind:<16} {report.records.line(kind)}"
                   for kind in ("products", "deals", "quotes", "orders", "activities",
-                               "articles", "tickets")]
+                               "articles", "tickets", "segments", "templates",
+                               "scoring rules", "forms", "scenarios", "campaigns")]
     if dataset.near_duplicates and job.get("created"):
         lines.append(f"  near-duplicates  {len(dataset.near_duplicates)} planted: open the "
                      f"duplicates panel, or GET /api/v1/contacts/duplicates")

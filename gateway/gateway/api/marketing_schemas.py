@@ -259,7 +259,8 @@ class UnsubscribeOut(Schema):
 # --- lead scoring -------------------------------------------------------------------------
 
 SCORING_KINDS = ("field", "event")
-SCORED_EVENTS = ("email.opened", "email.clicked", "email.unsubscribed", "email.bounced")
+SCORED_EVENTS = ("email.opened", "email.clicked", "email.unsubscribed", "email.bounced",
+                 "form.submitted")
 
 
 class ScoringRuleIn(_In):
