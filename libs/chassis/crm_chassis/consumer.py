@@ -21,7 +21,6 @@ import eventlet
 from kombu import Queue
 from marshmallow import ValidationError
 from nameko.events import SERVICE_POOL, EventHandler
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from crm_chassis import observability
@@ -115,9 +114,15 @@ def consumes(source: str, event_type: str, attempts: int = DEFAULT_ATTEMPTS):
         def handle_once(self, event: dict[str, Any]) -> None:
             unit = self.db
             name = f"{self.name}.{handler.__name__}"
-            seen = unit.session.scalar(select(HandledEvent.event_id).where(
-                HandledEvent.event_id == event["id"], HandledEvent.handler == name))
-            if seen:
+            # The event is claimed before the handler runs: a redelivery, or another
+            # replica's copy (whose INSERT waits for ours to commit), fails this INSERT and
+            # is skipped, and a first delivery needs no read to learn it is new.
+            unit.session.add(HandledEvent(event_id=event["id"], handler=name,
+                                          handled_at=datetime.now(UTC)))
+            try:
+                unit.session.flush()
+            except IntegrityError:
+                unit.rollback()
                 log.info("event %s already handled by %s, skipped", event["id"], name)
                 observability.EVENTS_HANDLED.labels(self.name, name, "duplicate").inc()
                 return
@@ -129,15 +134,7 @@ def consumes(source: str, event_type: str, attempts: int = DEFAULT_ATTEMPTS):
                 # locks meanwhile; on SQLite that blocked every other worker's write.
                 unit.rollback()
                 raise
-            unit.session.add(HandledEvent(event_id=event["id"], handler=name,
-                                          handled_at=datetime.now(UTC)))
-            try:
-                unit.commit()
-            except IntegrityError:
-                # Another replica handled the same delivery concurrently: keep its effects.
-                unit.rollback()
-                observability.EVENTS_HANDLED.labels(self.name, name, "duplicate").inc()
-                return
+            unit.commit()
             observability.EVENTS_HANDLED.labels(self.name, name, "ok").inc()
 
         return ReliableEventHandler.decorator(source, event_type, attempts=attempts)(handle_once)
