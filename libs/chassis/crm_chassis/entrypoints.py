@@ -16,9 +16,11 @@ from nameko.constants import (
 )
 from nameko.exceptions import UnserializableValueError, serialize
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
+from sqlalchemy.orm.exc import StaleDataError
 
 from crm_chassis.outbox import events_after, last_seq
-from crm_contracts.errors import CrmError
+from crm_chassis.records import CHANGED_MEANWHILE
+from crm_contracts.errors import CrmError, StaleVersion
 
 
 class LeanResponder(Responder):
@@ -54,6 +56,10 @@ class LeanResponder(Responder):
 
 class LeanRpcConsumer(RpcConsumer):
     def handle_result(self, message, result, exc_info):
+        if exc_info is not None and isinstance(exc_info[1], StaleDataError):
+            # A concurrent write landed between this worker's read and its write, found by
+            # a flush the service did not map: the caller's StaleVersion, never a crash.
+            exc_info = (StaleVersion, StaleVersion(CHANGED_MEANWHILE), exc_info[2])
         config = self.container.config
         responder = LeanResponder(
             config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ServiceRpcProxy
+from sqlalchemy.orm.exc import StaleDataError
 
 from crm_chassis.entrypoints import rpc
 from crm_contracts.errors import NotFound
@@ -25,6 +26,10 @@ class ChassisRpcProbe:
     @rpc
     def broken(self):
         raise RuntimeError("a bug")
+
+    @rpc
+    def raced(self):
+        raise StaleDataError("UPDATE statement on table 'x' expected to update 1 row(s)")
 
     @rpc
     def unencodable(self):
@@ -52,6 +57,10 @@ def test_errors_come_back_with_their_type(probe):
     with pytest.raises(RemoteError) as unexpected:
         probe.broken()
     assert unexpected.value.exc_type == "RuntimeError"
+    # A concurrent write found by a flush the service did not map is the caller's conflict.
+    with pytest.raises(RemoteError) as raced:
+        probe.raced()
+    assert raced.value.exc_type == "StaleVersion"
 
 
 def test_an_answer_that_cannot_be_encoded_is_an_error_not_a_hang(probe):

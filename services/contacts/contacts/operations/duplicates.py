@@ -20,6 +20,7 @@ from contacts.operations.records import (
     get_contact,
     refresh_derived,
 )
+from crm_chassis.records import flush
 
 REPORT_KEYS = 2000
 
@@ -86,7 +87,7 @@ def merge(uow, survivor_id: str, other_id: str, choices: dict[str, str],
     session.execute(update(MergeRecord).where(MergeRecord.surviving_id == other.id)
                     .values(surviving_id=survivor.id))
     refresh_derived(session, survivor)
-    session.flush()
+    flush(session)
     uow.emit("contact.merged", {"surviving_id": survivor.id, "merged_id": other.id,
                                 "contact": contact_data(survivor), "changed_by": uow.actor_id})
     return survivor

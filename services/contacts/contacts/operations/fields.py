@@ -15,6 +15,7 @@ from contacts.domain.custom_fields import (
 )
 from contacts.exceptions import Conflict, NotFound, ValidationFailed
 from contacts.models import CustomFieldDefinition
+from crm_chassis.records import flush
 
 CACHE = "crm.custom_field_definitions"
 
@@ -48,7 +49,7 @@ def create_definition(session: Session, data: dict[str, Any]) -> CustomFieldDefi
     session.add(row)
     session.info.pop(CACHE, None)
     try:
-        session.flush()
+        flush(session)
     except IntegrityError:
         session.rollback()
         raise Conflict(f"a custom field {data['key']!r} already exists on {data['object']}")\

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from contacts.models import Account, Consent, Contact, DuplicateKey, MergeRecord, OutboxEvent, now
 from contacts.operations.records import account_data, contact_data, get_contact
 from contacts.schemas import ConsentOutput
+from crm_chassis.records import flush
 
 _consent_out = ConsentOutput()
 ERASED = "erased"
@@ -21,7 +22,7 @@ def record_consent(uow, contact_id: str, data: dict[str, Any]) -> Consent:
                       source=data.get("source"), recorded_at=now(),
                       recorded_by=uow.actor_id)
     uow.session.add(consent)
-    uow.session.flush()
+    flush(uow.session)
     uow.emit("consent.changed", {
         "contact_id": contact_id, "channel": consent.channel, "status": consent.status,
         "source": consent.source, "recorded_at": consent.recorded_at,
@@ -77,7 +78,7 @@ def erase_contact(uow, contact_id: str) -> Contact:
         MergeRecord.surviving_id == contact_id, MergeRecord.merged_id == contact_id))
         .values(merged_snapshot={"erased": True}))
     _scrub_event_log(session, contact_id)
-    session.flush()
+    flush(session)
     uow.emit("contact.erased", {"contact_id": contact_id, "changed_by": uow.actor_id})
     return contact
 

@@ -14,7 +14,7 @@ from contacts.exceptions import NotFound, ValidationFailed
 from contacts.models import Account, Contact, DuplicateKey, new_id, now
 from contacts.operations.fields import clean_values
 from contacts.schemas import AccountOutput, ContactOutput
-from crm_chassis.records import apply, check_version
+from crm_chassis.records import apply, check_version, flush
 
 ACCOUNT_FIELDS = ("name", "domain", "industry", "tier", "size", "owner_id", "phone", "website",
                   "address_line", "city", "postal_code", "country")
@@ -51,7 +51,7 @@ def create_account(uow, data: dict[str, Any]) -> Account:
     account = Account(**values)
     uow.session.add(account)
     uow.session.info.pop(ACCOUNT_NAMES, None)
-    uow.session.flush()
+    flush(uow.session)
     uow.emit("account.created", {"account": account_data(account), "changed_by": uow.actor_id})
     return account
 
@@ -64,7 +64,7 @@ def update_account(uow, account_id: str, data: dict[str, Any],
     changed = _apply(account, values)
     uow.session.info.pop(ACCOUNT_NAMES, None)
     if changed:
-        uow.session.flush()
+        flush(uow.session)
         uow.emit("account.updated", {"account": account_data(account),
                                      "changed_fields": changed, "changed_by": uow.actor_id})
     return account
@@ -76,7 +76,7 @@ def delete_account(uow, account_id: str, expected_version: int | None) -> Accoun
     account.deleted_at = now()
     account.updated_at = now()
     uow.session.info.pop(ACCOUNT_NAMES, None)
-    uow.session.flush()
+    flush(uow.session)
     uow.emit("account.deleted", {"account_id": account.id, "changed_by": uow.actor_id})
     return account
 
@@ -142,7 +142,7 @@ def update_contact(uow, contact_id: str, data: dict[str, Any],
     changed = _apply(contact, values)
     if changed:
         refresh_derived(uow.session, contact)
-        uow.session.flush()
+        flush(uow.session)
         uow.emit("contact.updated", {"contact": contact_data(contact),
                                      "changed_fields": changed, "changed_by": uow.actor_id})
     return contact
@@ -153,8 +153,8 @@ def delete_contact(uow, contact_id: str, expected_version: int | None) -> Contac
     check_version(contact, expected_version)
     contact.deleted_at = now()
     contact.updated_at = now()
+    flush(uow.session)  # the contact first: a concurrent change is StaleVersion here
     uow.session.execute(delete(DuplicateKey).where(DuplicateKey.contact_id == contact.id))
-    uow.session.flush()
     uow.emit("contact.deleted", {"contact_id": contact.id, "changed_by": uow.actor_id})
     return contact
 
@@ -222,6 +222,7 @@ def refresh_derived(session: Session, contact: Contact, new: bool = False) -> No
     contact.search_text = search_text(contact.first_name, contact.last_name, contact.email,
                                       company)
     if not new:
+        flush(session)  # the contact first: a concurrent change is StaleVersion here
         session.execute(delete(DuplicateKey).where(DuplicateKey.contact_id == contact.id))
     keys = blocking_keys(fingerprint(contact, company))
     session.add_all(DuplicateKey(contact_id=contact.id, key=key) for key in keys)
