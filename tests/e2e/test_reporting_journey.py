@@ -56,7 +56,8 @@ def test_deals_and_tickets_move_the_dashboards(admin_api, rep, support_lead):
         support = kpis(support_lead, "support_manager")
         return (mine["new_deals"]["value"] == 2 and mine["won_deals"]["value"] == 1
                 and mine["won_amount"]["value"] == {"EUR": "800.00"}
-                and support["tickets"]["value"] == tickets_before + 1)
+                # Other journeys' tickets may still be on their way: at least ours.
+                and support["tickets"]["value"] >= tickets_before + 1)
 
     wait_until(figures_moved, timeout=30, message="the dashboards to show the new deals")
     mine = kpis(rep, "sales_rep")
@@ -114,12 +115,28 @@ def test_a_contact_history_and_its_past(admin_api):
     assert past.json()["contact"]["lifecycle_stage"] == "lead"
 
 
+# SLA compliance moves with the clock (a breach found meanwhile): not compared.
+STEADY = ("won_amount", "order_revenue", "win_rate", "new_customers", "tickets", "csat")
+
+
+def steady_figures(admin_api) -> dict:
+    kpis = admin_api.get("/api/v1/dashboards/executive").json()["kpis"]
+    return {kpi["key"]: (kpi["value"], kpi["previous"]) for kpi in kpis if kpi["key"] in STEADY}
+
+
 def test_the_rebuild_gives_back_the_same_figures(platform, admin_api):
-    before = admin_api.get("/api/v1/dashboards/executive").json()["kpis"]
+    settled: list[dict] = []
+
+    def unchanged() -> bool:
+        settled.append(steady_figures(admin_api))
+        return len(settled) > 1 and settled[-1] == settled[-2]
+
+    wait_until(unchanged, timeout=30, message="figures no longer moving")
+    before = settled[-1]
     environ = {**os.environ, **platform.env, "CRM_URL": platform.url}
     environ.pop("CRM_API_KEY", None)
     done = subprocess.run([sys.executable, "-m", "crm_cli.main", "reporting", "rebuild"],
                           env=environ, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "read models rebuilt from" in done.stdout
-    assert admin_api.get("/api/v1/dashboards/executive").json()["kpis"] == before
+    assert steady_figures(admin_api) == before
