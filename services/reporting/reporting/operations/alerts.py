@@ -59,11 +59,10 @@ def configured_alerts(text: str | None = None) -> list[Alert]:
 def check(uow, alerts: list[Alert], now: datetime) -> list[dict[str, Any]]:
     """Emit an event for each alert whose KPI crossed since the last check (not committed)."""
     session = uow.session
-    facts = Facts(session)
     emitted = []
     for alert in alerts:
         period = period_of(alert.period, now.date())
-        value = kpi_value(facts, alert.kpi, period, now)
+        value = kpi_value(Facts(session, since=period.start), alert.kpi, period, now)
         insert_once(session, KpiAlertState, {"alert": alert.name, "breached": False})
         was = session.get(KpiAlertState, alert.name, populate_existing=True).breached
         state = crossing(alert, value, was)

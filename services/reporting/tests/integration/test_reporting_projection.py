@@ -202,3 +202,17 @@ def test_an_alert_is_emitted_once_per_crossing(unit, events):
     outbox = unit.session.scalars(select(OutboxEvent)).all()
     assert [(row.type, row.data["state"]) for row in outbox] == [
         ("kpi.threshold_crossed", "breached"), ("kpi.threshold_crossed", "recovered")]
+
+
+@pytest.mark.parametrize("kind", ["week", "month", "quarter", "last_7_days", "last_90_days"])
+@pytest.mark.parametrize("on", [date(2026, 11, 5), date(2026, 11, 10), date(2026, 12, 15)])
+def test_dashboards_read_only_the_two_periods_and_agree_with_the_whole_history(
+        unit, events, kind, on):
+    feed(unit, events)
+    period = period_of(kind, on)
+    for role in dashboards.ROLES:
+        for owner in (None, "ann"):
+            whole = Facts(unit.session, Scope(owner))
+            window = Facts(unit.session, Scope(owner), since=period.previous().start)
+            assert dashboards.dashboard(window, role, period, NOW) == \
+                dashboards.dashboard(whole, role, period, NOW), (role, owner)
