@@ -62,8 +62,9 @@ _scoring_update = schemas.ScoringRuleUpdate()
 SEND_TICK_SECONDS = SendSettings.from_env().tick_seconds
 DECAY_TICK_SECONDS = ScoreSettings.from_env().decay_tick_seconds
 SCENARIO_TICK_SECONDS = float(os.environ.get("CRM_MARKETING_SCENARIO_TICK_SECONDS") or 5)
-# A step that calls the contacts service waits this long for it, then is retried later.
-SCENARIO_STEP_SECONDS = 30
+# How long a call to the contacts service may take (nameko's RPC has no deadline of its
+# own): a scenario step is then retried later, a request is answered with an error.
+CONTACTS_SECONDS = 20
 REBUILD_PAGE = 500
 
 
@@ -79,9 +80,19 @@ class MarketingService(EventLog):
     observability = Observability("marketing")
     contacts = RpcProxy("contacts")
 
+    def _ask_contacts(self, work):
+        """Run `work` (which calls the contacts service) within CONTACTS_SECONDS."""
+        try:
+            with eventlet.Timeout(CONTACTS_SECONDS):
+                return work()
+        except eventlet.Timeout:  # not an Exception: turned into one, with a rollback
+            self.db.rollback()
+            raise RuntimeError(f"the contacts service did not answer in {CONTACTS_SECONDS}s"
+                               ) from None
+
     def _custom_fields(self) -> dict[str, set[str]]:
         """The contacts service's custom field keys by object, to check segment rules."""
-        defined = self.contacts.list_custom_fields()
+        defined = self._ask_contacts(self.contacts.list_custom_fields)
         known: dict[str, set[str]] = {"contact": set(), "account": set()}
         for definition in defined:
             known.setdefault(definition["object"], set()).add(definition["key"])
@@ -292,8 +303,8 @@ class MarketingService(EventLog):
             raise ValidationFailed("the body must be an object", {"_schema": ["not an object"]})
         context = load(_submission_meta, meta or {})
         client = forms.client_key(settings.secret_key(), context.get("client"))
-        result = forms.submit(self.db, self.contacts, str(form_id), data,
-                              context.get("origin"), client)
+        result = self._ask_contacts(lambda: forms.submit(
+            self.db, self.contacts, str(form_id), data, context.get("origin"), client))
         self.db.commit()
         return result
 
@@ -354,14 +365,11 @@ class MarketingService(EventLog):
             return
 
         def set_stage(contact_id: str, stage: str) -> None:
-            with eventlet.Timeout(SCENARIO_STEP_SECONDS):
-                self.contacts.update_contact(contact_id, {"lifecycle_stage": stage})
+            self.contacts.update_contact(contact_id, {"lifecycle_stage": stage})
 
         def advance(uow, enrolment_id: str, token: str) -> None:
-            try:
-                scenarios.advance(uow, enrolment_id, token, set_stage)
-            except eventlet.Timeout:  # not an Exception: made one, to be kept and retried
-                raise RuntimeError("the contacts service did not answer") from None
+            # A failure (the contacts service away) is kept and retried when the lease ends.
+            self._ask_contacts(lambda: scenarios.advance(uow, enrolment_id, token, set_stage))
 
         run_due(self.db, scenarios.TIMERS.claim(self.db.session), advance,
                 scenarios.TIMERS.record_failure, pause=lambda: eventlet.sleep(0),
@@ -435,8 +443,9 @@ class MarketingService(EventLog):
     @rpc
     def unsubscribe(self, token: str, method: str = "link") -> dict[str, Any]:
         values = load(_token_in, {"token": token, "method": method})
-        result = tracking.unsubscribe(self.db, settings.secret_key(), values["token"],
-                                      values["method"], self.contacts.record_consent)
+        result = self._ask_contacts(lambda: tracking.unsubscribe(
+            self.db, settings.secret_key(), values["token"], values["method"],
+            self.contacts.record_consent))
         self.db.commit()
         return result
 
