@@ -1,0 +1,70 @@
+import { lazy, Suspense, useEffect } from "react";
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from "react-router-dom";
+import { SessionProvider, useSession } from "./session";
+import { AnnouncerProvider } from "./announcer";
+import { Layout } from "./Layout";
+import { ErrorPanel, Loading } from "./ui";
+import { homeFor } from "./lib/nav";
+import SignIn from "./routes/SignIn";
+import NotFound from "./routes/NotFound";
+
+// Each screen is its own chunk: the first load carries only the shell and sign-in.
+const Contacts = lazy(() => import("./routes/Contacts"));
+const ContactEdit = lazy(() => import("./routes/ContactEdit"));
+const Contact360 = lazy(() => import("./routes/Contact360"));
+const Pipeline = lazy(() => import("./routes/Pipeline"));
+const MyDay = lazy(() => import("./routes/MyDay"));
+const Queue = lazy(() => import("./routes/Queue"));
+const TicketPage = lazy(() => import("./routes/TicketPage"));
+
+function Guarded() {
+  const { user, loading, error, expire } = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  useEffect(() => {
+    const onExpired = () => {
+      expire();
+      navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+    };
+    window.addEventListener("crm:session-expired", onExpired);
+    return () => window.removeEventListener("crm:session-expired", onExpired);
+  }, [expire, navigate, location]);
+  if (loading) return <Loading />;
+  if (error) return <main className="page"><ErrorPanel error={error} retry={() => window.location.reload()} /></main>;
+  if (!user) {
+    return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  }
+  return (
+    <Layout user={user}>
+      <Suspense fallback={<Loading />}>
+        <Routes>
+          <Route path="/" element={<Navigate to={homeFor(user.role ?? "")} replace />} />
+          <Route path="/contacts" element={<Contacts />} />
+          <Route path="/contacts/new" element={<ContactEdit />} />
+          <Route path="/contacts/:id" element={<Contact360 />} />
+          <Route path="/contacts/:id/edit" element={<ContactEdit />} />
+          <Route path="/pipeline" element={<Pipeline />} />
+          <Route path="/my-day" element={<MyDay />} />
+          <Route path="/queue" element={<Queue />} />
+          <Route path="/tickets/:id" element={<TicketPage />} />
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </Suspense>
+    </Layout>
+  );
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <SessionProvider>
+        <AnnouncerProvider>
+          <Routes>
+            <Route path="/sign-in" element={<SignIn />} />
+            <Route path="/*" element={<Guarded />} />
+          </Routes>
+        </AnnouncerProvider>
+      </SessionProvider>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,130 @@
+import type { ReactNode } from "react";
+import { Link, useParams } from "react-router-dom";
+import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api, unwrap, type Activity, type Contact, type Opportunity, type Ticket } from "../api/client";
+import { formatDateTime, formatMoney, formatNumber } from "../lib/format";
+import { timelineOf } from "../lib/timeline";
+import { useLocale } from "../locale";
+import { ErrorPanel, Loading } from "../ui";
+import { SlaBadge } from "../SlaBadge";
+import { useNow } from "../useNow";
+
+// The 360 document is composed by the gateway from several services; its parts are
+// typed here as the client reads them (the OpenAPI document leaves the view untyped).
+type Missing = { service: string; sections: string[]; reason?: string };
+export type ContactView = {
+  contact: Contact;
+  opportunities?: { open?: Opportunity[]; past?: Opportunity[] } | null;
+  activities?: { upcoming?: Activity[]; recent?: Activity[] } | null;
+  tickets?: { open?: Ticket[]; recent?: Ticket[] } | null;
+  lead_score?: { score?: number } | null;
+  kpis?: { open_pipeline?: Record<string, string>; churn_risk?: { score?: number } } | null;
+  missing: Missing[];
+  complete: boolean;
+} & Record<string, unknown>;
+
+function Part({ id, title, section, missing, children }: {
+  id: string; title: string; section: string; missing: Missing[]; children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const gone = missing.find((part) => part.sections.includes(section));
+  return (
+    <section className="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {gone ? <p className="missing" role="note">{t("c360.missing", { sections: title, service: gone.service })}</p> : children}
+    </section>
+  );
+}
+
+export default function Contact360() {
+  const { id = "" } = useParams();
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const now = useNow();
+  const view = useQuery({
+    queryKey: ["contact360", id],
+    queryFn: async () => (await unwrap(api.GET("/api/v1/contacts/{item_id}/360", { params: { path: { item_id: id } } }))) as unknown as ContactView,
+  });
+  if (view.isPending) return <Loading />;
+  if (view.isError) return <ErrorPanel error={view.error} retry={() => void view.refetch()} />;
+  const { contact, missing } = view.data;
+  const name = [contact.first_name, contact.last_name].filter(Boolean).join(" ") || contact.email || "—";
+  const deals = view.data.opportunities?.open ?? [];
+  const tickets = view.data.tickets?.open ?? [];
+  const timeline = timelineOf(view.data);
+  const pipeline = Object.entries(view.data.kpis?.open_pipeline ?? {});
+  return (
+    <article aria-labelledby="contact-name" className="c360">
+      <div className="page-head">
+        <h1 id="contact-name">{name}</h1>
+        <Link className="button" to={`/contacts/${contact.id}/edit`}>{t("c360.edit")}</Link>
+      </div>
+      <div className="c360-grid">
+        <section className="card" aria-labelledby="identity">
+          <h2 id="identity">{t("c360.identity")}</h2>
+          <dl>
+            {contact.title && <><dt>{t("field.title")}</dt><dd>{contact.title}</dd></>}
+            {contact.email && <><dt>{t("field.email")}</dt><dd><a href={`mailto:${contact.email}`}>{contact.email}</a></dd></>}
+            {contact.phone && <><dt>{t("field.phone")}</dt><dd><a href={`tel:${contact.phone}`}>{contact.phone}</a></dd></>}
+            {contact.lifecycle_stage && <><dt>{t("field.lifecycle_stage")}</dt><dd>{t(`stage.${contact.lifecycle_stage}`)}</dd></>}
+            {(contact.city || contact.country) && <><dt>{t("field.city")}</dt><dd>{[contact.city, contact.country].filter(Boolean).join(", ")}</dd></>}
+            {(contact.tags ?? []).length > 0 && <><dt>{t("field.tags")}</dt><dd>{(contact.tags ?? []).join(", ")}</dd></>}
+          </dl>
+        </section>
+        <Part id="kpis" title={t("c360.kpis")} section="kpis" missing={missing}>
+          <dl>
+            {pipeline.map(([currency, amount]) => (
+              <div key={currency}><dt>{t("c360.openPipeline")}</dt><dd>{formatMoney(amount, currency, locale)}</dd></div>
+            ))}
+            {view.data.kpis?.churn_risk?.score != null && <div><dt>{t("c360.churnRisk")}</dt><dd>{formatNumber(view.data.kpis.churn_risk.score, locale)}</dd></div>}
+            {view.data.lead_score?.score != null && <div><dt>{t("c360.leadScore")}</dt><dd>{formatNumber(view.data.lead_score.score, locale)}</dd></div>}
+          </dl>
+        </Part>
+        <Part id="deals" title={t("c360.deals")} section="opportunities" missing={missing}>
+          {deals.length === 0 ? <p className="muted">{t("c360.none")}</p> : (
+            <ul className="plain">
+              {deals.map((deal) => (
+                <li key={deal.id}>
+                  <strong>{deal.name}</strong> · {deal.stage_name} · {formatMoney(deal.amount ?? "0", deal.currency ?? "EUR", locale)}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Part>
+        <Part id="tickets" title={t("c360.tickets")} section="tickets" missing={missing}>
+          {tickets.length === 0 ? <p className="muted">{t("c360.none")}</p> : (
+            <ul className="plain">
+              {tickets.map((ticket) => (
+                <li key={ticket.id}>
+                  <Link to={`/tickets/${ticket.id}`}>{ticket.number} {ticket.subject}</Link> · <SlaBadge ticket={ticket} now={now} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </Part>
+        <section className="card wide" aria-labelledby="timeline">
+          <h2 id="timeline">{t("c360.timeline")}</h2>
+          {missing.length > 0 && (
+            <ul className="plain missing" role="note">
+              {missing.map((part) => (
+                <li key={part.service}>{t("c360.missing", { sections: part.sections.join(", "), service: part.service })}</li>
+              ))}
+            </ul>
+          )}
+          {timeline.length === 0 ? <p className="muted">{t("c360.none")}</p> : (
+            <ol className="timeline">
+              {timeline.map((entry) => (
+                <li key={`${entry.kind}:${entry.id}`}>
+                  <time dateTime={entry.at}>{formatDateTime(entry.at, locale)}</time>
+                  <span className={`kind ${entry.kind}`}>{t(`c360.kinds.${entry.kind}`)}</span>
+                  {entry.link ? <Link to={entry.link}>{entry.title}</Link> : <span>{entry.title}</span>}
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      </div>
+    </article>
+  );
+}
