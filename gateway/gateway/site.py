@@ -1,4 +1,5 @@
-"""Routes outside the REST resources: health, readiness, metrics, the offline docs UI."""
+"""Routes outside the REST resources: health, readiness, metrics, the offline docs UI, and
+the browser client built in gateway/client/dist."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import os
 from pathlib import Path
 
 import swagger_ui_bundle
-from flask import Flask, Response, current_app, jsonify, request, send_from_directory
+from flask import Flask, Response, abort, current_app, jsonify, request, send_from_directory
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -23,6 +24,14 @@ from gateway.rpc import RpcError
 # Every service the gateway calls today.
 SERVICES = ("contacts", "sales", "marketing", "support", "reporting")
 DOCS_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
+# `npm run build` in gateway/client writes here: index.html, hashed assets/, manifest, icon.
+CLIENT_DIST = Path(__file__).resolve().parents[1] / "client" / "dist"
+# Paths the client's SPA fallback never answers, so a mistyped API URL stays a 404.
+SERVER_PREFIXES = ("api", "healthz", "readyz", "metrics", "portal", "survey", "static")
+ONE_YEAR = 365 * 24 * 3600
+CLIENT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+              "connect-src 'self'; font-src 'self'; manifest-src 'self'; object-src 'none'; "
+              "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CRM API</title>
@@ -42,6 +51,9 @@ def register(app: Flask) -> None:
     app.add_url_rule("/api/docs", "docs", docs)
     app.add_url_rule("/api/docs/init.js", "docs_init", docs_init)
     app.add_url_rule("/api/docs/assets/<path:name>", "docs_assets", docs_assets)
+    app.add_url_rule("/", "client", client)
+    app.add_url_rule("/assets/<path:name>", "client_assets", client_assets)
+    app.add_url_rule("/<path:path>", "client", client)
     # flask-smorest's own route serving /api/v1/openapi.json
     for endpoint, view in app.view_functions.items():
         if endpoint.startswith("api-docs."):
@@ -106,3 +118,30 @@ def docs_init():
 @public
 def docs_assets(name: str):
     return send_from_directory(DOCS_ASSETS, name, max_age=86400)
+
+
+@public
+def client(path: str = ""):
+    """The browser client: a file of its build, else index.html for the client's own routes
+    (/contacts/42 is a page of the client, not of the server)."""
+    first = path.split("/", 1)[0]
+    if first in SERVER_PREFIXES:
+        abort(404)
+    if path and "/" not in path and not path.startswith(".") and (CLIENT_DIST / path).is_file():
+        return send_from_directory(CLIENT_DIST, path, max_age=3600)
+    if not (CLIENT_DIST / "index.html").is_file():
+        return Response("The browser client is not built (it needs Node 20+ and npm: "
+                        "`make up` builds it). The API is at /api/v1, its docs at /api/docs.\n",
+                        status=404, mimetype="text/plain")
+    response = send_from_directory(CLIENT_DIST, "index.html", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Content-Security-Policy"] = CLIENT_CSP
+    return response
+
+
+@public
+def client_assets(name: str):
+    """Content-hashed files: a new build has new names, so browsers keep these for a year."""
+    response = send_from_directory(CLIENT_DIST / "assets", name, max_age=ONE_YEAR)
+    response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+    return response
