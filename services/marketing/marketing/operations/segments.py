@@ -40,13 +40,14 @@ def check_rules(rules: Any, custom_fields: dict[str, set[str]] | None) -> None:
 
 # --- facts -------------------------------------------------------------------------------
 
-def facts_for(session: Session, contacts: list[ContactView],
+def facts_for(session: Session, contacts: list,
               behaviour: bool = True) -> dict[str, dict[str, Any]]:
     """Each contact's facts, as domain.segments reads them; loaded a batch at a time."""
     ids = [contact.id for contact in contacts]
     account_ids = {contact.account_id for contact in contacts if contact.account_id}
-    accounts = {row.id: row for row in session.scalars(
-        select(AccountView).where(AccountView.id.in_(account_ids)))} if account_ids else {}
+    accounts = {row.id: row for row in session.execute(
+        select(*AccountView.__table__.columns).where(AccountView.id.in_(account_ids)))} \
+        if account_ids else {}
     opened = clicked = set()
     tickets: dict[str, int] = {}
     won: dict[str, int] = {}
@@ -95,19 +96,16 @@ def facts_for(session: Session, contacts: list[ContactView],
     return facts
 
 
-def _known_contacts():
-    # version 0: only a consent change has arrived so far, not the contact itself.
-    return select(ContactView).where(ContactView.version > 0)
-
-
 def matching_ids(session: Session, rules: dict[str, Any]) -> set[str]:
     """Every contact the rules match, a batch at a time."""
     behaviour = rules_of.uses_behaviour(rules)
     found: set[str] = set()
     last = ""
     while True:
-        batch = session.scalars(_known_contacts().where(ContactView.id > last)
-                                .order_by(ContactView.id).limit(BATCH)).all()
+        # Plain rows, not ORM objects: a segment over 100,000 contacts builds none.
+        batch = session.execute(select(*ContactView.__table__.columns).where(
+            ContactView.version > 0, ContactView.id > last)
+            .order_by(ContactView.id).limit(BATCH)).all()
         if not batch:
             return found
         facts = facts_for(session, batch, behaviour)
