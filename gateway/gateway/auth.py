@@ -68,14 +68,15 @@ class UserCache:
 
     MAX_ENTRIES = 10_000
 
-    def __init__(self, ttl: float):
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic):
         self.ttl = ttl
+        self.clock = clock
         self._entries: dict[str, tuple[float, str | None]] = {}  # id -> (until, role)
         self._lock = threading.Lock()
 
     def role_of(self, user_id: str, load: Callable[[str], User | None]) -> str | None:
         """The user's role, or None when the account is unknown or disabled."""
-        moment = time.monotonic()
+        moment = self.clock()
         cached = self._entries.get(user_id)
         if cached is not None and cached[0] > moment:
             return cached[1]

@@ -118,14 +118,19 @@ def test_a_disabled_account_is_refused_at_once_by_the_worker_that_disabled_it(
 
 def test_other_workers_see_a_role_change_once_their_cache_expires(
         settings, fake_rpc, client, make_user, login):
-    # A second app on the same database stands for another gunicorn worker.
-    other = create_app(dataclasses.replace(settings, user_cache_seconds=0.3),
-                       rpc_client=fake_rpc).test_client()
+    # A second app on the same database stands for another gunicorn worker; its cache runs
+    # on a clock of the test's, so a slow machine cannot expire it early.
+    other_app = create_app(dataclasses.replace(settings, user_cache_seconds=5),
+                           rpc_client=fake_rpc)
+    clock = [1000.0]
+    other_app.extensions["crm.users"].clock = lambda: clock[0]
+    other = other_app.test_client()
     user = make_user("viewer")
     headers = _token(client, user)
     assert other.get("/api/v1/users", headers=headers).status_code == 403
 
     client.patch(f"/api/v1/users/{user['id']}", json={"role": "admin"}, headers=login("admin"))
+    clock[0] += 4.9
     assert other.get("/api/v1/users", headers=headers).status_code == 403
-    time.sleep(0.35)
+    clock[0] += 0.2
     assert other.get("/api/v1/users", headers=headers).status_code == 200

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import eventlet
-from nameko.exceptions import RemoteError
+from nameko.exceptions import RemoteError, UnknownService
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +17,7 @@ from crm_chassis.entrypoints import EventLog, rpc
 from crm_chassis.observability import Observability
 from support import handlers, schemas
 from support.exceptions import InvalidTransition, ValidationFailed
+from support.models import AccountView, ContactView
 from support.operations import (
     calendars,
     csat,
@@ -50,6 +51,7 @@ _search_in = schemas.SearchQuery()
 _answer_in = schemas.SurveyAnswer()
 
 SLA_CHECK_SECONDS = 1.0
+CUSTOMER_LOOKUP_SECONDS = 2.0  # asking contacts about a contact not yet projected
 
 
 def _items(rows, dump) -> dict[str, Any]:
@@ -78,9 +80,33 @@ class SupportService(EventLog):
 
     @rpc
     def create_ticket(self, data: dict[str, Any]) -> dict[str, Any]:
-        ticket = tickets.create_ticket(self.db, load(_ticket_in, data))
+        values = load(_ticket_in, data)
+        self._know_customer(values)
+        ticket = tickets.create_ticket(self.db, values)
         self.db.commit()
         return self._ticket(ticket)
+
+    def _know_customer(self, values: dict[str, Any]) -> None:
+        """Tickets take their account and tier from the projection that contacts' events
+        fill, and those events may still be on their way for a contact made a moment ago:
+        then the contacts service is asked, briefly, and its answer projected. A contacts
+        service that does not answer leaves the ticket without an account, as before."""
+        contact_id = values.get("contact_id")
+        session = self.db.session
+        if not contact_id or values.get("account_id") or session.get(ContactView, contact_id):
+            return
+        with eventlet.Timeout(CUSTOMER_LOOKUP_SECONDS, False):
+            try:
+                contact = self.contacts.get_contact(contact_id)
+                handlers.project_contact(self.db, contact)
+                account_id = contact.get("account_id")
+                if account_id and session.get(AccountView, account_id) is None:
+                    handlers.project_account(self.db, self.contacts.get_account(account_id))
+            except UnknownService:
+                log.warning("contacts is not running: ticket made without its account")
+            except RemoteError as exc:
+                if exc.exc_type not in {"NotFound", "Gone"}:
+                    raise
 
     @rpc
     def get_ticket(self, ticket_id: str) -> dict[str, Any]:

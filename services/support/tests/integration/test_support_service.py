@@ -278,3 +278,24 @@ def test_the_setup_rpcs_answer_plain_json(start_service, amqp_uri):
     assert hidden["items"] == [] and found["items"][0]["id"] == article["id"]
     assert suggested["items"][0]["id"] == article["id"] and suggested["items"][0]["score"] > 0
     assert rules[0]["active"] is False
+
+
+def test_a_ticket_for_a_contact_not_yet_projected_asks_the_contacts_service(
+        start_service, container_factory, amqp_uri, make_database, monkeypatch):
+    from contacts.service import ContactsService
+
+    contacts_url = make_database("crm_contacts")
+    upgrade(CONTACTS_MIGRATIONS, contacts_url)
+    monkeypatch.setenv("CRM_CONTACTS_DATABASE_URL", contacts_url)
+    # No relay: contacts' events never reach support, as when they are still on their way.
+    monkeypatch.setenv("CRM_OUTBOX_RELAY", "0")
+    container_factory(ContactsService, {"AMQP_URI": amqp_uri}).start()
+    start_service()
+    with proxy(amqp_uri, service="contacts") as contacts:
+        account = contacts.create_account({"name": "Globex", "tier": "vip"})
+        contact = contacts.create_contact({"first_name": "Hank", "account_id": account["id"]})
+    with proxy(amqp_uri) as rpc:
+        ticket = rpc.create_ticket({"subject": "Laser broken", "contact_id": contact["id"]})
+        unknown = rpc.create_ticket({"subject": "Who?", "contact_id": "no-such-contact"})
+    assert ticket["account_id"] == account["id"] and ticket["vip"] is True
+    assert unknown["contact_id"] == "no-such-contact" and unknown["account_id"] is None
