@@ -41,4 +41,5 @@ def test_the_api_examples_run_as_written(readme_platform, tmp_path):
     assert "BEGIN:VCALENDAR" in out and "BEGIN:VCARD" in out
     assert '"author_type": "agent"' in out and '"created": true' in out  # support
     assert out.count('"Export your contacts"') >= 2  # found, and suggested for the ticket
+    assert '"status": "sending"' in out and '"skipped_without_consent": 0' in out  # marketing
     assert (tmp_path / "contacts.csv").read_text(encoding="utf-8").startswith("id,")
