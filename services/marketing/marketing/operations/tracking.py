@@ -69,7 +69,7 @@ def clicked(uow, key: str, token: str) -> str:
     if recipient.opened_at is None:
         recipient.opened_at, recipient.opens = now(), recipient.opens + 1
         uow.emit("email.opened", _event(recipient, first=True))
-        _score(uow, recipient, "email.opened")
+        _first_engagement(uow, recipient, "email.opened")
     if first:
         recipient.clicked_at = now()
         _first_engagement(uow, recipient, "email.clicked")
