@@ -127,7 +127,7 @@ class ActivityFacts(_Snapshot, Base):
 
     type: Mapped[str | None] = mapped_column(String(20))
     assignee_id: Mapped[str | None] = mapped_column(ID, index=True)
-    contact_id: Mapped[str | None] = mapped_column(ID)
+    contact_id: Mapped[str | None] = mapped_column(ID, index=True)
     account_id: Mapped[str | None] = mapped_column(ID, index=True)
     opportunity_id: Mapped[str | None] = mapped_column(ID)
     created_at: Mapped[datetime | None] = mapped_column(index=True)
@@ -186,7 +186,7 @@ class CsatFacts(Base):
     seen_key: Mapped[str] = mapped_column(String(120), default="")
     rating: Mapped[int | None] = mapped_column(Integer)
     submitted_at: Mapped[datetime | None] = mapped_column(index=True)
-    contact_id: Mapped[str | None] = mapped_column(ID)
+    contact_id: Mapped[str | None] = mapped_column(ID, index=True)
     account_id: Mapped[str | None] = mapped_column(ID, index=True)
     team_id: Mapped[str | None] = mapped_column(ID)
     assignee_id: Mapped[str | None] = mapped_column(ID)
@@ -198,7 +198,7 @@ class UpsellFlag(Base):
 
     ticket_id: Mapped[str] = mapped_column(ID, primary_key=True)
     account_id: Mapped[str | None] = mapped_column(ID, index=True)
-    contact_id: Mapped[str | None] = mapped_column(ID)
+    contact_id: Mapped[str | None] = mapped_column(ID, index=True)
     flagged_at: Mapped[datetime] = mapped_column()
 
 

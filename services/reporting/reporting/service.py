@@ -95,14 +95,14 @@ class ReportingService(EventLog):
         contact = self.db.session.get(ContactFacts, contact_id)
         if contact is not None and contact.account_id:
             return self.account_360(contact.account_id)
-        kpis = reports.customer_kpis(Facts(self.db.session), "contact_id", contact_id, _now())
+        kpis = reports.customer_kpis(self.db.session, "contact_id", contact_id, _now())
         return {"kpis": {"contact_id": contact_id, **kpis}}
 
     @rpc
     def account_360(self, account_id: str) -> dict[str, Any]:
         """Lifetime value, churn risk and upsell signals with their reasons, last activity
         and open pipeline: the KPI part of the account's 360 view."""
-        kpis = reports.customer_kpis(Facts(self.db.session), "account_id", account_id, _now())
+        kpis = reports.customer_kpis(self.db.session, "account_id", account_id, _now())
         return {"kpis": {"account_id": account_id, **kpis}}
 
     @timer(interval=ALERT_CHECK_SECONDS)

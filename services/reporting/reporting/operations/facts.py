@@ -46,10 +46,12 @@ class Facts:
     periods, not the whole history). Reports over all time leave it out."""
 
     def __init__(self, session: Session, scope: Scope | None = None,
-                 since: datetime | None = None):
+                 since: datetime | None = None, customer: dict[str, str] | None = None):
         self.session = session
         self.scope = scope or Scope()
         self.since = since
+        # One customer's rows only, e.g. {"account_id": ...}: what a 360 view reads.
+        self.customer = customer or {}
         self._cache: dict[str, list] = {}
 
     def _recent(self, *columns, still: list | None = None) -> list:
@@ -60,6 +62,8 @@ class Facts:
 
     def _all(self, name: str, query) -> list:
         if name not in self._cache:
+            if self.customer:
+                query = query.filter_by(**self.customer)
             self._cache[name] = self.session.execute(query).all()
         return self._cache[name]
 

@@ -10,6 +10,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from crm_contracts.errors import ValidationFailed
 from reporting.domain import adoption, customers, sales, support
 from reporting.domain.figures import money, rate
@@ -111,15 +113,13 @@ def churn_rules() -> customers.ChurnRules:
         low_csat=float(os.environ.get("CRM_REPORTING_CHURN_LOW_CSAT") or 3.0))
 
 
-def customer_kpis(facts: Facts, attribute: str, record_id: str,
+def customer_kpis(session: Session, attribute: str, record_id: str,
                   now: datetime) -> dict[str, Any]:
-    """The KPIs of one account (`attribute` "account_id") or one contact ("contact_id")."""
-    def mine(rows: list) -> list:
-        return [row for row in rows if getattr(row, attribute) == record_id]
-
-    deals = mine(facts.deals)
-    kpis = _customer(None, mine(facts.orders), mine(facts.activities), mine(facts.tickets),
-                     mine(facts.ratings), mine(facts.upsell_flags), deals, now)
+    """The KPIs of one account (`attribute` "account_id") or one contact ("contact_id"),
+    from that customer's rows only."""
+    facts = Facts(session, customer={attribute: record_id})
+    kpis = _customer(None, facts.orders, facts.activities, facts.tickets, facts.ratings,
+                     facts.upsell_flags, facts.deals, now)
     kpis.pop("account_id")
     return kpis
 

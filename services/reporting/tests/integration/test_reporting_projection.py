@@ -81,7 +81,7 @@ def test_the_figures_are_those_of_the_history(unit, events):
         "name": "Autumn", "sent": 2, "delivered": 1, "open_rate": 100.0, "click_rate": 100.0,
         "leads": 1, "won": 0, "cost": {"EUR": "500.00"}, "cost_per_lead": {"EUR": "500.00"},
         "roi": -100.0}
-    acme_kpis = reports.customer_kpis(facts, "account_id", "acme", NOW)
+    acme_kpis = reports.customer_kpis(unit.session, "account_id", "acme", NOW)
     assert acme_kpis["open_pipeline"] == {"EUR": "2000.00"}
     assert acme_kpis["last_activity_at"] == at(37).isoformat()
     assert acme_kpis["churn_risk"] == acme["churn_risk"]
