@@ -8,7 +8,7 @@ const STORAGE_KEY = "crm.language";
 
 const en = {
   app: { name: "CRM", skip: "Skip to content", language: "Language", signOut: "Sign out",
-    loading: "Loading…", retry: "Retry", error: "Something went wrong", offline: "The server could not be reached.",
+    dismiss: "Dismiss", loading: "Loading…", retry: "Retry", error: "Something went wrong", offline: "The server could not be reached.",
     notFound: "This page does not exist.", home: "Back to the start", save: "Save", cancel: "Cancel",
     saved: "Saved", stale: "Someone else changed this record while you edited it. Reload it to see their change, then apply yours again.", reload: "Reload", sessionExpired: "Your session has expired: sign in again." },
   nav: { label: "Main", myDay: "My day", contacts: "Contacts", pipeline: "Pipeline", queue: "My queue" },
@@ -42,7 +42,7 @@ const en = {
     status: "Status", due: "SLA time left", breached: "Breached {{time}}", left: "Due {{time}}", noSla: "—", more: "Show more" },
   ticket: { thread: "Conversation", reply: "Reply to the customer", note: "Internal note", send: "Send reply",
     addNote: "Add note", internal: "Internal note", customer: "Customer", agent: "Agent", system: "System",
-    sent: "Reply sent.", noted: "Note added.", body: "Message", priority: "Priority", status: "Status", contact: "Contact" },
+    sent: "Reply sent.", noted: "Note added.", body: "Message", priority: "Priority", status: "Status", contact: "Contact", openContact: "Customer view" },
   priority: { low: "Low", normal: "Normal", high: "High", urgent: "Urgent" },
 };
 
@@ -50,7 +50,7 @@ type Resource = typeof en;
 
 const fr: Resource = {
   app: { name: "CRM", skip: "Aller au contenu", language: "Langue", signOut: "Se déconnecter",
-    loading: "Chargement…", retry: "Réessayer", error: "Une erreur est survenue", offline: "Le serveur est injoignable.",
+    dismiss: "Fermer", loading: "Chargement…", retry: "Réessayer", error: "Une erreur est survenue", offline: "Le serveur est injoignable.",
     notFound: "Cette page n’existe pas.", home: "Retour à l’accueil", save: "Enregistrer", cancel: "Annuler",
     saved: "Enregistré", stale: "Quelqu’un d’autre a modifié cette fiche pendant votre saisie. Rechargez-la pour voir sa modification, puis appliquez la vôtre.", reload: "Recharger", sessionExpired: "Votre session a expiré : reconnectez-vous." },
   nav: { label: "Principale", myDay: "Ma journée", contacts: "Contacts", pipeline: "Pipeline", queue: "Ma file" },
@@ -84,7 +84,7 @@ const fr: Resource = {
     status: "Statut", due: "Temps SLA restant", breached: "Dépassé {{time}}", left: "Échéance {{time}}", noSla: "—", more: "Afficher plus" },
   ticket: { thread: "Conversation", reply: "Répondre au client", note: "Note interne", send: "Envoyer la réponse",
     addNote: "Ajouter la note", internal: "Note interne", customer: "Client", agent: "Agent", system: "Système",
-    sent: "Réponse envoyée.", noted: "Note ajoutée.", body: "Message", priority: "Priorité", status: "Statut", contact: "Contact" },
+    sent: "Réponse envoyée.", noted: "Note ajoutée.", body: "Message", priority: "Priorité", status: "Statut", contact: "Contact", openContact: "Fiche client" },
   priority: { low: "Basse", normal: "Normale", high: "Haute", urgent: "Urgente" },
 };
 

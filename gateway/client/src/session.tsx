@@ -15,12 +15,16 @@ type Session = {
 };
 
 const SessionContext = createContext<Session | null>(null);
+const ME = ["me"];
+// Another user's data must not outlive their session; the session query itself stays, so
+// that the components watching it see the change.
+const notMe = { predicate: (query: { queryKey: readonly unknown[] }) => query.queryKey[0] !== "me" };
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const queries = useQueryClient();
   const [expired, setExpired] = useState(false);
   const me = useQuery({
-    queryKey: ["me"],
+    queryKey: ME,
     queryFn: async () => {
       try {
         return await unwrap(api.GET("/api/v1/auth/me"));
@@ -34,17 +38,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   });
   const signedIn = useCallback((user: User) => {
     setExpired(false);
-    queries.clear();
-    queries.setQueryData(["me"], user);
+    queries.removeQueries(notMe);
+    queries.setQueryData(ME, user);
   }, [queries]);
   const signOut = useCallback(async () => {
     await api.DELETE("/api/v1/auth/session").catch(() => undefined);
-    queries.clear();
-    queries.setQueryData(["me"], null);
+    queries.removeQueries(notMe);
+    queries.setQueryData(ME, null);
   }, [queries]);
   const expire = useCallback(() => {
     setExpired(true);
-    queries.setQueryData(["me"], null);
+    queries.setQueryData(ME, null);
   }, [queries]);
   const value = useMemo<Session>(() => ({
     user: me.data ?? null,

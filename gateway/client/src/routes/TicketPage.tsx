@@ -72,7 +72,7 @@ export default function TicketPage() {
         <div><dt>{t("ticket.status")}</dt><dd>{data.status}</dd></div>
         <div><dt>{t("ticket.priority")}</dt><dd>{t(`priority.${data.priority}`, { defaultValue: data.priority })}</dd></div>
         <div><dt>SLA</dt><dd><SlaBadge ticket={data} now={now} /></dd></div>
-        {data.contact_id && <div><dt>{t("ticket.contact")}</dt><dd><Link to={`/contacts/${data.contact_id}`}>360</Link></dd></div>}
+        {data.contact_id && <div><dt>{t("ticket.contact")}</dt><dd><Link to={`/contacts/${data.contact_id}`}>{t("ticket.openContact")}</Link></dd></div>}
       </dl>
       <section aria-labelledby="thread-title">
         <h2 id="thread-title">{t("ticket.thread")}</h2>
