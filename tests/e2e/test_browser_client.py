@@ -1,0 +1,280 @@
+"""The browser client in a real Chromium (Debian's, driven by Playwright) against the real
+platform: a sales rep signs in, completes a task, searches a contact, opens its 360 and
+moves a deal on the board by keyboard; a support agent works their queue and answers a
+ticket. axe-core checks each page for serious and critical accessibility violations, and
+each page's screenshot is kept under var/test-artifacts/browser/."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import expect, sync_playwright
+
+from crm_testing.processes import wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+CLIENT = ROOT / "gateway" / "client"
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = CLIENT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "var" / "test-artifacts" / "browser"
+PASSWORD = "browser-password-123"
+
+
+def _unavailable(reason: str):
+    # CI must run these tests: there, a missing browser or build is a failure, not a skip.
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI runs the browser tests: .ci/run installs chromium, "
+                    "`make test` builds the client)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing: apt-get install chromium chromium-driver")
+    if not (CLIENT / "dist" / "index.html").exists() or not AXE.exists():
+        _unavailable("the browser client is not built: run `make client` (Node 20+ and npm)")
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                         args=["--no-sandbox", "--disable-dev-shm-usage"])
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def page_for(chromium, platform):
+    """A fresh browser profile (its own cookies) per user, at phone width when asked."""
+    contexts = []
+
+    def make(locale: str = "en-GB", phone: bool = False):
+        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+        context = chromium.new_context(base_url=platform.url, locale=locale, viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.csp_errors = []
+        page.on("console", lambda message: "Content Security Policy" in message.text
+                and page.csp_errors.append(message.text))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def _user(admin_api, role: str, name: str) -> dict:
+    email = f"{name.lower()}-{uuid.uuid4().hex[:6]}@browser.test"
+    created = admin_api.post("/api/v1/users", json={
+        "email": email, "name": name, "password": PASSWORD, "role": role})
+    assert created.status_code == 201, created.text
+    token = requests.post(f"{admin_api.base}/api/v1/auth/token", timeout=30,
+                          json={"email": email, "password": PASSWORD}).json()["access_token"]
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    return {**created.json(), "email": email, "session": session}
+
+
+def _sign_in(page, user: dict, landing: str) -> None:
+    page.goto("/")
+    page.wait_for_url(re.compile(r"/sign-in"))
+    page.get_by_label("Email").fill(user["email"])
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(landing))
+
+
+def _axe(page, name: str) -> None:
+    """No serious or critical violation on the page as it is now; keeps a screenshot."""
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    # Evaluated through the DevTools protocol, which the page's CSP does not apply to.
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    violations = page.evaluate("""async () => (await axe.run(document)).violations
+        .filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))""")
+    assert violations == [], f"{name}: {violations}"
+    assert page.csp_errors == [], page.csp_errors
+
+
+@pytest.fixture(scope="module")
+def customer(admin_api):
+    suffix = uuid.uuid4().hex[:6]
+    account = admin_api.post("/api/v1/accounts", json={
+        "name": f"Vandelay {suffix}", "domain": f"vandelay-{suffix}.example"}).json()
+    contact = admin_api.post("/api/v1/contacts", json={
+        "first_name": "Art", "last_name": f"Vandelay{suffix}", "account_id": account["id"],
+        "email": f"art@vandelay-{suffix}.example", "lifecycle_stage": "customer"})
+    assert contact.status_code == 201, contact.text
+    return {"account": account, "contact": contact.json(), "suffix": suffix}
+
+
+def test_the_gateway_serves_the_client_without_shadowing_its_own_routes(platform, chromium):
+    index = requests.get(f"{platform.url}/", timeout=10)
+    assert index.status_code == 200 and "text/html" in index.headers["Content-Type"]
+    assert index.headers["Cache-Control"] == "no-cache"
+    assert "script-src 'self'" in index.headers["Content-Security-Policy"]
+    assert "<script" in index.text and not re.search(r"<script(?![^>]*\bsrc=)", index.text)
+    deep = requests.get(f"{platform.url}/contacts/some-id", timeout=10)
+    assert deep.status_code == 200 and deep.text == index.text
+    asset = re.search(r'src="(/assets/[^"]+\.js)"', index.text).group(1)
+    cached = requests.get(platform.url + asset, timeout=10)
+    assert cached.status_code == 200 and "immutable" in cached.headers["Cache-Control"]
+    assert "max-age=31536000" in cached.headers["Cache-Control"]
+    manifest = requests.get(f"{platform.url}/manifest.webmanifest", timeout=10)
+    assert manifest.status_code == 200 and manifest.json()["start_url"] == "/"
+    unknown = requests.get(f"{platform.url}/api/v1/no-such-thing", timeout=10)
+    assert unknown.status_code == 404
+    assert unknown.headers["Content-Type"].startswith("application/problem+json")
+    assert requests.get(f"{platform.url}/healthz", timeout=10).json() == {"status": "ok"}
+
+
+def test_a_sales_rep_works_through_their_day(admin_api, customer, page_for):
+    rep = _user(admin_api, "sales_rep", "Rowena")
+    contact = customer["contact"]
+    deal = rep["session"].post(f"{admin_api.base}/api/v1/opportunities", json={
+        "name": f"Latex import {customer['suffix']}", "amount": "4200.00", "currency": "EUR",
+        "account_id": customer["account"]["id"], "contact_id": contact["id"]})
+    assert deal.status_code == 201, deal.text
+    deal = deal.json()
+    overdue = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    task = rep["session"].post(f"{admin_api.base}/api/v1/activities", json={
+        "type": "task", "subject": f"Call Art {customer['suffix']}", "due_at": overdue,
+        "contact_id": contact["id"]}).json()
+    ticket = admin_api.post("/api/v1/tickets", json={
+        "subject": f"Shipment late {customer['suffix']}", "description": "Where is it?",
+        "contact_id": contact["id"], "priority": "high"})
+    assert ticket.status_code == 201, ticket.text
+
+    page = page_for()
+    # Sign-in: the API's field errors next to their fields, then the rep's own navigation.
+    page.goto("/my-day")
+    page.wait_for_url(re.compile(r"/sign-in\?next=%2Fmy-day"))
+    page.get_by_label("Email").fill("not an email")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    email_error = page.locator("#email-error")
+    email_error.wait_for()
+    assert "email" in email_error.inner_text().lower()
+    assert page.get_by_label("Email").get_attribute("aria-invalid") == "true"
+    _axe(page, "sign-in")
+    page.get_by_label("Email").fill(rep["email"])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/my-day$"))
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link")).to_have_text(["My day", "Contacts", "Pipeline"])
+
+    # My day: the overdue task first, done in one click.
+    done_button = page.get_by_role("button", name=f"Mark “{task['subject']}” done")
+    overdue_section = page.get_by_role("region", name=re.compile("^Overdue"))
+    expect(overdue_section.get_by_text(task["subject"])).to_be_visible()
+    expect(page.get_by_role("textbox", name="Calendar feed")).to_have_value(
+        re.compile(r"^http.*\.ics\?token="))
+    _axe(page, "my-day")
+    done_button.click()
+    done_button.wait_for(state="detached")
+    wait_until(lambda: rep["session"].get(f"{admin_api.base}/api/v1/activities/{task['id']}")
+               .json()["completed_at"] is not None, message="the task completed")
+
+    # Contacts: search, then the 360 with the open deal and the ticket's SLA clock.
+    nav.get_by_role("link", name="Contacts").click()
+    page.get_by_role("searchbox", name="Search contacts").fill(f"Vandelay{customer['suffix']}")
+    page.wait_for_url(re.compile(r"q=Vandelay"))
+    rows = page.locator("table.contacts tbody tr")
+    expect(rows).to_have_count(1)
+    _axe(page, "contacts")
+    page.get_by_role("link", name=f"Art Vandelay{customer['suffix']}").click()
+    page.get_by_role("heading", name=f"Art Vandelay{customer['suffix']}", level=1).wait_for()
+    deals = page.get_by_role("region", name="Open deals")
+    expect(deals).to_contain_text(deal["name"])
+    expect(deals).to_contain_text("€4,200.00")
+    expect(page.get_by_role("region", name="Open tickets")).to_contain_text(
+        re.compile(r"Shipment late .*(Due in|Breached) "))
+    _axe(page, "contact-360")
+
+    # The board: the deal moves one stage right by keyboard, and stays there after a reload.
+    nav.get_by_role("link", name="Pipeline").click()
+    card = page.locator(f'[data-card-id="{deal["id"]}"]')
+    first_column = page.locator(f'[data-stage-id="{deal["stage_id"]}"]')
+    first_column.locator(f'[data-card-id="{deal["id"]}"]').wait_for()
+    next_stage = page.locator("[data-stage-id]").nth(1).get_attribute("data-stage-id")
+    assert next_stage != deal["stage_id"]
+    _axe(page, "pipeline")
+    card.focus()
+    card.press("Shift+ArrowRight")
+    moved = page.locator(f'[data-stage-id="{next_stage}"] [data-card-id="{deal["id"]}"]')
+    moved.wait_for()
+    page.get_by_test_id("announcer").get_by_text(f"{deal['name']} moved to").wait_for()
+    wait_until(lambda: rep["session"].get(f"{admin_api.base}/api/v1/opportunities/{deal['id']}")
+               .json()["stage_id"] == next_stage, message="the move saved")
+    page.reload()
+    moved.wait_for()
+
+    # French: the navigation and the money format follow the language switch.
+    page.get_by_label("Language").select_option("fr")
+    french_nav = page.get_by_role("navigation", name="Principale")
+    expect(french_nav.get_by_role("link")).to_have_text(["Ma journée", "Contacts", "Pipeline"])
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(moved).to_contain_text(re.compile(r"4\s200,00\s€"))
+
+
+def test_a_stale_move_is_rolled_back_with_a_message(admin_api, customer, page_for):
+    rep = _user(admin_api, "sales_rep", "Stella")
+    deal = rep["session"].post(f"{admin_api.base}/api/v1/opportunities", json={
+        "name": f"Stale deal {customer['suffix']}", "amount": "10.00", "currency": "EUR",
+        "contact_id": customer["contact"]["id"]}).json()
+    page = page_for()
+    _sign_in(page, rep, r"/my-day$")
+    page.goto("/pipeline")
+    card = page.locator(f'[data-card-id="{deal["id"]}"]')
+    card.wait_for()
+    home = card.locator("xpath=ancestor::section[@data-stage-id]").get_attribute("data-stage-id")
+    # Someone else moves the deal after the board was read: the board's version is stale.
+    stages = page.locator("[data-stage-id]").evaluate_all("els => els.map(e => e.dataset.stageId)")
+    elsewhere = stages[2]
+    moved = rep["session"].post(f"{admin_api.base}/api/v1/opportunities/{deal['id']}/move",
+                                json={"stage_id": elsewhere})
+    assert moved.status_code == 200, moved.text
+    card.focus()
+    card.press("Shift+ArrowRight")
+    page.get_by_role("alert").get_by_text("was changed by someone else").wait_for()
+    # The refusal rolled the card back, then the board reloaded with the other user's move.
+    page.locator(f'[data-stage-id="{elsewhere}"] [data-card-id="{deal["id"]}"]').wait_for()
+    expect(page.locator(f'[data-stage-id="{home}"] [data-card-id="{deal["id"]}"]')).to_have_count(0)
+    served = rep["session"].get(f"{admin_api.base}/api/v1/opportunities/{deal['id']}").json()
+    assert served["stage_id"] == elsewhere
+
+
+def test_a_support_agent_answers_from_their_queue_at_phone_width(admin_api, customer,
+                                                                  page_for):
+    agent = _user(admin_api, "support_agent", "Agnes")
+    ticket = admin_api.post("/api/v1/tickets", json={
+        "subject": f"Broken latex {customer['suffix']}", "description": "It tears.",
+        "contact_id": customer["contact"]["id"], "priority": "urgent",
+        "assignee_id": agent["id"]})
+    assert ticket.status_code == 201, ticket.text
+    ticket = ticket.json()
+    page = page_for(phone=True)
+    _sign_in(page, agent, r"/queue$")
+    row = page.get_by_role("row").filter(has_text=ticket["number"])
+    expect(row).to_contain_text(re.compile(r"(Due in|Breached) "))
+    _axe(page, "queue")
+    row.get_by_role("link", name=ticket["number"]).click()
+    page.get_by_role("heading", name=re.compile(ticket["number"])).wait_for()
+    page.get_by_label("Reply to the customer").fill("We are sending a new roll today.")
+    page.get_by_role("button", name="Send reply").click()
+    page.locator(".message.agent").get_by_text("We are sending a new roll today.").wait_for()
+    page.get_by_label("Internal note").fill("Check the warehouse stock.")
+    page.get_by_role("button", name="Add note").click()
+    page.locator(".message.internal").get_by_text("Check the warehouse stock.").wait_for()
+    _axe(page, "ticket")
+    served = agent["session"].get(f"{admin_api.base}/api/v1/tickets/{ticket['id']}").json()
+    assert [(m["public"], m["body"]) for m in served["messages"]
+            if m["author_type"] == "agent"] == [
+        (True, "We are sending a new roll today."), (False, "Check the warehouse stock.")]
