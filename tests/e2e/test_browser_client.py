@@ -24,6 +24,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE = CLIENT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "var" / "test-artifacts" / "browser"
 PASSWORD = "browser-password-123"
+# Root needs --no-sandbox; the rest keeps Chromium off the network this machine does not have.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
 
 
 def _unavailable(reason: str):
@@ -42,7 +46,7 @@ def chromium():
         _unavailable("the browser client is not built: run `make client` (Node 20+ and npm)")
     playwright = sync_playwright().start()
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                         args=["--no-sandbox", "--disable-dev-shm-usage"])
+                                         args=CHROMIUM_ARGS)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     yield browser
     browser.close()
