@@ -282,3 +282,105 @@ def test_a_support_agent_answers_from_their_queue_at_phone_width(admin_api, cust
     assert [(m["public"], m["body"]) for m in served["messages"]
             if m["author_type"] == "agent"] == [
         (True, "We are sending a new roll today."), (False, "Check the warehouse stock.")]
+
+
+def test_the_contact_form_shows_the_apis_field_errors_by_field(admin_api, page_for):
+    rep = _user(admin_api, "sales_rep", "Fiona")
+    page = page_for()
+    _sign_in(page, rep, r"/my-day$")
+    page.goto("/contacts")
+    page.get_by_role("link", name="New contact").click()
+    suffix = uuid.uuid4().hex[:6]
+    page.get_by_label("First name").fill("Elaine")
+    page.get_by_label("Last name").fill(f"Benes{suffix}")
+    page.get_by_label("Country (ISO code)").fill("france")
+    page.get_by_role("button", name="Save").click()
+    country = page.get_by_label("Country (ISO code)")
+    expect(country).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#country-error")).to_contain_text("two-letter")
+    expect(page.get_by_label("First name")).not_to_have_attribute("aria-invalid", "true")
+    _axe(page, "contact-form-errors")
+    country.fill("FR")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("heading", name=f"Elaine Benes{suffix}", level=1).wait_for()
+
+    # An edit goes with the version read (If-Match) and shows on the 360 page.
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("Job title").fill("Editor")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("heading", name=f"Elaine Benes{suffix}", level=1).wait_for()
+    expect(page.get_by_role("region", name="Identity")).to_contain_text("Editor")
+    found = rep["session"].get(f"{admin_api.base}/api/v1/contacts",
+                               params={"q": f"Benes{suffix}"}).json()["items"]
+    assert [(c["title"], c["country"], c["version"]) for c in found] == [("Editor", "FR", 2)]
+
+
+def test_the_contacts_list_pages_by_cursor_as_it_scrolls(admin_api, page_for):
+    suffix = uuid.uuid4().hex[:6]
+    for number in range(60):
+        created = admin_api.post("/api/v1/contacts", json={
+            "first_name": f"P{number:02d}", "last_name": f"Scroll{suffix}"})
+        assert created.status_code == 201, created.text
+    viewer = _user(admin_api, "viewer", "Victor")
+    page = page_for()
+    _sign_in(page, viewer, r"/contacts$")
+    expect(page.get_by_role("link", name="New contact")).to_have_count(0)
+    page.get_by_role("searchbox", name="Search contacts").fill(f"Scroll{suffix}")
+    expect(page).to_have_url(re.compile(f"q=Scroll{suffix}"))
+    rows = page.locator("table.contacts tbody tr")
+    expect(rows.first).to_contain_text(f"Scroll{suffix}")
+    expect(rows).to_have_count(50)  # the first page
+    page.mouse.wheel(0, 10_000)  # the end of the list comes into view: the next page loads
+    expect(rows).to_have_count(60)
+    expect(page.get_by_text("End of the list")).to_be_visible()
+    page.get_by_label("Sort by").select_option("last_name")
+    expect(page).to_have_url(re.compile(r"sort=last_name"))
+    expect(rows).to_have_count(50)
+
+
+def test_a_360_part_that_did_not_answer_shows_as_missing(admin_api, customer, page_for):
+    rep = _user(admin_api, "sales_rep", "Mia")
+    page = page_for()
+
+    def support_down(route):
+        # The gateway's own answer when the support service misses its deadline.
+        response = route.fetch()
+        view = response.json()
+        view.update(tickets=None, sla=None, csat=None, complete=False, missing=[
+            {"service": "support", "sections": ["tickets", "sla", "csat"],
+             "reason": "timeout"}])
+        route.fulfill(response=response, json=view)
+
+    page.route("**/api/v1/contacts/*/360", support_down)
+    _sign_in(page, rep, r"/my-day$")
+    page.goto(f"/contacts/{customer['contact']['id']}")
+    tickets = page.get_by_role("region", name="Open tickets")
+    expect(tickets).to_contain_text("Not available right now")
+    expect(tickets).to_contain_text("support did not answer")
+    expect(page.get_by_role("region", name="Identity")).to_contain_text(
+        customer["contact"]["email"])
+    _axe(page, "contact-360-partial")
+
+
+def test_a_deal_moves_by_drag_and_drop(admin_api, customer, page_for):
+    rep = _user(admin_api, "sales_rep", "Dora")
+    deal = rep["session"].post(f"{admin_api.base}/api/v1/opportunities", json={
+        "name": f"Dragged deal {customer['suffix']}", "amount": "99.00", "currency": "EUR",
+        "contact_id": customer["contact"]["id"]}).json()
+    page = page_for()
+    _sign_in(page, rep, r"/my-day$")
+    page.goto("/pipeline")
+    card = page.locator(f'[data-card-id="{deal["id"]}"]')
+    card.wait_for()
+    stages = page.locator("[data-stage-id]").evaluate_all("els => els.map(e => e.dataset.stageId)")
+    target = page.locator(f'[data-stage-id="{stages[2]}"]')
+    start, end = card.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + 20, start["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(start["x"] + 40, start["y"] + 20, steps=4)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 40, steps=12)
+    page.mouse.up()
+    target.locator(f'[data-card-id="{deal["id"]}"]').wait_for()
+    expect(target.get_by_test_id("count")).to_contain_text(re.compile(r"[1-9]\d* deal"))
+    wait_until(lambda: rep["session"].get(f"{admin_api.base}/api/v1/opportunities/{deal['id']}")
+               .json()["stage_id"] == stages[2], message="the dragged move saved")

@@ -106,11 +106,13 @@ export default function Contact360() {
         <section className="card wide" aria-labelledby="timeline">
           <h2 id="timeline">{t("c360.timeline")}</h2>
           {missing.length > 0 && (
-            <ul className="plain missing" role="note">
-              {missing.map((part) => (
-                <li key={part.service}>{t("c360.missing", { sections: part.sections.join(", "), service: part.service })}</li>
-              ))}
-            </ul>
+            <div role="note" className="missing">
+              <ul className="plain">
+                {missing.map((part) => (
+                  <li key={part.service}>{t("c360.missing", { sections: part.sections.join(", "), service: part.service })}</li>
+                ))}
+              </ul>
+            </div>
           )}
           {timeline.length === 0 ? <p className="muted">{t("c360.none")}</p> : (
             <ol className="timeline">
