@@ -3,6 +3,7 @@ the browser client built in gateway/client/dist."""
 
 from __future__ import annotations
 
+import mimetypes
 import os
 from pathlib import Path
 
@@ -141,7 +142,15 @@ def client(path: str = ""):
 
 @public
 def client_assets(name: str):
-    """Content-hashed files: a new build has new names, so browsers keep these for a year."""
-    response = send_from_directory(CLIENT_DIST / "assets", name, max_age=ONE_YEAR)
+    """Content-hashed files: a new build has new names, so browsers keep these for a year.
+    The build leaves a gzipped copy beside each: sent as is to a browser that accepts it."""
+    packed = CLIENT_DIST / "assets" / f"{name}.gz"
+    if "gzip" in request.accept_encodings and not name.endswith(".gz") and packed.is_file():
+        response = send_from_directory(CLIENT_DIST / "assets", f"{name}.gz", max_age=ONE_YEAR)
+        response.headers["Content-Encoding"] = "gzip"
+        response.mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    else:
+        response = send_from_directory(CLIENT_DIST / "assets", name, max_age=ONE_YEAR)
     response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+    response.vary.add("Accept-Encoding")
     return response

@@ -131,6 +131,10 @@ def test_the_gateway_serves_the_client_without_shadowing_its_own_routes(platform
     cached = requests.get(platform.url + asset, timeout=10)
     assert cached.status_code == 200 and "immutable" in cached.headers["Cache-Control"]
     assert "max-age=31536000" in cached.headers["Cache-Control"]
+    assert cached.headers["Content-Encoding"] == "gzip"  # the build's precompressed copy
+    assert cached.headers["Content-Type"].startswith("text/javascript")
+    plain = requests.get(platform.url + asset, headers={"Accept-Encoding": "identity"}, timeout=10)
+    assert "Content-Encoding" not in plain.headers and plain.content == cached.content
     manifest = requests.get(f"{platform.url}/manifest.webmanifest", timeout=10)
     assert manifest.status_code == 200 and manifest.json()["start_url"] == "/"
     unknown = requests.get(f"{platform.url}/api/v1/no-such-thing", timeout=10)
