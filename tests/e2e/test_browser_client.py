@@ -388,3 +388,37 @@ def test_a_deal_moves_by_drag_and_drop(admin_api, customer, page_for):
     expect(target.get_by_test_id("count")).to_contain_text(re.compile(r"[1-9]\d* deal"))
     wait_until(lambda: rep["session"].get(f"{admin_api.base}/api/v1/opportunities/{deal['id']}")
                .json()["stage_id"] == stages[2], message="the dragged move saved")
+
+
+def test_an_expired_session_returns_to_sign_in_then_where_the_user_was(admin_api, page_for):
+    rep = _user(admin_api, "sales_rep", "Erin")
+    page = page_for()
+    _sign_in(page, rep, r"/my-day$")
+    # Every request of the page has answered before the session ends.
+    expect(page.get_by_role("textbox", name="Calendar feed")).to_have_value(re.compile("^http"))
+    page.context.clear_cookies()  # the session ends (expired, or signed out elsewhere)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Pipeline").click()
+    page.wait_for_url(re.compile(r"/sign-in\?next=%2Fpipeline"))
+    expect(page.get_by_text("Your session has expired")).to_be_visible()
+    page.get_by_label("Email").fill(rep["email"])
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/pipeline$"))
+    page.get_by_role("heading", name="Pipeline", level=1).wait_for()
+
+
+def test_a_failed_request_shows_a_message_and_a_retry(admin_api, page_for):
+    rep = _user(admin_api, "sales_rep", "Ray")
+    page = page_for()
+    _sign_in(page, rep, r"/my-day$")
+    outage = {"status": 503, "content_type": "application/problem+json",
+              "body": '{"title": "Service unavailable", "status": 503, '
+                      '"detail": "sales did not answer in time"}'}
+    page.route("**/api/v1/activities/my-day*", lambda route: route.fulfill(**outage))
+    page.reload()
+    alert = page.get_by_role("alert").filter(has_text="sales did not answer in time")
+    expect(alert).to_be_visible(timeout=20_000)  # after the client's own two retries
+    page.unroute("**/api/v1/activities/my-day*")
+    alert.get_by_role("button", name="Retry").click()
+    page.get_by_role("heading", name="My day", level=1).wait_for()
+    expect(page.get_by_text("Nothing left for today.")).to_be_visible()
