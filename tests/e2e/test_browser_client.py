@@ -318,6 +318,23 @@ def test_the_contact_form_shows_the_apis_field_errors_by_field(admin_api, page_f
                                params={"q": f"Benes{suffix}"}).json()["items"]
     assert [(c["title"], c["country"], c["version"]) for c in found] == [("Editor", "FR", 2)]
 
+    # A stale edit (412): the form shows what the other person changed and lets the user
+    # choose; keeping theirs where the user changed nothing.
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("Job title").fill("Publisher")
+    other = admin_api.patch(f"/api/v1/contacts/{found[0]['id']}",
+                            json={"title": "Owner", "city": "New York"})
+    assert other.status_code == 200, other.text
+    page.get_by_role("button", name="Save").click()
+    conflict = page.get_by_role("alert").filter(has_text="Someone else changed this contact")
+    expect(conflict.get_by_role("row", name="Job title")).to_contain_text("OwnerPublisher")
+    expect(conflict.get_by_role("row", name="City")).to_contain_text("New York")
+    _axe(page, "contact-form-conflict")
+    conflict.get_by_role("button", name="Save mine over theirs").click()
+    page.get_by_role("heading", name=f"Elaine Benes{suffix}", level=1).wait_for()
+    saved = rep["session"].get(f"{admin_api.base}/api/v1/contacts/{found[0]['id']}").json()
+    assert (saved["title"], saved["city"], saved["version"]) == ("Publisher", "New York", 4)
+
 
 def test_the_contacts_list_pages_by_cursor_as_it_scrolls(admin_api, page_for):
     suffix = uuid.uuid4().hex[:6]

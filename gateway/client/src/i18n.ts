@@ -10,7 +10,7 @@ const en = {
   app: { name: "CRM", skip: "Skip to content", language: "Language", signOut: "Sign out",
     dismiss: "Dismiss", loading: "Loading…", retry: "Retry", error: "Something went wrong", offline: "The server could not be reached.",
     notFound: "This page does not exist.", home: "Back to the start", save: "Save", cancel: "Cancel",
-    saved: "Saved", stale: "Someone else changed this record while you edited it. Reload it to see their change, then apply yours again.", reload: "Reload", sessionExpired: "Your session has expired: sign in again." },
+    saved: "Saved", sessionExpired: "Your session has expired: sign in again." },
   nav: { label: "Main", myDay: "My day", contacts: "Contacts", pipeline: "Pipeline", queue: "My queue" },
   signIn: { title: "Sign in", email: "Email", password: "Password", submit: "Sign in",
     failed: "The email or the password is wrong.", tooMany: "Too many attempts: wait a few minutes and retry." },
@@ -44,6 +44,9 @@ const en = {
     addNote: "Add note", internal: "Internal note", customer: "Customer", agent: "Agent", system: "System",
     sent: "Reply sent.", noted: "Note added.", body: "Message", priority: "Priority", status: "Status", contact: "Contact", openContact: "Customer view" },
   priority: { low: "Low", normal: "Normal", high: "High", urgent: "Urgent" },
+  conflict: { title: "Someone else changed this contact while you were editing it.", field: "Field",
+    theirs: "Their value (saved)", mine: "Your value", keepMine: "Save mine over theirs",
+    takeTheirs: "Take theirs and drop mine" },
 };
 
 type Resource = typeof en;
@@ -52,7 +55,7 @@ const fr: Resource = {
   app: { name: "CRM", skip: "Aller au contenu", language: "Langue", signOut: "Se déconnecter",
     dismiss: "Fermer", loading: "Chargement…", retry: "Réessayer", error: "Une erreur est survenue", offline: "Le serveur est injoignable.",
     notFound: "Cette page n’existe pas.", home: "Retour à l’accueil", save: "Enregistrer", cancel: "Annuler",
-    saved: "Enregistré", stale: "Quelqu’un d’autre a modifié cette fiche pendant votre saisie. Rechargez-la pour voir sa modification, puis appliquez la vôtre.", reload: "Recharger", sessionExpired: "Votre session a expiré : reconnectez-vous." },
+    saved: "Enregistré", sessionExpired: "Votre session a expiré : reconnectez-vous." },
   nav: { label: "Principale", myDay: "Ma journée", contacts: "Contacts", pipeline: "Pipeline", queue: "Ma file" },
   signIn: { title: "Connexion", email: "E-mail", password: "Mot de passe", submit: "Se connecter",
     failed: "L’e-mail ou le mot de passe est incorrect.", tooMany: "Trop de tentatives : patientez quelques minutes." },
@@ -86,6 +89,9 @@ const fr: Resource = {
     addNote: "Ajouter la note", internal: "Note interne", customer: "Client", agent: "Agent", system: "Système",
     sent: "Réponse envoyée.", noted: "Note ajoutée.", body: "Message", priority: "Priorité", status: "Statut", contact: "Contact", openContact: "Fiche client" },
   priority: { low: "Basse", normal: "Normale", high: "Haute", urgent: "Urgente" },
+  conflict: { title: "Quelqu’un d’autre a modifié ce contact pendant votre saisie.", field: "Champ",
+    theirs: "Sa valeur (enregistrée)", mine: "Votre valeur", keepMine: "Enregistrer la mienne par-dessus",
+    takeTheirs: "Prendre la sienne et abandonner la mienne" },
 };
 
 export function initialLanguage(stored: string | null, browser: readonly string[]): Language {

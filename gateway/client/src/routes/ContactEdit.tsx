@@ -6,6 +6,7 @@ import { api, ApiError, etag, unwrap, type Contact, type ContactInput } from "..
 import { useAnnounce } from "../announcer";
 import { ErrorPanel, Field, invalidProps, Loading } from "../ui";
 import { STAGES } from "./Contacts";
+import { changedFields, rebase, type FieldChange } from "../lib/conflict";
 
 const TEXT_FIELDS = ["first_name", "last_name", "email", "phone", "title", "city", "country"] as const;
 type TextField = (typeof TEXT_FIELDS)[number];
@@ -42,30 +43,64 @@ export default function ContactEdit() {
     queryFn: () => unwrap(api.GET("/api/v1/contacts/{item_id}", { params: { path: { item_id: id! } } })),
   });
   const [draft, setDraft] = useState<Draft>(EMPTY);
+  // What the form started from: the version sent as If-Match, and the values a conflict
+  // is measured against. Set once, so a background refetch never overwrites the user's typing.
+  const [base, setBase] = useState<{ id: string; values: Draft; version: number } | null>(null);
+  const [conflict, setConflict] = useState<{ theirs: Draft; version: number; changes: FieldChange[] } | null>(null);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [problem, setProblem] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    if (existing.data) setDraft(draftOf(existing.data));
-  }, [existing.data]);
+    if (existing.data && existing.data.id === id && base?.id !== id) {
+      setDraft(draftOf(existing.data));
+      setBase({ id: id ?? "", values: draftOf(existing.data), version: existing.data.version ?? 0 });
+    }
+  }, [existing.data, base, id]);
 
   if (id && existing.isPending) return <Loading />;
   if (id && existing.isError) return <ErrorPanel error={existing.error} retry={() => void existing.refetch()} />;
 
-  async function submit(event: FormEvent) {
+  async function showConflict() {
+    const current = await unwrap(api.GET("/api/v1/contacts/{item_id}", { params: { path: { item_id: id! } } }));
+    const theirs = draftOf(current);
+    setConflict({ theirs, version: current.version ?? 0, changes: changedFields(base!.values, theirs, draft) });
+  }
+
+  function takeTheirs() {
+    if (!conflict) return;
+    setDraft(conflict.theirs);
+    setBase({ id: id!, values: conflict.theirs, version: conflict.version });
+    setConflict(null);
+    setProblem(null);
+  }
+
+  function keepMine() {
+    if (!conflict || !base) return;
+    const merged = rebase(base.values, conflict.theirs, draft);
+    setBase({ id: id!, values: conflict.theirs, version: conflict.version });
+    setDraft(merged);
+    setConflict(null);
+    void save(merged, conflict.version);
+  }
+
+  function submit(event: FormEvent) {
     event.preventDefault();
+    void save(draft, base?.version ?? 0);
+  }
+
+  async function save(values: Draft, version: number) {
     setBusy(true);
     setErrors({});
     setProblem(null);
     try {
-      const saved = id && existing.data
+      const saved = id
         ? await unwrap(api.PATCH("/api/v1/contacts/{item_id}", {
-          params: { path: { item_id: id } }, headers: { "If-Match": etag(existing.data.version ?? 0) },
-          body: bodyOf(draft),
+          params: { path: { item_id: id } }, headers: { "If-Match": etag(version) },
+          body: bodyOf(values),
         }))
         : await unwrap(api.POST("/api/v1/contacts", {
-          body: bodyOf(draft), headers: { "Idempotency-Key": crypto.randomUUID() },
+          body: bodyOf(values), headers: { "Idempotency-Key": crypto.randomUUID() },
         }));
       queries.setQueryData(["contact", saved.id], saved);
       void queries.invalidateQueries({ queryKey: ["contacts"] });
@@ -76,6 +111,7 @@ export default function ContactEdit() {
       if (error instanceof ApiError) {
         setErrors(error.fieldErrors);
         setProblem(error);
+        if (error.status === 412 && id) await showConflict().catch(() => undefined);
       } else throw error;
     } finally {
       setBusy(false);
@@ -93,12 +129,28 @@ export default function ContactEdit() {
     <section aria-labelledby="edit-title">
       <h1 id="edit-title">{title}</h1>
       <form className="form" onSubmit={submit} noValidate>
-        {problem && (
-          <div className="form-error" role="alert">
-            <p>{problem.status === 412 ? t("app.stale") : problem.message}</p>
-            {problem.status === 412 && (
-              <button type="button" onClick={() => { setProblem(null); void existing.refetch(); }}>{t("app.reload")}</button>
+        {problem && (problem.status !== 412 || !conflict) && <p className="form-error" role="alert">{problem.message}</p>}
+        {conflict && (
+          <div className="form-error conflict" role="alert" aria-labelledby="conflict-title">
+            <p id="conflict-title">{t("conflict.title")}</p>
+            {conflict.changes.length > 0 && (
+              <table>
+                <thead>
+                  <tr><th scope="col">{t("conflict.field")}</th><th scope="col">{t("conflict.theirs")}</th><th scope="col">{t("conflict.mine")}</th></tr>
+                </thead>
+                <tbody>
+                  {conflict.changes.map((change) => (
+                    <tr key={change.field}>
+                      <th scope="row">{t(`field.${change.field}`)}</th><td>{change.theirs || "—"}</td><td>{change.mine || "—"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             )}
+            <div className="actions">
+              <button type="button" className="primary" onClick={keepMine}>{t("conflict.keepMine")}</button>
+              <button type="button" onClick={takeTheirs}>{t("conflict.takeTheirs")}</button>
+            </div>
           </div>
         )}
         <div className="grid">
