@@ -83,11 +83,15 @@ export default function Pipeline() {
   const pipelines = useQuery({ queryKey: ["pipelines"], queryFn: () => unwrap(api.GET("/api/v1/pipelines")) });
   const [chosen, setChosen] = useState<string>("");
   const pipelineId = chosen || pipelines.data?.items?.find((pipeline) => pipeline.is_default)?.id || pipelines.data?.items?.[0]?.id || "";
-  const key = ["board", pipelineId];
+  const [mine, setMine] = useState(false);
+  const owner = mine ? user?.id : undefined;
+  const key = ["board", pipelineId, owner ?? "all"];
   const board = useQuery({
     queryKey: key,
     enabled: Boolean(pipelineId),
-    queryFn: () => unwrap(api.GET("/api/v1/opportunities/board", { params: { query: { pipeline_id: pipelineId, status: "open" } } })),
+    queryFn: () => unwrap(api.GET("/api/v1/opportunities/board", {
+      params: { query: { pipeline_id: pipelineId, status: "open", ...(owner ? { owner_id: owner } : {}) } },
+    })),
     refetchInterval: 30_000,
   });
   const focusAfterMove = useRef<string | null>(null);
@@ -135,7 +139,7 @@ export default function Pipeline() {
     if (event.over) void move(String(event.active.id), String(event.over.id));
   };
 
-  if (pipelines.isPending || (pipelineId && board.isPending)) return <Loading />;
+  if (pipelines.isPending) return <Loading />;
   if (pipelines.isError) return <ErrorPanel error={pipelines.error} retry={() => void pipelines.refetch()} />;
   if (board.isError) return <ErrorPanel error={board.error} retry={() => void board.refetch()} />;
   const columns = board.data?.stages ?? [];
@@ -143,6 +147,10 @@ export default function Pipeline() {
     <section aria-labelledby="board-title" className="board-page">
       <div className="page-head">
         <h1 id="board-title">{t("board.title")}</h1>
+        <label className="inline">
+          <input type="checkbox" checked={mine} onChange={(event) => setMine(event.target.checked)} />
+          <span>{t("board.mine")}</span>
+        </label>
         {(pipelines.data?.items ?? []).length > 1 && (
           <label>
             <span>{t("board.pipeline")}</span>
@@ -153,6 +161,7 @@ export default function Pipeline() {
         )}
       </div>
       {movable && <p className="muted" id="board-help">{t("board.help")}</p>}
+      {board.isPending && <Loading />}
       <DndContext sensors={sensors} onDragEnd={onDragEnd}>
         <div className="board">
           {columns.map((column, index) => (
