@@ -33,7 +33,7 @@ export default function Queue() {
               <tr>
                 <th scope="col">{t("queue.number")}</th>
                 <th scope="col">{t("queue.subject")}</th>
-                <th scope="col">{t("queue.priority")}</th>
+                <th scope="col" className="wide">{t("queue.priority")}</th>
                 <th scope="col" className="wide">{t("queue.status")}</th>
                 <th scope="col">{t("queue.due")}</th>
               </tr>
@@ -41,9 +41,12 @@ export default function Queue() {
             <tbody>
               {tickets.map((ticket) => (
                 <tr key={ticket.id} className={`priority-${ticket.priority}`}>
-                  <td><Link to={`/tickets/${ticket.id}`}>{ticket.number}</Link></td>
+                  <td>
+                    <Link to={`/tickets/${ticket.id}`}>{ticket.number}</Link>
+                    <span className="sr-only phone-only"> · {t(`priority.${ticket.priority}`, { defaultValue: ticket.priority })}</span>
+                  </td>
                   <td>{ticket.subject}</td>
-                  <td>{t(`priority.${ticket.priority}`, { defaultValue: ticket.priority })}</td>
+                  <td className="wide">{t(`priority.${ticket.priority}`, { defaultValue: ticket.priority })}</td>
                   <td className="wide">{ticket.status}</td>
                   <td><SlaBadge ticket={ticket} now={now} /></td>
                 </tr>
