@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from bench import load
+from bench import load, marketing
 from bench.data import SEARCH_TERMS, bulk_load, write_import_csv
 from bench.echo import EchoClient
 from bench.platform import ROOT, Platform, peak_rss_mb
@@ -30,6 +30,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, help="seconds per load run (default 10)")
     parser.add_argument("--rows", type=int, help="contacts bulk-loaded for the search bench")
     parser.add_argument("--import-rows", type=int, help="rows of the imported CSV")
+    parser.add_argument("--audience", type=int,
+                        help="contacts in marketing's projection for the segment run")
+    parser.add_argument("--campaign-mails", type=int, help="mails of the campaign run")
     parser.add_argument("--import-timeout", type=float,
                         help="seconds to wait for the import (default 120 quick, else 900)")
     parser.add_argument("--output", default=str(ROOT / "var/bench-results.json"))
@@ -38,6 +41,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     args.rows = args.rows or (20_000 if args.quick else 1_000_000 if args.full else 100_000)
     args.import_rows = args.import_rows or (20_000 if args.quick else 100_000)
     args.import_timeout = args.import_timeout or (120.0 if args.quick else 900.0)
+    args.audience = args.audience or (20_000 if args.quick else 100_000)
+    args.campaign_mails = args.campaign_mails or (1_000 if args.quick else 10_000)
     return args
 
 
@@ -124,7 +129,8 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
          lambda s, i: checked(s.get(f"{thin}/items/{i % ITEMS + 1}", timeout=10)), duration)
 
     # 2. the gateway
-    step("starting the services and the gateway")
+    step("starting the mailbox, the services and the gateway")
+    platform.start_mailbox()
     for service in SERVICES:
         platform.start_service(service)
     platform.start_gunicorn("gateway", "gateway.app:create_app()", "/healthz")
@@ -152,6 +158,7 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
 
     sales_runs(platform, auth, api, results, extra, duration)
     support_runs(platform, auth, api, results, extra, duration)
+    marketing_runs(platform, api, extra, args)
 
     # 4. import (before the bulk load, on a database holding only the rows above)
     step(f"import of {args.import_rows} rows")
@@ -260,6 +267,19 @@ def support_runs(platform: Platform, auth: dict, api, results: list, extra: dict
         t["sla"]["resolution"]["remaining_minutes"] is not None for t in queue)
     pair(results, f"queue of {TICKETS}+ tickets", session_client(auth),
          lambda s, i: checked(s.get(f"{base}/tickets/queue", timeout=10)), duration)
+
+
+def marketing_runs(platform: Platform, api, extra: dict, args) -> None:
+    """A dynamic segment over the audience, and a campaign through a kill and a restart."""
+    base = platform.url + "/api/v1"
+    step(f"loading {args.audience} contacts into marketing's projection")
+    marketing.load_audience(platform.env["CRM_MARKETING_DATABASE_URL"], args.audience,
+                            args.campaign_mails)
+    step("segment evaluation")
+    extra["segment"] = marketing.segment_run(api, base, args.audience, 5, checked)
+    step(f"campaign of {args.campaign_mails} mails, marketing killed halfway")
+    extra["campaign"] = marketing.campaign_run(platform, api, base, args.campaign_mails,
+                                               args.import_timeout, checked)
 
 
 def every_item(session, url: str) -> list[dict]:

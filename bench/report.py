@@ -70,6 +70,12 @@ def verdicts(results, extra: dict) -> list[dict]:
               imp["status"] == "done" and imp["rows_per_s"] >= 5000)
         check("import peak RSS < 500 MB", f"{imp['peak_rss_mb']:.0f} MB (contacts VmHWM)",
               0 < imp["peak_rss_mb"] < 500)
+    campaign = extra.get("campaign")
+    if campaign:
+        check("campaign: none lost or doubled through a kill",
+              f"{campaign['unique_message_ids']}/{campaign['mails']} delivered, "
+              f"{campaign['lost']} lost, {campaign['doubled']} doubled",
+              campaign["lost"] == 0 and campaign["doubled"] == 0)
     return checks
 
 
@@ -104,6 +110,15 @@ def print_report(results, extra: dict, checks: list[dict]) -> None:
               + (f" (first: {imp['first_poll_error']})" if imp["first_poll_error"] else ""))
         if imp["sample_errors"]:
             print(f"  sample row errors: {imp['sample_errors']}")
+    if seg := extra.get("segment"):
+        print(f"segment over {seg['audience']:,} contacts ({seg['members']} members): count "
+              f"p50 {seg['count_p50_s']} s (max {seg['count_max_s']} s), saving it "
+              f"{seg['save_s']} s")
+    if camp := extra.get("campaign"):
+        print(f"campaign: {camp['unique_message_ids']:,}/{camp['mails']:,} mails in "
+              f"{camp['seconds']} s = {camp['mails_per_s']} mails/s; marketing killed after "
+              f"{camp['killed_after']:,} and restarted in {camp['restart_s']} s; "
+              f"{camp['lost']} lost, {camp['doubled']} delivered twice (same Message-ID)")
     if extra.get("360_sections"):
         print(f"360 keys: {', '.join(extra['360_sections'])} (every service built so far "
               "answers its part; the others are not asked)")
