@@ -5,6 +5,7 @@
     crm dlq list | show QUEUE | replay QUEUE     inspect and replay dead-letter queues
     crm mailbox                                  the local SMTP server keeping sent mails
     crm reporting rebuild                        rebuild the reports from every event log
+    crm marketing rebuild                        rebuild marketing's view of the contacts
 
 demo and import talk to the gateway's REST API only (see `crm import contacts --help` for
 the connection options). Exit codes: 0 done (an import with some rejected rows is done);
@@ -30,6 +31,7 @@ from crm_cli.demo.loader import load_demo, report_lines
 from crm_cli.imports import ImportOptions, import_contacts, job_report, report_url
 from crm_cli.mailbox import serve
 from crm_cli.mapping import parse_mapping
+from crm_cli.marketing import rebuild as rebuild_marketing
 from crm_cli.problems import CommandError, UsageError
 from crm_cli.progress import progress_bar
 from crm_cli.reporting import rebuild as rebuild_reports
@@ -114,6 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
                     "are incomplete until it ends; run it again if it is interrupted.")
     add_connection_arguments(rebuild)
     rebuild.set_defaults(run=run_rebuild)
+
+    marketing = commands.add_parser("marketing", help="the marketing service's projection")
+    actions = marketing.add_subparsers(dest="action", required=True, metavar="ACTION")
+    rebuild = actions.add_parser(
+        "rebuild", help="rebuild marketing's view of the contacts from their event log",
+        description="Read the contacts service's event log into the marketing service's "
+                    "projection of contacts, accounts and consent through the REST API "
+                    "(admins only), then bring every dynamic segment in line.")
+    add_connection_arguments(rebuild)
+    rebuild.set_defaults(run=run_marketing_rebuild)
     return parser
 
 
@@ -148,6 +160,14 @@ def run_rebuild(args: argparse.Namespace) -> int:
     with progress_bar(Console(stderr=True)) as progress:
         result = rebuild_reports(client, progress)
     print(*rebuild_lines(result), sep="\n")
+    return EXIT_DONE
+
+
+def run_marketing_rebuild(args: argparse.Namespace) -> int:
+    client = _signed_in(args)
+    with progress_bar(Console(stderr=True)) as progress:
+        applied = rebuild_marketing(client, progress)
+    print(f"marketing's projection rebuilt from {applied} contacts event(s)")
     return EXIT_DONE
 
 

@@ -83,7 +83,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Only admins: users and roles, custom field definitions, API keys, webhooks, erasure.
 ADMIN_ONLY = {"users:manage", "custom_fields:manage", "api_keys:manage", "webhooks:manage",
-              "gdpr:erase", "audit:read", "reports:rebuild"}
+              "gdpr:erase", "audit:read", "reports:rebuild", "marketing:rebuild"}
 # Held by no role: a mail gateway's API key scopes (inbound mail, bounce notices), and
 # what a contact signed in to the customer portal may do (nothing else).
 INBOUND_EMAIL = "inbound_email:write"

@@ -13,6 +13,7 @@ def register(api: Api) -> None:
         custom_fields,
         marketing_campaigns,
         marketing_forms,
+        marketing_projection,
         marketing_scenarios,
         marketing_scoring,
         marketing_segments,
@@ -40,6 +41,6 @@ def register(api: Api) -> None:
                    support_tickets, support_sla, support_teams, support_kb, support_inbound,
                    support_survey, support_portal, marketing_segments, marketing_templates,
                    marketing_campaigns, marketing_scoring, marketing_forms,
-                   marketing_scenarios, marketing_tracking, reporting_reports,
+                   marketing_scenarios, marketing_tracking, marketing_projection, reporting_reports,
                    reporting_history):
         api.register_blueprint(module.blp)

@@ -464,3 +464,24 @@ class EnrolmentOut(Schema):
 
 class EnrolmentFilters(_Query):
     status = fields.String(validate=validate.OneOf(("active", "completed", "exited")))
+
+
+class ProjectionRebuildIn(_In):
+    cursor = fields.Integer(load_default=0, validate=validate.Range(min=0), metadata={
+        "description": "0 to start over; then the `next_cursor` of the previous page"})
+    limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=5000))
+
+
+class ProjectionPageOut(Schema):
+    applied = fields.Integer(metadata={"description": "events of this page"})
+    last_seq = fields.Integer(allow_none=True)
+    next_cursor = fields.Integer(allow_none=True, metadata={
+        "description": "the next page's cursor; null after the last page"})
+    head = fields.Integer(allow_none=True, metadata={
+        "description": "the newest event of the contacts log, for a progress bar"})
+
+
+class ProjectionStatusOut(Schema):
+    source = fields.String()
+    cursor = fields.Integer()
+    rebuilt_at = fields.String(allow_none=True)

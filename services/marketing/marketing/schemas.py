@@ -63,6 +63,12 @@ class RulesInput(_Input):
     rules = fields.Dict(required=True)
 
 
+class RebuildPageInput(_Input):
+    cursor = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=1000, strict=True,
+                           validate=validate.Range(min=1, max=5000))
+
+
 class MembersInput(_Input):
     contact_ids = fields.List(fields.String(validate=validate.Length(min=1, max=36)),
                               required=True, validate=validate.Length(min=1, max=1000))

@@ -42,6 +42,7 @@ _segment_in = schemas.SegmentInput()
 _segment_update = schemas.SegmentUpdate()
 _rules_in = schemas.RulesInput()
 _members_in = schemas.MembersInput()
+_rebuild_page_in = schemas.RebuildPageInput()
 _template_in = schemas.TemplateInput()
 _template_update = schemas.TemplateUpdate()
 _preview_in = schemas.PreviewInput()
@@ -474,6 +475,15 @@ class MarketingService(EventLog):
         return projection.rebuild(
             self.db, lambda cursor: self.contacts.event_log(cursor, REBUILD_PAGE),
             from_start=bool(from_start), pause=lambda: eventlet.sleep(0))
+
+    @rpc
+    def rebuild_projection_page(self, query: dict[str, Any]) -> dict[str, Any]:
+        """One page of the contacts service's event log into the projection, from `cursor`
+        (0 to start over): `next_cursor` is null after the last page, which also brings
+        every dynamic segment in line."""
+        values = load(_rebuild_page_in, query)
+        page = self.contacts.event_log(values["cursor"], values["limit"])
+        return projection.apply_page(self.db, page)
 
     @rpc
     def projection_status(self) -> dict[str, Any]:

@@ -23,30 +23,43 @@ def rebuild(uow, read_page: Callable[[int], dict[str, Any]], from_start: bool = 
             pause: Callable[[], None] = lambda: None) -> dict[str, Any]:
     """Replay the log from the start (or from where the last rebuild stopped), a page per
     transaction; then bring every dynamic segment in line. Returns what was applied."""
-    cursor_row = uow.session.get(ProjectionCursor, SOURCE)
-    if cursor_row is None:
-        cursor_row = ProjectionCursor(source=SOURCE, seq=0)
-        uow.session.add(cursor_row)
-    cursor = 0 if from_start else cursor_row.seq
+    cursor = 0 if from_start else _cursor_row(uow.session).seq
     applied = 0
     while True:
-        page = read_page(cursor)
-        for item in page["items"]:
-            apply_logged(uow, item)
-            applied += 1
-            cursor = item["seq"]
-        cursor_row = uow.session.get(ProjectionCursor, SOURCE)
-        cursor_row.seq = cursor
-        uow.commit()
+        done = apply_page(uow, read_page(cursor))
+        applied += done["applied"]
+        cursor = done["last_seq"] or cursor
+        if done["next_cursor"] is None:
+            return {"applied": applied, "cursor": cursor}
         pause()
-        if page.get("next_cursor") is None:
-            break
-    for segment in segments.dynamic_segments(uow.session):
-        segments.refresh_segment(uow, segment)
-    cursor_row = uow.session.get(ProjectionCursor, SOURCE)
-    cursor_row.rebuilt_at = now()
+
+
+def apply_page(uow, page: dict[str, Any]) -> dict[str, Any]:
+    """One page of the contacts log into the projection, with the cursor, in one
+    transaction; after the last page (no `next_cursor`) every dynamic segment is brought
+    in line. What a page-by-page rebuild (`crm marketing rebuild`) calls."""
+    last_seq = None
+    for item in page["items"]:
+        apply_logged(uow, item)
+        last_seq = item["seq"]
+    row = _cursor_row(uow.session)
+    if last_seq is not None:
+        row.seq = last_seq
+    if page.get("next_cursor") is None:
+        for segment in segments.dynamic_segments(uow.session):
+            segments.refresh_segment(uow, segment)
+        row.rebuilt_at = now()
     uow.commit()
-    return {"applied": applied, "cursor": cursor}
+    return {"applied": len(page["items"]), "last_seq": last_seq,
+            "next_cursor": page.get("next_cursor"), "head": page.get("head")}
+
+
+def _cursor_row(session) -> ProjectionCursor:
+    row = session.get(ProjectionCursor, SOURCE)
+    if row is None:
+        row = ProjectionCursor(source=SOURCE, seq=0)
+        session.add(row)
+    return row
 
 
 def apply_logged(uow, item: dict[str, Any]) -> None:
