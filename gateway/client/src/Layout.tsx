@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { NavLink } from "react-router-dom";
+import { NavLink, useNavigate } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import type { User } from "./api/client";
 import { navFor } from "./lib/nav";
@@ -21,6 +21,7 @@ export function LanguageSwitch() {
 export function Layout({ user, children }: { user: User; children: ReactNode }) {
   const { t } = useTranslation();
   const { signOut } = useSession();
+  const navigate = useNavigate();
   return (
     <>
       <a className="skip" href="#content">{t("app.skip")}</a>
@@ -36,7 +37,9 @@ export function Layout({ user, children }: { user: User; children: ReactNode }) 
         <div className="account">
           <span className="who">{user.name}</span>
           <LanguageSwitch />
-          <button type="button" onClick={() => void signOut()}>{t("app.signOut")}</button>
+          <button type="button" onClick={() => void signOut().then(() => navigate("/sign-in", { replace: true }))}>
+            {t("app.signOut")}
+          </button>
         </div>
       </header>
       <main id="content" className="page" tabIndex={-1}>{children}</main>

@@ -9,6 +9,8 @@ import { useLocale } from "../locale";
 import { ErrorPanel, Loading } from "../ui";
 import { SlaBadge } from "../SlaBadge";
 import { useNow } from "../useNow";
+import { useSession } from "../session";
+import { can } from "../lib/nav";
 
 // The 360 document is composed by the gateway from several services; its parts are
 // typed here as the client reads them (the OpenAPI document leaves the view untyped).
@@ -24,11 +26,13 @@ export type ContactView = {
   complete: boolean;
 } & Record<string, unknown>;
 
-function Part({ id, title, section, missing, children }: {
-  id: string; title: string; section: string; missing: Missing[]; children: ReactNode;
+function Part({ id, title, section, view, children }: {
+  id: string; title: string; section: string; view: ContactView; children: ReactNode;
 }) {
   const { t } = useTranslation();
-  const gone = missing.find((part) => part.sections.includes(section));
+  // A section the caller may not read is not in the view at all: no card for it.
+  if (!(section in view)) return null;
+  const gone = view.missing.find((part) => part.sections.includes(section));
   return (
     <section className="card" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
@@ -42,6 +46,7 @@ export default function Contact360() {
   const { t } = useTranslation();
   const locale = useLocale();
   const now = useNow();
+  const { user } = useSession();
   const view = useQuery({
     queryKey: ["contact360", id],
     queryFn: async () => (await unwrap(api.GET("/api/v1/contacts/{item_id}/360", { params: { path: { item_id: id } } }))) as unknown as ContactView,
@@ -58,7 +63,7 @@ export default function Contact360() {
     <article aria-labelledby="contact-name" className="c360">
       <div className="page-head">
         <h1 id="contact-name">{name}</h1>
-        <Link className="button" to={`/contacts/${contact.id}/edit`}>{t("c360.edit")}</Link>
+        {can.editContacts(user?.role ?? "") && <Link className="button" to={`/contacts/${contact.id}/edit`}>{t("c360.edit")}</Link>}
       </div>
       <div className="c360-grid">
         <section className="card" aria-labelledby="identity">
@@ -72,7 +77,9 @@ export default function Contact360() {
             {(contact.tags ?? []).length > 0 && <><dt>{t("field.tags")}</dt><dd>{(contact.tags ?? []).join(", ")}</dd></>}
           </dl>
         </section>
-        <Part id="kpis" title={t("c360.kpis")} section="kpis" missing={missing}>
+        <Part id="kpis" title={t("c360.kpis")} section="kpis" view={view.data}>
+          {pipeline.length === 0 && view.data.kpis?.churn_risk?.score == null && view.data.lead_score?.score == null
+            ? <p className="muted">{t("c360.none")}</p> : null}
           <dl>
             {pipeline.map(([currency, amount]) => (
               <div key={currency}><dt>{t("c360.openPipeline")}</dt><dd>{formatMoney(amount, currency, locale)}</dd></div>
@@ -81,7 +88,7 @@ export default function Contact360() {
             {view.data.lead_score?.score != null && <div><dt>{t("c360.leadScore")}</dt><dd>{formatNumber(view.data.lead_score.score, locale)}</dd></div>}
           </dl>
         </Part>
-        <Part id="deals" title={t("c360.deals")} section="opportunities" missing={missing}>
+        <Part id="deals" title={t("c360.deals")} section="opportunities" view={view.data}>
           {deals.length === 0 ? <p className="muted">{t("c360.none")}</p> : (
             <ul className="plain">
               {deals.map((deal) => (
@@ -92,7 +99,7 @@ export default function Contact360() {
             </ul>
           )}
         </Part>
-        <Part id="tickets" title={t("c360.tickets")} section="tickets" missing={missing}>
+        <Part id="tickets" title={t("c360.tickets")} section="tickets" view={view.data}>
           {tickets.length === 0 ? <p className="muted">{t("c360.none")}</p> : (
             <ul className="plain">
               {tickets.map((ticket) => (

@@ -47,7 +47,7 @@ export default function Queue() {
                   </td>
                   <td>{ticket.subject}</td>
                   <td className="wide">{t(`priority.${ticket.priority}`, { defaultValue: ticket.priority })}</td>
-                  <td className="wide">{ticket.status}</td>
+                  <td className="wide">{t(`ticketStatus.${ticket.status}`, { defaultValue: ticket.status })}</td>
                   <td><SlaBadge ticket={ticket} now={now} /></td>
                 </tr>
               ))}

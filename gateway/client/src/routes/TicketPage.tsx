@@ -69,7 +69,7 @@ export default function TicketPage() {
     <article aria-labelledby="ticket-title" className="ticket">
       <h1 id="ticket-title">{data.number} · {data.subject}</h1>
       <dl className="facts">
-        <div><dt>{t("ticket.status")}</dt><dd>{data.status}</dd></div>
+        <div><dt>{t("ticket.status")}</dt><dd>{t(`ticketStatus.${data.status}`, { defaultValue: data.status })}</dd></div>
         <div><dt>{t("ticket.priority")}</dt><dd>{t(`priority.${data.priority}`, { defaultValue: data.priority })}</dd></div>
         <div><dt>SLA</dt><dd><SlaBadge ticket={data} now={now} /></dd></div>
         {data.contact_id && <div><dt>{t("ticket.contact")}</dt><dd><Link to={`/contacts/${data.contact_id}`}>{t("ticket.openContact")}</Link></dd></div>}
