@@ -9,7 +9,15 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from support.models import AccountView, ContactView, Message, Survey, Ticket, now
+from support.models import (
+    AccountView,
+    ContactView,
+    Message,
+    RetiredContact,
+    Survey,
+    Ticket,
+    now,
+)
 from support.operations.common import flush
 
 ERASED_TEXT = "(erased)"
@@ -68,10 +76,16 @@ def repoint_merged_contact(uow, data: dict[str, Any]) -> int:
                         .values(contact_id=survivor)
                         .execution_options(synchronize_session=False))
     forget_contact(uow, merged)
+    retire_contact(uow, merged, "merged")
     if contact := data.get("contact"):
         project_contact(uow, contact)
     flush(uow.session)
     return moved
+
+
+def retire_contact(uow, contact_id: str, reason: str) -> None:
+    if uow.session.get(RetiredContact, contact_id) is None:
+        uow.session.add(RetiredContact(contact_id=contact_id, reason=reason, retired_at=now()))
 
 
 def forget_contact(uow, contact_id: str) -> None:
@@ -98,5 +112,6 @@ def anonymise_erased_contact(uow, data: dict[str, Any]) -> int:
     uow.session.execute(update(Survey).where(Survey.contact_id == contact_id)
                         .values(comment=None).execution_options(synchronize_session=False))
     forget_contact(uow, contact_id)
+    retire_contact(uow, contact_id, "erased")
     flush(uow.session)
     return erased

@@ -243,6 +243,16 @@ class ContactView(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class RetiredContact(Base):
+    """A contact that was erased or merged into another: its portal sessions end, although
+    the gateway signed them for hours."""
+
+    __tablename__ = "retired_contacts"
+
+    contact_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(10))  # erased | merged
+    retired_at: Mapped[datetime] = mapped_column()
+
 
 @event.listens_for(Ticket, "before_insert")
 @event.listens_for(Ticket, "before_update")

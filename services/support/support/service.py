@@ -16,8 +16,8 @@ from crm_chassis.dependencies import Database
 from crm_chassis.entrypoints import EventLog, rpc
 from crm_chassis.observability import Observability
 from support import handlers, schemas
-from support.exceptions import InvalidTransition, ValidationFailed
-from support.models import AccountView, ContactView
+from support.exceptions import Gone, InvalidTransition, ValidationFailed
+from support.models import AccountView, ContactView, RetiredContact
 from support.operations import (
     calendars,
     csat,
@@ -397,6 +397,7 @@ class SupportService(EventLog):
     @rpc
     def portal_list_tickets(self, contact_id: str, query: dict[str, Any] | None = None
                             ) -> dict[str, Any]:
+        self._portal_contact(contact_id)
         values = load(_list_in, query or {})
         values["filters"] = {key: value for key, value in values["filters"].items()
                              if key in {"status", "open"}}
@@ -407,12 +408,14 @@ class SupportService(EventLog):
 
     @rpc
     def portal_get_ticket(self, contact_id: str, ticket_id: str) -> dict[str, Any]:
+        self._portal_contact(contact_id)
         ticket = customer.own_ticket(self.db.session, contact_id, ticket_id)
         return customer.portal_data(self.db.session, ticket, messages=True)
 
     @rpc
     def portal_reply(self, contact_id: str, ticket_id: str, data: dict[str, Any]
                      ) -> dict[str, Any]:
+        self._portal_contact(contact_id)
         body = load(_portal_reply, data)["body"]
         ticket = customer.own_ticket(self.db.session, contact_id, ticket_id)
         if ticket.status == "closed":
@@ -426,12 +429,19 @@ class SupportService(EventLog):
 
     @rpc
     def portal_create_ticket(self, contact_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        self._portal_contact(contact_id)
         values = load(_portal_ticket, data)
         ticket = tickets.create_ticket(self.db, {**values, "contact_id": str(contact_id),
                                                  "channel": "web_form"},
                                        author_type="customer")
         self.db.commit()
         return customer.portal_data(self.db.session, ticket, messages=True)
+
+    def _portal_contact(self, contact_id: str) -> None:
+        """A portal session outlives neither the contact's erasure nor its merge."""
+        retired = self.db.session.get(RetiredContact, str(contact_id))
+        if retired is not None:
+            raise Gone(f"this contact was {retired.reason}: sign in again")
 
     # --- customer 360 -----------------------------------------------------------------------
 

@@ -167,6 +167,29 @@ def test_an_erased_contact_leaves_tickets_without_words(start_service, amqp_uri)
         erased = rpc.get_ticket(ticket["id"])
     assert "Hank" not in str(erased) and erased["status"] == "open"
     assert erased["created_at"] == ticket["created_at"]
+    # A portal session signed for Hank before the erasure ends with it.
+    with proxy(amqp_uri) as rpc, pytest.raises(RemoteError) as gone:
+        rpc.portal_list_tickets("hank")
+    assert gone.value.exc_type == "Gone" and "erased" in str(gone.value)
+
+
+def test_a_merged_away_contact_loses_the_portal_and_the_survivor_keeps_it(
+        start_service, amqp_uri):
+    declare(SupportService, amqp_uri)
+    start_service()
+    with proxy(amqp_uri) as rpc:
+        mine = rpc.portal_create_ticket("old-id", {"subject": "Login", "description": "x"})
+    publish_contacts_event(amqp_uri, "contact.merged", {
+        "surviving_id": "new-id", "merged_id": "old-id", "changed_by": None,
+        "contact": {"id": "new-id", "first_name": "Ana", "email": "ana@example.test",
+                    **stamps(2)}})
+    with proxy(amqp_uri) as rpc:
+        wait_until(lambda: rpc.portal_list_tickets("new-id")["items"],
+                   message="the ticket to follow the survivor")
+        with pytest.raises(RemoteError) as gone:
+            rpc.portal_create_ticket("old-id", {"subject": "Again", "description": "y"})
+        assert [t["id"] for t in rpc.portal_list_tickets("new-id")["items"]] == [mine["id"]]
+    assert gone.value.exc_type == "Gone" and "merged" in str(gone.value)
 
 
 def test_a_breach_is_reported_once_by_two_replicas(start_service, amqp_uri, events, migrated):

@@ -1,0 +1,29 @@
+"""Retired contacts: erased or merged away, whose customer-portal sessions end
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-26 19:20:00
+"""
+
+from alembic import op
+import sqlalchemy as sa
+import crm_chassis.db
+
+revision = '0002'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'retired_contacts',
+        sa.Column('contact_id', sa.String(length=36), nullable=False),
+        sa.Column('reason', sa.String(length=10), nullable=False),
+        sa.Column('retired_at', crm_chassis.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('contact_id'),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('retired_contacts')
