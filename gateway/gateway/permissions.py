@@ -95,6 +95,15 @@ ALL_PERMISSIONS = frozenset(set().union(*ROLE_PERMISSIONS.values()) - {"*"} | AD
                             | {INBOUND_EMAIL, EMAIL_BOUNCES, PORTAL})
 
 
+def granted_to(role: str) -> list[str]:
+    """What a role may do, spelled out (an admin's `*` too): what `GET /auth/me` tells a
+    client, so that it shows the actions the API would allow and no copy of these rules."""
+    granted = ROLE_PERMISSIONS.get(role, frozenset())
+    if "*" in granted:
+        granted = ALL_PERMISSIONS - {INBOUND_EMAIL, EMAIL_BOUNCES, PORTAL}
+    return sorted(granted)
+
+
 def allows(granted: frozenset[str] | set[str], permission: str) -> bool:
     return "*" in granted or permission in granted
 

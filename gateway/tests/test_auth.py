@@ -18,6 +18,14 @@ def test_token_login_returns_a_bearer_token(client, make_user):
     me = client.get("/api/v1/auth/me",
                     headers={"Authorization": f"Bearer {body['access_token']}"})
     assert me.get_json()["email"] == user["email"]
+    granted = set(me.get_json()["permissions"])
+    assert {"contacts:read", "sales:write"} <= granted and "tickets:write" not in granted
+
+
+def test_an_admin_is_told_every_permission_spelled_out(client, login):
+    granted = client.get("/api/v1/auth/me", headers=login("admin")).get_json()["permissions"]
+    assert "*" not in granted and {"users:manage", "tickets:write", "sales:write"} <= set(granted)
+    assert "portal" not in granted
 
 
 def test_wrong_password_is_401_and_names_nothing(client, make_user):

@@ -38,7 +38,7 @@ function Guarded() {
     <Layout user={user}>
       <Suspense fallback={<Loading />}>
         <Routes>
-          <Route path="/" element={<Navigate to={homeFor(user.role ?? "")} replace />} />
+          <Route path="/" element={<Navigate to={homeFor(user.permissions)} replace />} />
           <Route path="/contacts" element={<Contacts />} />
           <Route path="/contacts/new" element={<ContactEdit />} />
           <Route path="/contacts/:id" element={<Contact360 />} />

@@ -29,7 +29,7 @@ export function Layout({ user, children }: { user: User; children: ReactNode }) 
         <span className="brand">{t("app.name")}</span>
         <nav aria-label={t("nav.label")}>
           <ul>
-            {navFor(user.role ?? "").map((item) => (
+            {navFor(user.permissions).map((item) => (
               <li key={item.path}><NavLink to={item.path}>{t(item.label)}</NavLink></li>
             ))}
           </ul>

@@ -18,7 +18,7 @@ from gateway.auth import (
 from gateway.db import db
 from gateway.errors import Problem
 from gateway.models import LoginAttempt, User, now
-from gateway.permissions import public, requires
+from gateway.permissions import granted_to, public, requires
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign in and out")
 
@@ -40,6 +40,12 @@ class UserOut(Schema):
     version = fields.Integer()
     created_at = fields.DateTime()
     last_login_at = fields.DateTime(allow_none=True)
+
+
+class MeOut(UserOut):
+    permissions = fields.List(fields.String(), metadata={
+        "description": "what this user may do, e.g. `sales:write`: a client shows only the "
+                       "actions the API would allow"})
 
 
 class TokenOut(Schema):
@@ -64,11 +70,13 @@ def token(credentials):
 @blp.route("/session", methods=["POST"])
 @public
 @blp.arguments(Credentials)
-@blp.response(200, UserOut)
+@blp.response(200, MeOut)
 def open_session(credentials):
-    """Sign in the browser: an httpOnly session cookie plus a CSRF cookie for writes."""
+    """Sign in the browser: an httpOnly session cookie plus a CSRF cookie for writes; the
+    answer is the user, with what their role may do (as `GET /auth/me`)."""
     user = _sign_in(credentials)
-    return with_session_cookies(jsonify(UserOut().dump(user)), *issue_token(user))
+    return with_session_cookies(jsonify(_me_out.dump(_with_permissions(user))),
+                                *issue_token(user))
 
 
 @blp.route("/session", methods=["DELETE"])
@@ -81,12 +89,20 @@ def close_session():
 
 @blp.route("/me", methods=["GET"])
 @requires("contacts:read")
-@blp.response(200, UserOut)
+@blp.response(200, MeOut)
 def me():
-    """The signed-in user."""
+    """The signed-in user, with what their role may do."""
     if g.principal.kind != "user":
         raise Problem(404, "Not found", "API keys have no user")
-    return db().get(User, g.principal.id)
+    return _with_permissions(db().get(User, g.principal.id))
+
+
+_me_out = MeOut()
+
+
+def _with_permissions(user: User) -> dict:
+    return {**{name: getattr(user, name) for name in UserOut._declared_fields},
+            "permissions": granted_to(user.role)}
 
 
 def _sign_in(credentials) -> User:

@@ -12,7 +12,7 @@ export type BoardColumn = Schemas["BoardColumnOut"];
 export type Activity = Schemas["ActivityOut"];
 export type Ticket = Schemas["TicketOut"];
 export type TicketMessage = Schemas["MessageOut"];
-export type User = Schemas["UserOut"];
+export type User = Schemas["MeOut"];  // the signed-in user, with their permissions
 
 /** A problem+json answer (RFC 9457), with the per-field errors of a validation failure. */
 export class ApiError extends Error {

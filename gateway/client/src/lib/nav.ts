@@ -1,32 +1,32 @@
-// What the navigation shows for a role. It mirrors gateway/gateway/permissions.py: a link
-// is shown only to roles whose permissions let its page load.
+// What the navigation shows and which actions are offered, from the permissions that
+// GET /api/v1/auth/me gives: the client keeps no copy of the gateway's role rules, so a
+// link is shown exactly when the API would let its page load.
 
 export type NavItem = { path: string; label: string };
+export type Permissions = readonly string[] | undefined;
 
-const SALES = new Set(["admin", "sales_manager", "sales_rep"]);
-const SUPPORT = new Set(["admin", "support_manager", "support_agent"]);
-const CUSTOMERS = new Set(["admin", "sales_manager", "sales_rep", "marketing",
-  "support_manager", "support_agent", "viewer"]);
+const has = (permissions: Permissions, permission: string) =>
+  (permissions ?? []).includes(permission);
 
-export function navFor(role: string): NavItem[] {
+export function navFor(permissions: Permissions): NavItem[] {
   const items: NavItem[] = [];
-  if (SALES.has(role)) items.push({ path: "/my-day", label: "nav.myDay" });
-  if (CUSTOMERS.has(role)) items.push({ path: "/contacts", label: "nav.contacts" });
-  if (CUSTOMERS.has(role)) items.push({ path: "/pipeline", label: "nav.pipeline" });
-  if (SUPPORT.has(role)) items.push({ path: "/queue", label: "nav.queue" });
+  if (has(permissions, "sales:write")) items.push({ path: "/my-day", label: "nav.myDay" });
+  if (has(permissions, "contacts:read")) items.push({ path: "/contacts", label: "nav.contacts" });
+  if (has(permissions, "sales:read")) items.push({ path: "/pipeline", label: "nav.pipeline" });
+  if (has(permissions, "tickets:write")) items.push({ path: "/queue", label: "nav.queue" });
   return items;
 }
 
-/** Where a role lands after signing in. */
-export function homeFor(role: string): string {
-  if (SUPPORT.has(role) && role !== "admin") return "/queue";
-  if (SALES.has(role)) return "/my-day";
+/** Where a user lands after signing in: an agent's queue, a rep's day, else the contacts. */
+export function homeFor(permissions: Permissions): string {
+  if (has(permissions, "tickets:write") && !has(permissions, "sales:write")) return "/queue";
+  if (has(permissions, "sales:write")) return "/my-day";
   return "/contacts";
 }
 
 /** Who may edit contacts, move deals, complete activities, answer tickets. */
 export const can = {
-  editContacts: (role: string) => role !== "viewer",
-  moveDeals: (role: string) => SALES.has(role),
-  answerTickets: (role: string) => SUPPORT.has(role),
+  editContacts: (permissions: Permissions) => has(permissions, "contacts:write"),
+  moveDeals: (permissions: Permissions) => has(permissions, "sales:write"),
+  answerTickets: (permissions: Permissions) => has(permissions, "tickets:write"),
 };

@@ -63,7 +63,7 @@ export default function Contact360() {
     <article aria-labelledby="contact-name" className="c360">
       <div className="page-head">
         <h1 id="contact-name">{name}</h1>
-        {can.editContacts(user?.role ?? "") && <Link className="button" to={`/contacts/${contact.id}/edit`}>{t("c360.edit")}</Link>}
+        {can.editContacts(user?.permissions) && <Link className="button" to={`/contacts/${contact.id}/edit`}>{t("c360.edit")}</Link>}
       </div>
       <div className="c360-grid">
         <section className="card" aria-labelledby="identity">

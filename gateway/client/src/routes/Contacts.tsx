@@ -74,7 +74,7 @@ export default function Contacts() {
     <section aria-labelledby="contacts-title">
       <div className="page-head">
         <h1 id="contacts-title">{t("contacts.title")}</h1>
-        {can.editContacts(user?.role ?? "") && <Link className="button primary" to="/contacts/new">{t("contacts.new")}</Link>}
+        {can.editContacts(user?.permissions) && <Link className="button primary" to="/contacts/new">{t("contacts.new")}</Link>}
       </div>
       <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
         <label>

@@ -79,7 +79,7 @@ export default function Pipeline() {
   const { user } = useSession();
   const announce = useAnnounce();
   const queries = useQueryClient();
-  const movable = can.moveDeals(user?.role ?? "");
+  const movable = can.moveDeals(user?.permissions);
   const pipelines = useQuery({ queryKey: ["pipelines"], queryFn: () => unwrap(api.GET("/api/v1/pipelines")) });
   const [chosen, setChosen] = useState<string>("");
   const pipelineId = chosen || pipelines.data?.items?.find((pipeline) => pipeline.is_default)?.id || pipelines.data?.items?.[0]?.id || "";

@@ -24,7 +24,7 @@ export default function SignIn() {
   const [busy, setBusy] = useState(false);
   const next = safeNext(params.get("next"));
 
-  if (user && !busy) return <Navigate to={next ?? homeFor(user.role ?? "")} replace />;
+  if (user && !busy) return <Navigate to={next ?? homeFor(user.permissions)} replace />;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -34,7 +34,7 @@ export default function SignIn() {
     try {
       const me = await unwrap(api.POST("/api/v1/auth/session", { body: { email, password } }));
       signedIn(me);
-      navigate(next ?? homeFor(me.role ?? ""), { replace: true });
+      navigate(next ?? homeFor(me.permissions), { replace: true });
     } catch (error) {
       if (error instanceof ApiError) {
         setErrors(error.fieldErrors);

@@ -94,7 +94,7 @@ export default function TicketPage() {
           ))}
         </ol>
       </section>
-      {can.answerTickets(user?.role ?? "") && (
+      {can.answerTickets(user?.permissions) && (
         <div className="composers">
           <Composer ticketId={id} publicReply />
           <Composer ticketId={id} publicReply={false} />
