@@ -98,15 +98,25 @@ class SupportService(EventLog):
         with eventlet.Timeout(CUSTOMER_LOOKUP_SECONDS, False):
             try:
                 contact = self.contacts.get_contact(contact_id)
-                handlers.project_contact(self.db, contact)
+                self._project(handlers.project_contact, contact)
                 account_id = contact.get("account_id")
                 if account_id and session.get(AccountView, account_id) is None:
-                    handlers.project_account(self.db, self.contacts.get_account(account_id))
+                    self._project(handlers.project_account,
+                                  self.contacts.get_account(account_id))
             except UnknownService:
                 log.warning("contacts is not running: ticket made without its account")
             except RemoteError as exc:
                 if exc.exc_type not in {"NotFound", "Gone"}:
                     raise
+
+    def _project(self, project, record: dict[str, Any]) -> None:
+        """Project what contacts answered, in a savepoint: the event may be projected by a
+        consumer at the same moment, and then its row serves and the ticket goes on."""
+        try:
+            with self.db.session.begin_nested():
+                project(self.db, record)
+        except IntegrityError:
+            log.info("%s was projected meanwhile by its event", record.get("id"))
 
     @rpc
     def get_ticket(self, ticket_id: str) -> dict[str, Any]:
