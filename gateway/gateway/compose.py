@@ -39,13 +39,13 @@ MARKETING_SECTIONS = ("segments", "campaigns", "lead_score", "enrolments")
 def contact_parts(contact_id: str) -> list[Part]:
     return [Part("contacts", "contact_360", (contact_id,),
                  ("contact", "consents", "duplicates", "merges"), primary=True),
-            *_other_parts("contact_360", contact_id), _kpi_part("contact_360", contact_id)]
+            *_other_parts("contact_360", contact_id)]
 
 
 def account_parts(account_id: str) -> list[Part]:
     return [Part("contacts", "account_360", (account_id,), ("account", "contacts"),
                  primary=True),
-            *_other_parts("account_360", account_id), _kpi_part("account_360", account_id)]
+            *_other_parts("account_360", account_id)]
 
 
 def _other_parts(method: str, record_id: str) -> list[Part]:
@@ -54,7 +54,10 @@ def _other_parts(method: str, record_id: str) -> list[Part]:
             Part("support", method, (record_id,), SUPPORT_SECTIONS,
                  permission="tickets:read"),
             Part("marketing", method, (record_id,), MARKETING_SECTIONS,
-                 permission="marketing:read")]
+                 permission="marketing:read"),
+            # reporting's KPIs: lifetime value, churn risk and upsell signals with their
+            # reasons, last activity, open pipeline
+            Part("reporting", method, (record_id,), ("kpis",), permission="sales:read")]
 
 
 def compose(parts: list[Part]) -> dict[str, Any]:
@@ -80,16 +83,8 @@ def compose(parts: list[Part]) -> dict[str, Any]:
     return view
 
 
-def _kpi_part(method: str, record_id: str) -> Part:
-    """The reporting service's KPIs of the customer: lifetime value, churn risk and upsell
-    signals with their reasons, last activity, open pipeline."""
-    return Part("reporting", method, (record_id,), ("kpis",), permission="sales:read")
-
-
 # Sections of an as-of view that need more than reading the customer.
-AS_OF_PERMISSIONS = {"opportunities": "sales:read", "quotes": "sales:read",
-                     "orders": "sales:read", "activities": "sales:read",
-                     "tickets": "tickets:read"}
+AS_OF_PERMISSIONS = {**dict.fromkeys(SALES_SECTIONS, "sales:read"), "tickets": "tickets:read"}
 
 
 def as_of(kind: str, record_id: str, moment: datetime) -> dict[str, Any]:
