@@ -76,12 +76,12 @@ def segment_run(api, base: str, audience: int, repeats: int, checked) -> dict:
                                  timeout=120)).json()["count"]
         seconds.append(time.monotonic() - began)
     began = time.monotonic()
-    saved = checked(api.post(f"{base}/segments", timeout=120, json={
-        "name": "Bench: Lyon, agreed to email", "rules": SEGMENT_RULES}), 201).json()
-    return {"audience": audience, "members": count, "count_p50_s": round(
-        statistics.median(seconds), 3), "count_max_s": round(max(seconds), 3),
-            "save_s": round(time.monotonic() - began, 3),
-            "saved_members": saved.get("member_count", saved.get("members"))}
+    checked(api.post(f"{base}/segments", timeout=120, json={
+        "name": "Bench: Lyon, agreed to email", "rules": SEGMENT_RULES}), 201)
+    return {"audience": audience, "members": count,
+            "count_p50_s": round(statistics.median(seconds), 3),
+            "count_max_s": round(max(seconds), 3),
+            "save_s": round(time.monotonic() - began, 3)}
 
 
 def campaign_run(platform, api, base: str, mails: int, timeout: float, checked) -> dict:
