@@ -6,105 +6,16 @@ each page's screenshot is kept under var/test-artifacts/browser/."""
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import expect, sync_playwright
+from browser_kit import PASSWORD, check_page, make_user, sign_in
+from playwright.sync_api import expect
 
 from crm_testing.processes import wait_until
-
-ROOT = Path(__file__).resolve().parents[2]
-CLIENT = ROOT / "gateway" / "client"
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = CLIENT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "var" / "test-artifacts" / "browser"
-PASSWORD = "browser-password-123"
-# Root needs --no-sandbox; the rest keeps Chromium off the network this machine does not have.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-
-def _unavailable(reason: str):
-    # CI must run these tests: there, a missing browser or build is a failure, not a skip.
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI runs the browser tests: .ci/run installs chromium, "
-                    "`make test` builds the client)", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing: apt-get install chromium chromium-driver")
-    if not (CLIENT / "dist" / "index.html").exists() or not AXE.exists():
-        _unavailable("the browser client is not built: run `make client` (Node 20+ and npm)")
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                         args=CHROMIUM_ARGS)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    yield browser
-    browser.close()
-    playwright.stop()
-
-
-@pytest.fixture
-def page_for(chromium, platform):
-    """A fresh browser profile (its own cookies) per user, at phone width when asked."""
-    contexts = []
-
-    def make(locale: str = "en-GB", phone: bool = False):
-        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-        context = chromium.new_context(base_url=platform.url, locale=locale, viewport=viewport)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.csp_errors = []
-        page.on("console", lambda message: "Content Security Policy" in message.text
-                and page.csp_errors.append(message.text))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def _user(admin_api, role: str, name: str) -> dict:
-    email = f"{name.lower()}-{uuid.uuid4().hex[:6]}@browser.test"
-    created = admin_api.post("/api/v1/users", json={
-        "email": email, "name": name, "password": PASSWORD, "role": role})
-    assert created.status_code == 201, created.text
-    token = requests.post(f"{admin_api.base}/api/v1/auth/token", timeout=30,
-                          json={"email": email, "password": PASSWORD}).json()["access_token"]
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {token}"
-    return {**created.json(), "email": email, "session": session}
-
-
-def _sign_in(page, user: dict, landing: str) -> None:
-    page.goto("/")
-    page.wait_for_url(re.compile(r"/sign-in"))
-    page.get_by_label("Email").fill(user["email"])
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(landing))
-
-
-def _axe(page, name: str) -> None:
-    """No serious or critical violation on the page as it is now; keeps a screenshot."""
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    # Evaluated through the DevTools protocol, which the page's CSP does not apply to.
-    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    violations = page.evaluate("""async () => (await axe.run(document)).violations
-        .filter(v => v.impact === 'serious' || v.impact === 'critical')
-        .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))""")
-    assert violations == [], f"{name}: {violations}"
-    assert page.csp_errors == [], page.csp_errors
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +55,7 @@ def test_the_gateway_serves_the_client_without_shadowing_its_own_routes(platform
 
 
 def test_a_sales_rep_works_through_their_day(admin_api, customer, page_for):
-    rep = _user(admin_api, "sales_rep", "Rowena")
+    rep = make_user(admin_api, "sales_rep", "Rowena")
     contact = customer["contact"]
     deal = rep["session"].post(f"{admin_api.base}/api/v1/opportunities", json={
         "name": f"Latex import {customer['suffix']}", "amount": "4200.00", "currency": "EUR",
@@ -171,7 +82,7 @@ def test_a_sales_rep_works_through_their_day(admin_api, customer, page_for):
     email_error.wait_for()
     assert "email" in email_error.inner_text().lower()
     assert page.get_by_label("Email").get_attribute("aria-invalid") == "true"
-    _axe(page, "sign-in")
+    check_page(page, "sign-in")
     page.get_by_label("Email").fill(rep["email"])
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/my-day$"))
@@ -184,7 +95,7 @@ def test_a_sales_rep_works_through_their_day(admin_api, customer, page_for):
     expect(overdue_section.get_by_text(task["subject"])).to_be_visible()
     expect(page.get_by_role("textbox", name="Calendar feed")).to_have_value(
         re.compile(r"^http.*\.ics\?token="))
-    _axe(page, "my-day")
+    check_page(page, "my-day")
     done_button.click()
     done_button.wait_for(state="detached")
     wait_until(lambda: rep["session"].get(f"{admin_api.base}/api/v1/activities/{task['id']}")
@@ -196,7 +107,7 @@ def test_a_sales_rep_works_through_their_day(admin_api, customer, page_for):
     page.wait_for_url(re.compile(r"q=Vandelay"))
     rows = page.locator("table.contacts tbody tr")
     expect(rows).to_have_count(1)
-    _axe(page, "contacts")
+    check_page(page, "contacts")
     page.get_by_role("link", name=f"Art Vandelay{customer['suffix']}").click()
     page.get_by_role("heading", name=f"Art Vandelay{customer['suffix']}", level=1).wait_for()
     deals = page.get_by_role("region", name="Open deals")
@@ -204,7 +115,7 @@ def test_a_sales_rep_works_through_their_day(admin_api, customer, page_for):
     expect(deals).to_contain_text("€4,200.00")
     expect(page.get_by_role("region", name="Open tickets")).to_contain_text(
         re.compile(r"Shipment late .*(Due in|Breached) "))
-    _axe(page, "contact-360")
+    check_page(page, "contact-360")
 
     # The board: the deal moves one stage right by keyboard, and stays there after a reload.
     nav.get_by_role("link", name="Pipeline").click()
@@ -213,7 +124,7 @@ def test_a_sales_rep_works_through_their_day(admin_api, customer, page_for):
     first_column.locator(f'[data-card-id="{deal["id"]}"]').wait_for()
     next_stage = page.locator("[data-stage-id]").nth(1).get_attribute("data-stage-id")
     assert next_stage != deal["stage_id"]
-    _axe(page, "pipeline")
+    check_page(page, "pipeline")
     card.focus()
     card.press("Shift+ArrowRight")
     moved = page.locator(f'[data-stage-id="{next_stage}"] [data-card-id="{deal["id"]}"]')
@@ -233,12 +144,12 @@ def test_a_sales_rep_works_through_their_day(admin_api, customer, page_for):
 
 
 def test_a_stale_move_is_rolled_back_with_a_message(admin_api, customer, page_for):
-    rep = _user(admin_api, "sales_rep", "Stella")
+    rep = make_user(admin_api, "sales_rep", "Stella")
     deal = rep["session"].post(f"{admin_api.base}/api/v1/opportunities", json={
         "name": f"Stale deal {customer['suffix']}", "amount": "10.00", "currency": "EUR",
         "contact_id": customer["contact"]["id"]}).json()
     page = page_for()
-    _sign_in(page, rep, r"/my-day$")
+    sign_in(page, rep, r"/my-day$")
     page.goto("/pipeline")
     card = page.locator(f'[data-card-id="{deal["id"]}"]')
     card.wait_for()
@@ -261,7 +172,7 @@ def test_a_stale_move_is_rolled_back_with_a_message(admin_api, customer, page_fo
 
 def test_a_support_agent_answers_from_their_queue_at_phone_width(admin_api, customer,
                                                                   page_for):
-    agent = _user(admin_api, "support_agent", "Agnes")
+    agent = make_user(admin_api, "support_agent", "Agnes")
     ticket = admin_api.post("/api/v1/tickets", json={
         "subject": f"Broken latex {customer['suffix']}", "description": "It tears.",
         "contact_id": customer["contact"]["id"], "priority": "urgent",
@@ -269,10 +180,10 @@ def test_a_support_agent_answers_from_their_queue_at_phone_width(admin_api, cust
     assert ticket.status_code == 201, ticket.text
     ticket = ticket.json()
     page = page_for(phone=True)
-    _sign_in(page, agent, r"/queue$")
+    sign_in(page, agent, r"/queue$")
     row = page.get_by_role("row").filter(has_text=ticket["number"])
     expect(row).to_contain_text(re.compile(r"(Due in|Breached) "))
-    _axe(page, "queue")
+    check_page(page, "queue")
     row.get_by_role("link", name=ticket["number"]).click()
     page.get_by_role("heading", name=re.compile(ticket["number"])).wait_for()
     page.get_by_label("Reply to the customer").fill("We are sending a new roll today.")
@@ -281,7 +192,7 @@ def test_a_support_agent_answers_from_their_queue_at_phone_width(admin_api, cust
     page.get_by_label("Internal note").fill("Check the warehouse stock.")
     page.get_by_role("button", name="Add note").click()
     page.locator(".message.internal").get_by_text("Check the warehouse stock.").wait_for()
-    _axe(page, "ticket")
+    check_page(page, "ticket")
     served = agent["session"].get(f"{admin_api.base}/api/v1/tickets/{ticket['id']}").json()
     assert [(m["public"], m["body"]) for m in served["messages"]
             if m["author_type"] == "agent"] == [
@@ -289,9 +200,9 @@ def test_a_support_agent_answers_from_their_queue_at_phone_width(admin_api, cust
 
 
 def test_the_contact_form_shows_the_apis_field_errors_by_field(admin_api, page_for):
-    rep = _user(admin_api, "sales_rep", "Fiona")
+    rep = make_user(admin_api, "sales_rep", "Fiona")
     page = page_for()
-    _sign_in(page, rep, r"/my-day$")
+    sign_in(page, rep, r"/my-day$")
     page.goto("/contacts")
     page.get_by_role("link", name="New contact").click()
     suffix = uuid.uuid4().hex[:6]
@@ -303,7 +214,7 @@ def test_the_contact_form_shows_the_apis_field_errors_by_field(admin_api, page_f
     expect(country).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#country-error")).to_contain_text("two-letter")
     expect(page.get_by_label("First name")).not_to_have_attribute("aria-invalid", "true")
-    _axe(page, "contact-form-errors")
+    check_page(page, "contact-form-errors")
     country.fill("FR")
     page.get_by_role("button", name="Save").click()
     page.get_by_role("heading", name=f"Elaine Benes{suffix}", level=1).wait_for()
@@ -329,7 +240,7 @@ def test_the_contact_form_shows_the_apis_field_errors_by_field(admin_api, page_f
     conflict = page.get_by_role("alert").filter(has_text="Someone else changed this contact")
     expect(conflict.get_by_role("row", name="Job title")).to_contain_text("OwnerPublisher")
     expect(conflict.get_by_role("row", name="City")).to_contain_text("New York")
-    _axe(page, "contact-form-conflict")
+    check_page(page, "contact-form-conflict")
     conflict.get_by_role("button", name="Save mine over theirs").click()
     page.get_by_role("heading", name=f"Elaine Benes{suffix}", level=1).wait_for()
     saved = rep["session"].get(f"{admin_api.base}/api/v1/contacts/{found[0]['id']}").json()
@@ -342,9 +253,9 @@ def test_the_contacts_list_pages_by_cursor_as_it_scrolls(admin_api, page_for):
         created = admin_api.post("/api/v1/contacts", json={
             "first_name": f"P{number:02d}", "last_name": f"Scroll{suffix}"})
         assert created.status_code == 201, created.text
-    viewer = _user(admin_api, "viewer", "Victor")
+    viewer = make_user(admin_api, "viewer", "Victor")
     page = page_for()
-    _sign_in(page, viewer, r"/contacts$")
+    sign_in(page, viewer, r"/contacts$")
     expect(page.get_by_role("link", name="New contact")).to_have_count(0)
     page.get_by_role("searchbox", name="Search contacts").fill(f"Scroll{suffix}")
     expect(page).to_have_url(re.compile(f"q=Scroll{suffix}"))
@@ -360,7 +271,7 @@ def test_the_contacts_list_pages_by_cursor_as_it_scrolls(admin_api, page_for):
 
 
 def test_a_360_part_that_did_not_answer_shows_as_missing(admin_api, customer, page_for):
-    rep = _user(admin_api, "sales_rep", "Mia")
+    rep = make_user(admin_api, "sales_rep", "Mia")
     page = page_for()
 
     def support_down(route):
@@ -373,25 +284,25 @@ def test_a_360_part_that_did_not_answer_shows_as_missing(admin_api, customer, pa
         route.fulfill(response=response, json=view)
 
     page.route("**/api/v1/contacts/*/360", support_down)
-    _sign_in(page, rep, r"/my-day$")
+    sign_in(page, rep, r"/my-day$")
     page.goto(f"/contacts/{customer['contact']['id']}")
     tickets = page.get_by_role("region", name="Open tickets")
     expect(tickets).to_contain_text("Not available right now")
     expect(tickets).to_contain_text("support did not answer")
     expect(page.get_by_role("region", name="Identity")).to_contain_text(
         customer["contact"]["email"])
-    _axe(page, "contact-360-partial")
+    check_page(page, "contact-360-partial")
 
 
 def test_a_deal_moves_by_drag_and_drop(admin_api, customer, page_for):
-    rep = _user(admin_api, "sales_rep", "Dora")
+    rep = make_user(admin_api, "sales_rep", "Dora")
     deal = rep["session"].post(f"{admin_api.base}/api/v1/opportunities", json={
         "name": f"Dragged deal {customer['suffix']}", "amount": "99.00", "currency": "EUR",
         "contact_id": customer["contact"]["id"]}).json()
     admin_api.post("/api/v1/opportunities", json={
         "name": f"Someone else's deal {customer['suffix']}", "amount": "5.00", "currency": "EUR"})
     page = page_for()
-    _sign_in(page, rep, r"/my-day$")
+    sign_in(page, rep, r"/my-day$")
     page.goto("/pipeline")
     card = page.locator(f'[data-card-id="{deal["id"]}"]')
     card.wait_for()
@@ -413,9 +324,9 @@ def test_a_deal_moves_by_drag_and_drop(admin_api, customer, page_for):
 
 
 def test_an_expired_session_returns_to_sign_in_then_where_the_user_was(admin_api, page_for):
-    rep = _user(admin_api, "sales_rep", "Erin")
+    rep = make_user(admin_api, "sales_rep", "Erin")
     page = page_for()
-    _sign_in(page, rep, r"/my-day$")
+    sign_in(page, rep, r"/my-day$")
     # Every request of the page has answered before the session ends.
     expect(page.get_by_role("textbox", name="Calendar feed")).to_have_value(re.compile("^http"))
     page.context.clear_cookies()  # the session ends (expired, or signed out elsewhere)
@@ -430,9 +341,9 @@ def test_an_expired_session_returns_to_sign_in_then_where_the_user_was(admin_api
 
 
 def test_a_failed_request_shows_a_message_and_a_retry(admin_api, page_for):
-    rep = _user(admin_api, "sales_rep", "Ray")
+    rep = make_user(admin_api, "sales_rep", "Ray")
     page = page_for()
-    _sign_in(page, rep, r"/my-day$")
+    sign_in(page, rep, r"/my-day$")
     outage = {"status": 503, "content_type": "application/problem+json",
               "body": '{"title": "Service unavailable", "status": 503, '
                       '"detail": "sales did not answer in time"}'}

@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { en, fr, initialLanguage } from "./i18n";
+import { en, fr, initialLanguage, messageKeys as keys } from "./i18n";
 import { localeFor } from "./locale";
-
-const keys = (tree: object, prefix = ""): string[] => Object.entries(tree).flatMap(([key, value]) =>
-  typeof value === "object" ? keys(value as object, `${prefix}${key}.`) : [`${prefix}${key}`]);
 
 describe("languages", () => {
   it("has every English text in French", () => {

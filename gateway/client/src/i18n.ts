@@ -120,3 +120,15 @@ export function setupI18n(): typeof i18next {
 }
 
 export { en, fr };
+
+/** A screen's own texts, added when its lazily loaded chunk first runs, so the initial
+ * bundle carries only the shell's. `messages.en` and `messages.fr` must hold the same keys
+ * (each screen's test checks it with `sameKeys`). */
+export function addMessages(messages: { en: object; fr: object }): void {
+  i18next.addResourceBundle("en", "translation", messages.en, true, false);
+  i18next.addResourceBundle("fr", "translation", messages.fr, true, false);
+}
+
+/** Every key of a message tree, dotted: for the tests that compare the two languages. */
+export const messageKeys = (tree: object, prefix = ""): string[] => Object.entries(tree).flatMap(([key, value]) =>
+  typeof value === "object" ? messageKeys(value as object, `${prefix}${key}.`) : [`${prefix}${key}`]);
