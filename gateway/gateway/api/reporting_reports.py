@@ -14,6 +14,7 @@ from marshmallow import RAISE
 from gateway import services
 from gateway.api.reporting_schemas import (
     DASHBOARDS,
+    DashboardListOut,
     DashboardOut,
     PeriodArgs,
     RebuildOut,
@@ -30,6 +31,8 @@ from gateway.rpc import RemoteError
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1",
                 description="Reports, role dashboards and the rebuild of the read models")
+# The dashboard named after each role, where its name differs.
+OWN_DASHBOARD = {"admin": "executive", "marketing": "marketer"}
 CSV_DOC = {"responses": {"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}}}
 
 
@@ -110,6 +113,19 @@ def get_report(args, name):
     if wants_csv(args):
         return csv_response(result["rows"], f"{name}-{result['period']['from'][:10]}")
     return as_is(result)
+
+
+@blp.route("/dashboards", methods=["GET"])
+@requires("dashboards:read")
+@blp.response(200, DashboardListOut)
+def list_dashboards():
+    """The dashboards the caller may open, their own role's first: what a client offers."""
+    principal = g.principal
+    allowed = DASHBOARD_ROLES.get(principal.role or "", ()) if principal.kind == "user" \
+        else ()
+    own = OWN_DASHBOARD.get(principal.role or "", principal.role)
+    ordered = sorted(allowed, key=lambda role: role != own)
+    return {"items": [{"role": role} for role in ordered], "next_cursor": None}
 
 
 @blp.route("/dashboards/<role>", methods=["GET"])

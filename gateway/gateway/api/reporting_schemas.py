@@ -91,6 +91,15 @@ class DashboardOut(Schema):
     kpis = fields.List(fields.Nested(KpiOut))
 
 
+class DashboardInfoOut(Schema):
+    role = fields.String(metadata={"enum": list(DASHBOARDS)})
+
+
+class DashboardListOut(Schema):
+    items = fields.List(fields.Nested(DashboardInfoOut))
+    next_cursor = fields.String(allow_none=True)
+
+
 class HistoryEntryOut(Schema):
     event_id = fields.String()
     type = fields.String()
