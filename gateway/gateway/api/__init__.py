@@ -19,6 +19,7 @@ def register(api: Api) -> None:
         marketing_segments,
         marketing_templates,
         marketing_tracking,
+        people,
         reporting_history,
         reporting_reports,
         sales_activities,
@@ -26,6 +27,7 @@ def register(api: Api) -> None:
         sales_opportunities,
         sales_pipelines,
         sales_quotes,
+        saved_views,
         support_inbound,
         support_kb,
         support_portal,
@@ -36,11 +38,11 @@ def register(api: Api) -> None:
         users,
     )
 
-    for module in (auth, users, accounts, contacts, custom_fields, sales_pipelines,
+    for module in (auth, users, people, accounts, contacts, custom_fields, sales_pipelines,
                    sales_opportunities, sales_catalog, sales_quotes, sales_activities,
                    support_tickets, support_sla, support_teams, support_kb, support_inbound,
                    support_survey, support_portal, marketing_segments, marketing_templates,
                    marketing_campaigns, marketing_scoring, marketing_forms,
                    marketing_scenarios, marketing_tracking, marketing_projection, reporting_reports,
-                   reporting_history):
+                   reporting_history, saved_views):
         api.register_blueprint(module.blp)
