@@ -1,5 +1,5 @@
 """Tables the gateway owns: users, API keys, the audit log, idempotency records, the
-customer portal's one-time sign-in links."""
+customer portal's one-time sign-in links, users' saved views of lists."""
 
 from __future__ import annotations
 
@@ -111,3 +111,21 @@ class PortalSignInLink(Base):
     created_at: Mapped[datetime] = mapped_column(default=now)
     expires_at: Mapped[datetime] = mapped_column(index=True)
     used_at: Mapped[datetime | None] = mapped_column()
+
+
+class SavedView(Base):
+    """A list's search, filters and sort kept under a name by one user (the contacts list's
+    "my Paris leads"): the query parameters the list takes, replayed when applied."""
+
+    __tablename__ = "saved_views"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    owner_id: Mapped[str] = mapped_column(String(36))
+    resource: Mapped[str] = mapped_column(String(40))  # the list it applies to: contacts | accounts
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+    __table_args__ = (UniqueConstraint("owner_id", "resource", "name"),)
