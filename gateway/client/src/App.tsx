@@ -16,6 +16,7 @@ const Pipeline = lazy(() => import("./routes/Pipeline"));
 const MyDay = lazy(() => import("./routes/MyDay"));
 const Queue = lazy(() => import("./routes/Queue"));
 const TicketPage = lazy(() => import("./routes/TicketPage"));
+const DealPage = lazy(() => import("./routes/DealPage"));
 
 function Guarded() {
   const { user, loading, error, expire } = useSession();
@@ -47,6 +48,7 @@ function Guarded() {
           <Route path="/my-day" element={<MyDay />} />
           <Route path="/queue" element={<Queue />} />
           <Route path="/tickets/:id" element={<TicketPage />} />
+          <Route path="/deals/:id" element={<DealPage />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Suspense>

