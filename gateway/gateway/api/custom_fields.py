@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from gateway import services
 from gateway.api.schemas import CustomFieldIn, CustomFieldOut
@@ -14,9 +15,16 @@ blp = Blueprint("custom_fields", __name__, url_prefix="/api/v1/custom-fields",
                 description="Custom field definitions")
 
 
+class CustomFieldPage(Schema):
+    items = fields.List(fields.Nested(CustomFieldOut))
+    next_cursor = fields.String(allow_none=True)
+
+
 @blp.route("", methods=["GET"])
 @requires("custom_fields:read")
-@blp.response(200)
+@blp.response(200, CustomFieldPage)
+@blp.doc(parameters=[{"name": "object", "in": "query", "required": False,
+                      "schema": {"type": "string", "enum": ["contact", "account"]}}])
 def list_fields():
     """Definitions, optionally for one `object` (contact or account)."""
     obj = request.args.get("object")
