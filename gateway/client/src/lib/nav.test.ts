@@ -33,3 +33,17 @@ describe("navigation by permission", () => {
     expect(can.editContacts(VIEWER)).toBe(false);
   });
 });
+
+describe("navigation to the dashboards, marketing and admin screens", () => {
+  it("shows the dashboards to who may read them", () => {
+    expect(paths(["contacts:read", "dashboards:read"])).toEqual(["/contacts", "/dashboards"]);
+    expect(paths(VIEWER)).not.toContain("/dashboards");
+  });
+});
+
+describe("navigation to the sales and support managers' screens", () => {
+  it("shows the forecast to who may read it", () => {
+    expect(paths([...REP, "forecast:read"])).toEqual(["/my-day", "/contacts", "/pipeline", "/forecast"]);
+    expect(paths(AGENT)).not.toContain("/forecast");
+  });
+});

@@ -13,7 +13,9 @@ export function navFor(permissions: Permissions): NavItem[] {
   if (has(permissions, "sales:write")) items.push({ path: "/my-day", label: "nav.myDay" });
   if (has(permissions, "contacts:read")) items.push({ path: "/contacts", label: "nav.contacts" });
   if (has(permissions, "sales:read")) items.push({ path: "/pipeline", label: "nav.pipeline" });
+  if (has(permissions, "forecast:read")) items.push({ path: "/forecast", label: "nav.forecast" });
   if (has(permissions, "tickets:write")) items.push({ path: "/queue", label: "nav.queue" });
+  if (has(permissions, "dashboards:read")) items.push({ path: "/dashboards", label: "nav.dashboards" });
   return items;
 }
 
@@ -29,4 +31,7 @@ export const can = {
   editContacts: (permissions: Permissions) => has(permissions, "contacts:write"),
   moveDeals: (permissions: Permissions) => has(permissions, "sales:write"),
   answerTickets: (permissions: Permissions) => has(permissions, "tickets:write"),
+  importContacts: (permissions: Permissions) => has(permissions, "contacts:import"),
+  exportContacts: (permissions: Permissions) => has(permissions, "contacts:export"),
+  mergeContacts: (permissions: Permissions) => has(permissions, "contacts:merge"),
 };
