@@ -16,6 +16,7 @@ const Pipeline = lazy(() => import("./routes/Pipeline"));
 const MyDay = lazy(() => import("./routes/MyDay"));
 const Queue = lazy(() => import("./routes/Queue"));
 const TicketPage = lazy(() => import("./routes/TicketPage"));
+const Dashboards = lazy(() => import("./routes/Dashboards"));
 const DealPage = lazy(() => import("./routes/DealPage"));
 
 function Guarded() {
@@ -49,6 +50,8 @@ function Guarded() {
           <Route path="/queue" element={<Queue />} />
           <Route path="/tickets/:id" element={<TicketPage />} />
           <Route path="/deals/:id" element={<DealPage />} />
+          <Route path="/dashboards" element={<Dashboards />} />
+          <Route path="/dashboards/:role" element={<Dashboards />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Suspense>
