@@ -133,3 +133,49 @@ def test_a_deal_is_lost_with_its_reason_in_french(admin_api, page_for):
     check_page(page, "deal-lost-fr")
     wait_until(lambda: rep["session"].get(f"{admin_api.base}/api/v1/opportunities/{deal['id']}")
                .json()["lost_reason"] == "Budget gelé", message="the loss saved")
+
+
+def test_a_manager_reads_the_forecast_by_period_owner_and_stage(admin_api, page_for):
+    manager = make_user(admin_api, "sales_manager", "Magda")
+    ann, bob = make_user(admin_api, "sales_rep", "Ann"), make_user(admin_api, "sales_rep", "Bob")
+    api = f"{admin_api.base}/api/v1"
+    for rep, amount, close in ((ann, "1000.00", "2031-03-10"), (ann, "500.00", "2031-04-20"),
+                               (bob, "2000.00", "2031-04-02")):
+        made = rep["session"].post(f"{api}/opportunities", json={
+            "name": f"Forecast {rep['name']} {close}", "amount": amount, "currency": "EUR",
+            "expected_close_date": close, "probability": 50})
+        assert made.status_code == 201, made.text
+    expected = manager["session"].get(f"{api}/forecast", params={
+        "close_after": "2031-03-01", "close_before": "2031-05-01"}).json()
+    assert [(total["period"], total["amount"]) for total in expected["totals"]] == [
+        ("2031-03", "1000.00"), ("2031-04", "2500.00")]
+
+    page = page_for()
+    sign_in(page, manager, r"/my-day$")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Forecast").click()
+    page.get_by_role("heading", name="Forecast", level=1).wait_for()
+    page.get_by_label("Closing from").fill("2031-03-01")
+    page.get_by_label("Closing before").fill("2031-05-01")
+    table = page.locator("table.forecast")
+    expect(page.get_by_test_id("forecast-summary")).to_have_text(
+        "Open pipeline €3,500.00, weighted €1,750.00 (3 deals)")
+    expect(table.locator("tbody tr")).to_have_text([
+        re.compile(r"March 2031\s*1\s*€1,000.00\s*€500.00"),
+        re.compile(r"April 2031\s*2\s*€2,500.00\s*€1,250.00"),
+        re.compile(r"Total\s*3\s*€3,500.00\s*€1,750.00")])
+    check_page(page, "forecast")
+
+    page.get_by_label("Rows").select_option("owner")
+    expect(table.locator("tbody tr")).to_have_text([
+        re.compile(r"^Ann\s*2\s*€1,500.00"), re.compile(r"^Bob\s*1\s*€2,000.00"),
+        re.compile(r"^Total")])
+    page.get_by_label("Owner", exact=True).select_option(label="Bob")
+    expect(page.get_by_test_id("forecast-summary")).to_contain_text("€2,000.00")
+    page.get_by_label("Period").select_option("quarter")
+    page.get_by_label("Rows").select_option("period")
+    expect(table.locator("tbody tr").first).to_contain_text(re.compile(r"Q2 2031\s*1"))
+    assert "owner=" in page.url and "period=quarter" in page.url
+
+    page.get_by_label("Language").select_option("fr")
+    expect(table.locator("tbody tr").first).to_contain_text(re.compile(r"T2 2031\s*1\s*2\s000,00\s€"))
+    check_page(page, "forecast-fr")

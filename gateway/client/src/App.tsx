@@ -18,6 +18,7 @@ const Queue = lazy(() => import("./routes/Queue"));
 const TicketPage = lazy(() => import("./routes/TicketPage"));
 const Dashboards = lazy(() => import("./routes/Dashboards"));
 const DealPage = lazy(() => import("./routes/DealPage"));
+const Forecast = lazy(() => import("./routes/Forecast"));
 
 function Guarded() {
   const { user, loading, error, expire } = useSession();
@@ -50,6 +51,7 @@ function Guarded() {
           <Route path="/queue" element={<Queue />} />
           <Route path="/tickets/:id" element={<TicketPage />} />
           <Route path="/deals/:id" element={<DealPage />} />
+          <Route path="/forecast" element={<Forecast />} />
           <Route path="/dashboards" element={<Dashboards />} />
           <Route path="/dashboards/:role" element={<Dashboards />} />
           <Route path="*" element={<NotFound />} />

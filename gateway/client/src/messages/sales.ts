@@ -30,12 +30,13 @@ const en = {
       types: { task: "Task", call: "Call", meeting: "Meeting", email: "Email" } },
   },
   forecast: {
-    title: "Forecast", period: "Period", periods: { month: "By month", quarter: "By quarter" },
+    title: "Forecast", period: "Period", quarter: "Q{{quarter}} {{year}}", share: "Share of the weighted pipeline", periods: { month: "By month", quarter: "By quarter" },
     owner: "Owner", anyOwner: "Everyone", pipeline: "Pipeline", anyPipeline: "All pipelines",
     from: "Closing from", to: "Closing before", groupBy: "Rows", group: { period: "Period", owner: "Owner", stage: "Stage" },
     none: "No open deal matches.", noDate: "No close date", nobody: "Nobody", unknownPerson: "Someone else",
     deals: "Deals", amount: "Pipeline", weighted: "Weighted", total: "Total",
-    summary: "Open pipeline {{amount}}, weighted {{weighted}} ({{count}} deals)",
+    summary_one: "Open pipeline {{amount}}, weighted {{weighted}} ({{count}} deal)",
+    summary_other: "Open pipeline {{amount}}, weighted {{weighted}} ({{count}} deals)",
     caption: "Open deals by {{group}} and currency: amounts and probability-weighted amounts.",
   },
 };
@@ -71,12 +72,13 @@ const fr: Messages = {
       types: { task: "Tâche", call: "Appel", meeting: "Rendez-vous", email: "E-mail" } },
   },
   forecast: {
-    title: "Prévisions", period: "Période", periods: { month: "Par mois", quarter: "Par trimestre" },
+    title: "Prévisions", period: "Période", quarter: "T{{quarter}} {{year}}", share: "Part du pipeline pondéré", periods: { month: "Par mois", quarter: "Par trimestre" },
     owner: "Responsable", anyOwner: "Tout le monde", pipeline: "Pipeline", anyPipeline: "Tous les pipelines",
     from: "Clôture à partir du", to: "Clôture avant le", groupBy: "Lignes", group: { period: "Période", owner: "Responsable", stage: "Étape" },
     none: "Aucune affaire en cours ne correspond.", noDate: "Sans date de clôture", nobody: "Personne", unknownPerson: "Quelqu’un d’autre",
     deals: "Affaires", amount: "Pipeline", weighted: "Pondéré", total: "Total",
-    summary: "Pipeline ouvert {{amount}}, pondéré {{weighted}} ({{count}} affaires)",
+    summary_one: "Pipeline ouvert {{amount}}, pondéré {{weighted}} ({{count}} affaire)",
+    summary_other: "Pipeline ouvert {{amount}}, pondéré {{weighted}} ({{count}} affaires)",
     caption: "Affaires en cours par {{group}} et par devise : montants et montants pondérés par la probabilité.",
   },
 };
