@@ -179,3 +179,62 @@ def test_a_manager_reads_the_forecast_by_period_owner_and_stage(admin_api, page_
     page.get_by_label("Language").select_option("fr")
     expect(table.locator("tbody tr").first).to_contain_text(re.compile(r"T2 2031\s*1\s*2\s000,00\s€"))
     check_page(page, "forecast-fr")
+
+
+def test_a_support_manager_rebalances_the_team_backlog(admin_api, page_for):
+    manager = make_user(admin_api, "support_manager", "Marge")
+    alice = make_user(admin_api, "support_agent", "Alice")
+    basil = make_user(admin_api, "support_agent", "Basil")
+    suffix = uuid.uuid4().hex[:6]
+    team = admin_api.post("/api/v1/teams", json={
+        "name": f"Backlog team {suffix}", "members": [alice["id"], basil["id"]],
+        "strategy": "round_robin", "manager_id": manager["id"]})
+    assert team.status_code == 201, team.text
+    team = team.json()
+
+    def ticket(subject, priority, assignee):
+        made = admin_api.post("/api/v1/tickets", json={
+            "subject": f"{subject} {suffix}", "priority": priority, "team_id": team["id"],
+            "assignee_id": assignee})
+        assert made.status_code == 201, made.text
+        made = made.json()
+        if assignee is None and made["assignee_id"] is not None:  # the rules gave it out
+            made = admin_api.post(f"/api/v1/tickets/{made['id']}/assign",
+                                  json={"team_id": team["id"]}).json()
+        return made
+
+    urgent = ticket("Line down", "urgent", alice["id"])
+    ticket("Invoice copy", "low", alice["id"])
+    loose = ticket("Password reset", "normal", None)
+
+    page = page_for()
+    sign_in(page, manager, r"/queue$")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Team backlog").click()
+    page.get_by_role("heading", name=f"Team backlog · {team['name']}").wait_for()
+    expect(page.get_by_test_id("backlog-summary")).to_contain_text("3 open tickets")
+    expect(page.get_by_test_id("backlog-summary")).to_contain_text("1 unassigned")
+    alice_load = page.get_by_role("region", name=re.compile(r"^Alice"))
+    expect(alice_load.get_by_role("heading")).to_contain_text("2 tickets")
+    expect(alice_load.locator("tbody tr").first).to_contain_text(urgent["number"])  # most urgent first
+    expect(page.get_by_role("region", name=re.compile(r"^Basil"))).to_contain_text("Nothing assigned.")
+    expect(page.get_by_role("region", name=re.compile(r"^Unassigned"))).to_contain_text(loose["number"])
+    check_page(page, "team-backlog")
+
+    # Alice's urgent ticket goes to Basil, and the unassigned one to Alice.
+    page.get_by_label(f"Assign {urgent['number']} to").select_option(label="Basil")
+    page.get_by_role("button", name=f"Assign {urgent['number']}").click()
+    page.get_by_test_id("announcer").get_by_text(f"{urgent['number']} given to Basil.").wait_for()
+    expect(page.get_by_role("region", name=re.compile(r"^Basil"))).to_contain_text(urgent["number"])
+    page.get_by_label(f"Assign {loose['number']} to").select_option(label="Alice")
+    page.get_by_role("button", name=f"Assign {loose['number']}").click()
+    expect(page.get_by_role("region", name=re.compile(r"^Alice"))).to_contain_text(loose["number"])
+    expect(page.get_by_test_id("backlog-summary")).to_contain_text("0 unassigned")
+    tickets = {t["id"]: t for t in manager["session"].get(
+        f"{admin_api.base}/api/v1/tickets", params={"team_id": team["id"]}).json()["items"]}
+    assert tickets[urgent["id"]]["assignee_id"] == basil["id"]
+    assert tickets[loose["id"]]["assignee_id"] == alice["id"]
+
+    # Only the urgent ones, by the priority filter kept in the address.
+    page.get_by_label("Priority").select_option("urgent")
+    expect(page.locator("tbody tr")).to_have_count(1)
+    assert "priority=urgent" in page.url

@@ -19,6 +19,7 @@ const TicketPage = lazy(() => import("./routes/TicketPage"));
 const Dashboards = lazy(() => import("./routes/Dashboards"));
 const DealPage = lazy(() => import("./routes/DealPage"));
 const Forecast = lazy(() => import("./routes/Forecast"));
+const TeamBacklog = lazy(() => import("./routes/TeamBacklog"));
 
 function Guarded() {
   const { user, loading, error, expire } = useSession();
@@ -52,6 +53,7 @@ function Guarded() {
           <Route path="/tickets/:id" element={<TicketPage />} />
           <Route path="/deals/:id" element={<DealPage />} />
           <Route path="/forecast" element={<Forecast />} />
+          <Route path="/backlog" element={<TeamBacklog />} />
           <Route path="/dashboards" element={<Dashboards />} />
           <Route path="/dashboards/:role" element={<Dashboards />} />
           <Route path="*" element={<NotFound />} />

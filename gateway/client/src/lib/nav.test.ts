@@ -46,4 +46,9 @@ describe("navigation to the sales and support managers' screens", () => {
     expect(paths([...REP, "forecast:read"])).toEqual(["/my-day", "/contacts", "/pipeline", "/forecast"]);
     expect(paths(AGENT)).not.toContain("/forecast");
   });
+
+  it("shows the team backlog to who manages support", () => {
+    expect(paths([...AGENT, "support:manage"])).toEqual(["/contacts", "/pipeline", "/queue", "/backlog"]);
+    expect(paths(AGENT)).not.toContain("/backlog");
+  });
 });

@@ -15,6 +15,7 @@ export function navFor(permissions: Permissions): NavItem[] {
   if (has(permissions, "sales:read")) items.push({ path: "/pipeline", label: "nav.pipeline" });
   if (has(permissions, "forecast:read")) items.push({ path: "/forecast", label: "nav.forecast" });
   if (has(permissions, "tickets:write")) items.push({ path: "/queue", label: "nav.queue" });
+  if (has(permissions, "support:manage")) items.push({ path: "/backlog", label: "nav.backlog" });
   if (has(permissions, "dashboards:read")) items.push({ path: "/dashboards", label: "nav.dashboards" });
   return items;
 }
