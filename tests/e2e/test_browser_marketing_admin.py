@@ -82,3 +82,119 @@ def test_a_sales_manager_reads_the_team_dashboard(admin_api, page_for):
     mine = {kpi["key"]: kpi for kpi in month["kpis"]}
     expect(rep_page.locator('[data-kpi="new_deals"]')).to_have_text(str(mine["new_deals"]["value"]))
     expect(rep_page.get_by_role("link", name=re.compile(r"^Report:"))).to_have_count(0)
+
+
+def test_a_marketer_builds_a_segment_writes_a_template_and_sends_a_campaign(admin_api, page_for):
+    marketer = make_user(admin_api, "marketing", "Mireille")
+    api, base = marketer["session"], admin_api.base
+    suffix = uuid.uuid4().hex[:6]
+    domain = f"seg{suffix}.example"
+    people = {}
+    for name, consent in (("ann", "granted"), ("bob", "denied"), ("cat", None)):
+        created = api.post(f"{base}/api/v1/contacts", json={
+            "first_name": f"{name.title()}{suffix}", "last_name": "Lead", "email": f"{name}@{domain}",
+            "lifecycle_stage": "lead"})
+        assert created.status_code == 201, created.text
+        people[name] = created.json()["id"]
+        if consent:
+            recorded = api.post(f"{base}/api/v1/contacts/{people[name]}/consents", json={
+                "channel": "email", "status": consent, "source": "e2e"})
+            assert recorded.status_code == 201, recorded.text
+    rules = {"match": "all", "conditions": [
+        {"field": "lifecycle_stage", "op": "eq", "value": "lead"},
+        {"field": "email", "op": "ends_with", "value": f"@{domain}"}]}
+    wait_until(lambda: api.post(f"{base}/api/v1/segments/count", json={"rules": rules})
+               .json().get("count") == 3, timeout=30, message="the contacts in marketing's projection")
+
+    page = page_for()
+    sign_in(page, marketer, r"/contacts")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Marketing").click()
+    page.wait_for_url(re.compile(r"/marketing/segments$"))
+    page.get_by_role("link", name="New segment").click()
+    page.get_by_label("Name", exact=True).fill(f"Leads at {domain}")
+    first = page.get_by_role("listitem", name="Condition 1")
+    expect(first.get_by_label("Field")).to_have_value("lifecycle_stage")
+    first.get_by_label("Value").fill("lead")
+    page.get_by_role("button", name="Add a condition").click()
+    second = page.get_by_role("listitem", name="Condition 2")
+    second.get_by_label("Field").select_option("email")
+    second.get_by_label("Comparison").select_option("ends_with")
+    second.get_by_label("Value").fill(f"@{domain}")
+    expect(page.get_by_test_id("live-count")).to_have_text("3 contacts match now")
+    # A narrower rule in a nested group: the count follows as the rules change.
+    page.get_by_role("button", name="Add a group").click()
+    nested = page.get_by_role("group", name="Group of conditions")
+    nested.get_by_label("Field").select_option("consent.email")
+    expect(nested.get_by_label("Value")).to_have_value("granted")
+    expect(page.get_by_test_id("live-count")).to_have_text("1 contact matches now")
+    nested.get_by_role("button", name="Remove this group").click()
+    expect(page.get_by_test_id("live-count")).to_have_text("3 contacts match now")
+    check_page(page, "segment-builder")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/marketing/segments/[0-9a-f-]{36}$"))
+    segment_id = page.url.rsplit("/", 1)[1]
+    saved = api.get(f"{base}/api/v1/segments/{segment_id}").json()
+    assert saved["rules"] == rules and saved["member_count"] == 3
+    members = page.get_by_role("region", name="First members")
+    expect(members.get_by_role("link")).to_have_count(3)
+    expect(members).to_contain_text(f"Ann{suffix} Lead")
+
+    # A template whose error names its line, and takes the user there.
+    page.get_by_role("navigation", name="Marketing").get_by_role("link", name="Templates").click()
+    page.get_by_role("link", name="New template").click()
+    page.get_by_label("Name", exact=True).fill(f"Launch {suffix}")
+    page.get_by_label("Subject").fill("News for {{ contact.first_name }}")
+    body = page.get_by_label("Plain-text body")
+    body.fill("Hello\n{{ contact.shoe_size }}\nBye")
+    page.get_by_label("HTML body (optional)").fill("<p>Hello {{ contact.first_name }}</p>")
+    page.get_by_role("button", name="Save").click()
+    error = page.locator("#template-text_body-error")
+    expect(error).to_contain_text("line 2:")
+    expect(body).to_have_attribute("aria-invalid", "true")
+    check_page(page, "template-error")
+    error.get_by_role("button", name="Go to line 2").click()
+    expect(body).to_be_focused()
+    assert body.evaluate("e => e.value.slice(e.selectionStart, e.selectionEnd)") == "{{ contact.shoe_size }}"
+    body.fill("Hello {{ contact.first_name }},\nour news.\nUnsubscribe: {{ unsubscribe_url }}")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/marketing/templates/[0-9a-f-]{36}$"))
+    template_id = page.url.rsplit("/", 1)[1]
+    assert api.get(f"{base}/api/v1/templates/{template_id}").json()["text_body"].startswith(
+        "Hello {{ contact.first_name }},")
+    page.get_by_label("Search a contact by name or email").fill(f"Ann{suffix}")
+    contact_choice = page.get_by_label("Contact", exact=True)
+    expect(contact_choice.locator("option")).to_have_count(2)
+    contact_choice.select_option(people["ann"])
+    page.get_by_role("button", name="Show the preview").click()
+    expect(page.get_by_test_id("preview-subject")).to_have_text(f"News for Ann{suffix}")
+    expect(page.get_by_test_id("preview-text")).to_contain_text(f"Hello Ann{suffix},")
+    expect(page.frame_locator("iframe.preview-frame").locator("p")).to_have_text(f"Hello Ann{suffix}")
+    check_page(page, "template-preview")
+
+    # The campaign: a draft, sent, and its metrics as they come in.
+    page.get_by_role("navigation", name="Marketing").get_by_role("link", name="Campaigns").click()
+    page.get_by_role("link", name="New campaign").click()
+    page.get_by_label("Name", exact=True).fill(f"Launch {suffix}")
+    page.get_by_label("Segment").select_option(segment_id)
+    page.get_by_label("Template").select_option(template_id)
+    page.get_by_label("Cost").fill("30.00")
+    page.get_by_label("Budget (optional)").fill("abc")
+    page.get_by_role("button", name="Create the draft").click()
+    expect(page.locator("#campaign-budget-error")).to_be_visible()
+    page.get_by_label("Budget (optional)").fill("100.00")
+    page.get_by_role("button", name="Create the draft").click()
+    page.wait_for_url(re.compile(r"/marketing/campaigns/[0-9a-f-]{36}$"))
+    campaign_id = page.url.rsplit("/", 1)[1]
+    expect(page.get_by_test_id("campaign-status")).to_have_text("Draft")
+    expect(page.locator('[data-metric="cost"]')).to_have_text("€30.00")
+    check_page(page, "campaign-draft")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Send now").click()
+    expect(page.get_by_test_id("campaign-status")).to_have_text(re.compile(r"Sending|Sent"))
+    wait_until(lambda: api.get(f"{base}/api/v1/campaigns/{campaign_id}/metrics").json()["sent"] == 1,
+               timeout=30, message="the campaign mail sent")
+    expect(page.locator('[data-metric="sent"]')).to_have_text("1", timeout=15_000)
+    expect(page.locator('[data-metric="skipped"]')).to_have_text("2")
+    expect(page.locator('[data-metric="cost_per_mail"]')).to_have_text("€30.00")
+    assert api.get(f"{base}/api/v1/campaigns/{campaign_id}").json()["skipped_without_consent"] == 2
+    check_page(page, "campaign-metrics")

@@ -39,6 +39,11 @@ describe("navigation to the dashboards, marketing and admin screens", () => {
     expect(paths(["contacts:read", "dashboards:read"])).toEqual(["/contacts", "/dashboards"]);
     expect(paths(VIEWER)).not.toContain("/dashboards");
   });
+
+  it("shows marketing to who works on it", () => {
+    expect(paths(["contacts:read", "marketing:read", "marketing:write", "dashboards:read"])).toEqual(["/contacts", "/dashboards", "/marketing"]);
+    expect(paths([...REP, "marketing:read"])).not.toContain("/marketing");
+  });
 });
 
 describe("navigation to the sales and support managers' screens", () => {

@@ -17,6 +17,8 @@ export function navFor(permissions: Permissions): NavItem[] {
   if (has(permissions, "tickets:write")) items.push({ path: "/queue", label: "nav.queue" });
   if (has(permissions, "support:manage")) items.push({ path: "/backlog", label: "nav.backlog" });
   if (has(permissions, "dashboards:read")) items.push({ path: "/dashboards", label: "nav.dashboards" });
+  // Marketing is the marketers' workplace: others open a campaign or segment from a link.
+  if (has(permissions, "marketing:write")) items.push({ path: "/marketing", label: "nav.marketing" });
   return items;
 }
 

@@ -1,0 +1,185 @@
+// A campaign's page: what it sends to whom, sending it now or at a time, cancelling it, and
+// its metrics (delivery, engagement, cost and return, deals credited by first and last
+// touch), refreshed every few seconds while its mails go out.
+import { useState } from "react";
+import { Link, useParams } from "react-router-dom";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api, etag, unwrap, type Schemas } from "../../api/client";
+import { formatDateTime, formatMoney, formatNumber } from "../../lib/format";
+import { campaignActions, formatRate, isLive, localToIso } from "../../lib/marketing";
+import { useLocale } from "../../locale";
+import { useAnnounce } from "../../announcer";
+import { useSession } from "../../session";
+import { ErrorPanel, Loading } from "../../ui";
+import { MarketingPage } from "./parts";
+
+type Campaign = Schemas["CampaignOut"];
+type Metrics = Schemas["MetricsOut"];
+const LIVE_MS = 3_000;
+
+function Figures({ title, items }: { title: string; items: [string, string, string?][] }) {
+  const id = `metrics-${title.replace(/\W+/g, "-").toLowerCase()}`;
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      <dl className="metrics">
+        {items.map(([key, label, value]) => (
+          <div className="metric" key={key}><dt>{label}</dt><dd data-metric={key}>{value ?? "—"}</dd></div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function MetricsView({ metrics }: { metrics: Metrics }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const n = (value?: number) => formatNumber(value ?? 0, locale);
+  const money = (amount?: string | null) => amount === null || amount === undefined ? "—" : formatMoney(amount, metrics.currency ?? "EUR", locale);
+  const rate = (value?: string | null) => formatRate(value, locale);
+  const others = Object.entries(metrics.revenue_other_currencies ?? {}).map(([currency, amount]) => formatMoney(amount, currency, locale));
+  return (
+    <>
+      <Figures title={t("mkt.campaign.delivery")} items={[
+        ["recipients", t("mkt.campaign.recipients"), n(metrics.recipients)], ["sent", t("mkt.campaign.sent"), n(metrics.sent)],
+        ["delivered", t("mkt.campaign.delivered"), n(metrics.delivered)], ["queued", t("mkt.campaign.queued"), n(metrics.queued)],
+        ["failed", t("mkt.campaign.failed"), n(metrics.failed)], ["bounced", t("mkt.campaign.bounced"), n(metrics.bounced)],
+        ["skipped", t("mkt.campaign.skipped"), n(metrics.skipped_without_consent)],
+        ["delivery_rate", t("mkt.campaign.deliveryRate"), rate(metrics.delivery_rate)], ["bounce_rate", t("mkt.campaign.bounceRate"), rate(metrics.bounce_rate)],
+      ]} />
+      <Figures title={t("mkt.campaign.engagement")} items={[
+        ["opened", t("mkt.campaign.opened"), n(metrics.opened)], ["open_rate", t("mkt.campaign.openRate"), rate(metrics.open_rate)],
+        ["clicked", t("mkt.campaign.clicked"), n(metrics.clicked)], ["click_rate", t("mkt.campaign.clickRate"), rate(metrics.click_rate)],
+        ["click_to_open_rate", t("mkt.campaign.clickToOpen"), rate(metrics.click_to_open_rate)],
+        ["unsubscribed", t("mkt.campaign.unsubscribed"), n(metrics.unsubscribed)], ["unsubscribe_rate", t("mkt.campaign.unsubscribeRate"), rate(metrics.unsubscribe_rate)],
+      ]} />
+      <Figures title={t("mkt.campaign.money")} items={[
+        ["cost", t("mkt.campaign.cost"), money(metrics.cost)], ["budget", t("mkt.campaign.budgetShort"), money(metrics.budget)],
+        ["cost_per_mail", t("mkt.campaign.costPerMail"), money(metrics.cost_per_mail)], ["leads", t("mkt.campaign.leads"), n(metrics.leads)],
+        ["cost_per_lead", t("mkt.campaign.costPerLead"), money(metrics.cost_per_lead)],
+        ["conversion_rate", t("mkt.campaign.conversion"), rate(metrics.conversion_rate)], ["roi", t("mkt.campaign.roi"), rate(metrics.roi)],
+      ]} />
+      <section aria-labelledby="attribution-title">
+        <h2 id="attribution-title">{t("mkt.campaign.attribution")}</h2>
+        <div className="table-wrap">
+          <table>
+            <thead><tr><td /><th scope="col">{t("mkt.campaign.firstTouch")}</th><th scope="col">{t("mkt.campaign.lastTouch")}</th></tr></thead>
+            <tbody>
+              <tr><th scope="row">{t("mkt.campaign.opportunities")}</th><td>{n(metrics.opportunities_first_touch)}</td><td>{n(metrics.opportunities_last_touch)}</td></tr>
+              <tr><th scope="row">{t("mkt.campaign.won")}</th><td>{n(metrics.won_first_touch)}</td><td>{n(metrics.won_last_touch)}</td></tr>
+              <tr><th scope="row">{t("mkt.campaign.revenue")}</th><td>{money(metrics.revenue_first_touch)}</td><td>{money(metrics.revenue_last_touch)}</td></tr>
+            </tbody>
+          </table>
+        </div>
+        {others.length > 0 && <p className="muted">{t("mkt.campaign.otherCurrencies", { amounts: others.join(", ") })}</p>}
+      </section>
+    </>
+  );
+}
+
+function Actions({ campaign, segmentName }: { campaign: Campaign; segmentName: string }) {
+  const { t } = useTranslation();
+  const queries = useQueryClient();
+  const announce = useAnnounce();
+  const [when, setWhen] = useState("");
+  const allowed = campaignActions(campaign.status);
+  const id = campaign.id ?? "";
+  const options = { params: { path: { item_id: id } }, headers: { "If-Match": etag(campaign.version ?? 0) } };
+  const act = useMutation({
+    mutationFn: (action: "send" | "cancel" | "schedule"): Promise<Campaign> => {
+      if (action === "send") return unwrap(api.POST("/api/v1/campaigns/{item_id}/send", options));
+      if (action === "cancel") return unwrap(api.POST("/api/v1/campaigns/{item_id}/cancel", options));
+      return unwrap(api.POST("/api/v1/campaigns/{item_id}/schedule", { ...options, body: { scheduled_at: localToIso(when) ?? when } }));
+    },
+    onSuccess: (saved, action) => {
+      queries.setQueryData(["campaign", id], saved);
+      void queries.invalidateQueries({ queryKey: ["campaign-metrics", id] });
+      void queries.invalidateQueries({ queryKey: ["campaigns"] });
+      announce(t(action === "send" ? "mkt.campaign.sending" : action === "cancel" ? "mkt.campaign.cancelled" : "mkt.campaign.scheduled"));
+    },
+    onError: () => void queries.invalidateQueries({ queryKey: ["campaign", id] }),
+  });
+  const errors = act.error && "fieldErrors" in act.error ? (act.error as { fieldErrors: Record<string, string[]> }).fieldErrors : {};
+  if (!allowed.send && !allowed.schedule && !allowed.cancel) return null;
+  return (
+    <section className="card" aria-labelledby="actions-title">
+      <h2 id="actions-title" className="sr-only">{t("mkt.campaign.status")}</h2>
+      {act.isError && <div className="form-error" role="alert">{act.error.message}{Object.entries(errors).map(([key, messages]) => <p key={key}>{messages.join(" ")}</p>)}</div>}
+      <div className="form-row">
+        {allowed.send && (
+          <button type="button" className="primary" disabled={act.isPending}
+            onClick={() => window.confirm(t("mkt.campaign.confirmSend", { segment: segmentName })) && act.mutate("send")}>{t("mkt.campaign.send")}</button>
+        )}
+        {allowed.schedule && (
+          <>
+            <div className="field">
+              <label htmlFor="schedule-at">{t("mkt.campaign.scheduleAt")}</label>
+              <input id="schedule-at" type="datetime-local" value={when} onChange={(event) => setWhen(event.target.value)}
+                aria-invalid={errors.scheduled_at ? true : undefined} />
+            </div>
+            <button type="button" disabled={act.isPending || !when} onClick={() => act.mutate("schedule")}>{t("mkt.campaign.schedule")}</button>
+          </>
+        )}
+        {allowed.cancel && (
+          <button type="button" disabled={act.isPending}
+            onClick={() => window.confirm(t("mkt.campaign.confirmCancel")) && act.mutate("cancel")}>{t("mkt.campaign.cancel")}</button>
+        )}
+      </div>
+    </section>
+  );
+}
+
+export default function CampaignPage() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { id = "" } = useParams();
+  const { user } = useSession();
+  const canSend = (user?.permissions ?? []).includes("campaigns:send");
+  const campaign = useQuery({
+    queryKey: ["campaign", id],
+    queryFn: () => unwrap(api.GET("/api/v1/campaigns/{item_id}", { params: { path: { item_id: id } } })),
+    refetchInterval: (query) => isLive(query.state.data?.status) ? LIVE_MS : false,
+  });
+  const live = isLive(campaign.data?.status);
+  // Asked again whenever the campaign moves on (sending, then sent), and while it sends.
+  const metrics = useQuery({
+    queryKey: ["campaign-metrics", id, campaign.data?.status, campaign.data?.counts?.sent],
+    enabled: !!campaign.data, placeholderData: keepPreviousData,
+    queryFn: () => unwrap(api.GET("/api/v1/campaigns/{item_id}/metrics", { params: { path: { item_id: id } } })),
+    refetchInterval: live ? LIVE_MS : false,
+  });
+  const segmentId = campaign.data?.segment_id;
+  const segment = useQuery({
+    queryKey: ["segment", segmentId], enabled: !!segmentId,
+    queryFn: () => unwrap(api.GET("/api/v1/segments/{item_id}", { params: { path: { item_id: segmentId ?? "" } } })),
+  });
+  const templateId = campaign.data?.template_id;
+  const template = useQuery({
+    queryKey: ["template", templateId], enabled: !!templateId,
+    queryFn: () => unwrap(api.GET("/api/v1/templates/{item_id}", { params: { path: { item_id: templateId ?? "" } } })),
+  });
+  if (campaign.isPending) return <MarketingPage title={t("mkt.campaign.title")}><Loading /></MarketingPage>;
+  if (campaign.isError) return <MarketingPage title={t("mkt.campaign.title")}><ErrorPanel error={campaign.error} retry={() => void campaign.refetch()} /></MarketingPage>;
+  const data = campaign.data;
+  const when = (label: string, iso?: string | null) => iso ? <div><dt>{label}</dt><dd>{formatDateTime(iso, locale)}</dd></div> : null;
+  return (
+    <MarketingPage title={data.name ?? t("mkt.campaign.title")}>
+      <dl className="card facts">
+        <div><dt>{t("mkt.campaign.status")}</dt><dd><span className={`status ${data.status ?? ""}`} data-testid="campaign-status">{t(`mkt.campaign.statuses.${data.status ?? "draft"}`)}</span></dd></div>
+        {segmentId && <div><dt>{t("mkt.campaign.segment")}</dt><dd><Link to={`/marketing/segments/${segmentId}`}>{segment.data?.name ?? segmentId}</Link></dd></div>}
+        {templateId && <div><dt>{t("mkt.campaign.template")}</dt><dd><Link to={`/marketing/templates/${templateId}`}>{template.data?.name ?? templateId}</Link></dd></div>}
+        {data.from_address && <div><dt>{t("mkt.campaign.from")}</dt><dd>{data.from_address}</dd></div>}
+        {when(t("mkt.campaign.scheduledAt"), data.scheduled_at)}
+        {when(t("mkt.campaign.startedAt"), data.started_at)}
+        {when(t("mkt.campaign.completedAt"), data.completed_at)}
+      </dl>
+      {canSend && <Actions key={data.version} campaign={data} segmentName={segment.data?.name ?? ""} />}
+      <h2 className="sr-only">{t("mkt.campaign.metrics")}</h2>
+      {live && <p className="muted">{t("mkt.campaign.live")}</p>}
+      {metrics.isPending ? <Loading /> : metrics.isError
+        ? <ErrorPanel error={metrics.error} retry={() => void metrics.refetch()} />
+        : <MetricsView metrics={metrics.data} />}
+    </MarketingPage>
+  );
+}
