@@ -17,6 +17,13 @@ const MyDay = lazy(() => import("./routes/MyDay"));
 const Queue = lazy(() => import("./routes/Queue"));
 const TicketPage = lazy(() => import("./routes/TicketPage"));
 const Dashboards = lazy(() => import("./routes/Dashboards"));
+const Segments = lazy(() => import("./routes/marketing/Segments"));
+const SegmentEdit = lazy(() => import("./routes/marketing/SegmentEdit"));
+const Templates = lazy(() => import("./routes/marketing/Templates"));
+const TemplateEdit = lazy(() => import("./routes/marketing/TemplateEdit"));
+const Campaigns = lazy(() => import("./routes/marketing/Campaigns"));
+const CampaignNew = lazy(() => import("./routes/marketing/CampaignNew"));
+const CampaignPage = lazy(() => import("./routes/marketing/CampaignPage"));
 const DealPage = lazy(() => import("./routes/DealPage"));
 const Forecast = lazy(() => import("./routes/Forecast"));
 const TeamBacklog = lazy(() => import("./routes/TeamBacklog"));
@@ -56,6 +63,16 @@ function Guarded() {
           <Route path="/backlog" element={<TeamBacklog />} />
           <Route path="/dashboards" element={<Dashboards />} />
           <Route path="/dashboards/:role" element={<Dashboards />} />
+          <Route path="/marketing" element={<Navigate to="/marketing/segments" replace />} />
+          <Route path="/marketing/segments" element={<Segments />} />
+          <Route path="/marketing/segments/new" element={<SegmentEdit />} />
+          <Route path="/marketing/segments/:id" element={<SegmentEdit />} />
+          <Route path="/marketing/templates" element={<Templates />} />
+          <Route path="/marketing/templates/new" element={<TemplateEdit />} />
+          <Route path="/marketing/templates/:id" element={<TemplateEdit />} />
+          <Route path="/marketing/campaigns" element={<Campaigns />} />
+          <Route path="/marketing/campaigns/new" element={<CampaignNew />} />
+          <Route path="/marketing/campaigns/:id" element={<CampaignPage />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Suspense>
