@@ -11,6 +11,7 @@ import NotFound from "./routes/NotFound";
 // Each screen is its own chunk: the first load carries only the shell and sign-in.
 const Contacts = lazy(() => import("./routes/Contacts"));
 const ContactEdit = lazy(() => import("./routes/ContactEdit"));
+const ContactDuplicates = lazy(() => import("./routes/ContactDuplicates"));
 const Contact360 = lazy(() => import("./routes/Contact360"));
 const Pipeline = lazy(() => import("./routes/Pipeline"));
 const MyDay = lazy(() => import("./routes/MyDay"));
@@ -54,6 +55,7 @@ function Guarded() {
           <Route path="/contacts/new" element={<ContactEdit />} />
           <Route path="/contacts/:id" element={<Contact360 />} />
           <Route path="/contacts/:id/edit" element={<ContactEdit />} />
+          <Route path="/contacts/:id/duplicates" element={<ContactDuplicates />} />
           <Route path="/pipeline" element={<Pipeline />} />
           <Route path="/my-day" element={<MyDay />} />
           <Route path="/queue" element={<Queue />} />

@@ -11,6 +11,9 @@ import { SlaBadge } from "../SlaBadge";
 import { useNow } from "../useNow";
 import { useSession } from "../session";
 import { can } from "../lib/nav";
+import { addContactMessages } from "../messages/contacts";
+
+addContactMessages();
 
 // The 360 document is composed by the gateway from several services; its parts are
 // typed here as the client reads them (the OpenAPI document leaves the view untyped).
@@ -63,7 +66,14 @@ export default function Contact360() {
     <article aria-labelledby="contact-name" className="c360">
       <div className="page-head">
         <h1 id="contact-name">{name}</h1>
-        {can.editContacts(user?.permissions) && <Link className="button" to={`/contacts/${contact.id}/edit`}>{t("c360.edit")}</Link>}
+        <div className="actions">
+          {Array.isArray(view.data.duplicates) && view.data.duplicates.length > 0 && (
+            <Link className="button" to={`/contacts/${contact.id}/duplicates`}>
+              {t("dupes.viewAll")} ({formatNumber(view.data.duplicates.length, locale)})
+            </Link>
+          )}
+          {can.editContacts(user?.permissions) && <Link className="button" to={`/contacts/${contact.id}/edit`}>{t("c360.edit")}</Link>}
+        </div>
       </div>
       <div className="c360-grid">
         <section className="card" aria-labelledby="identity">

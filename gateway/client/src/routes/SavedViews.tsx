@@ -1,0 +1,105 @@
+// A list's saved views: pick one to apply it, save the current query under a name, delete.
+import { useState, type FormEvent } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api, ApiError, unwrap, type Schemas } from "../api/client";
+import { useAnnounce } from "../announcer";
+import { queryOf, viewMatching, type ListQuery } from "../lib/contactList";
+import { Field, invalidProps } from "../ui";
+
+export type SavedView = Schemas["SavedViewOut"];
+type Resource = "contacts" | "accounts";
+
+export function SavedViews({ resource, current, apply }: {
+  resource: Resource; current: ListQuery; apply: (query: ListQuery) => void;
+}) {
+  const { t } = useTranslation();
+  const announce = useAnnounce();
+  const queries = useQueryClient();
+  const key = ["saved-views", resource];
+  const views = useQuery({
+    queryKey: key,
+    queryFn: () => unwrap(api.GET("/api/v1/saved-views", { params: { query: { resource } } })),
+  });
+  const [naming, setNaming] = useState(false);
+  const [name, setName] = useState("");
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const items = views.data?.items ?? [];
+  const selected = viewMatching(items, current);
+
+  const create = useMutation({
+    mutationFn: (viewName: string) => unwrap(api.POST("/api/v1/saved-views", {
+      body: { resource, name: viewName, query: current as Record<string, string> },
+    })),
+    onSuccess: (view) => {
+      void queries.invalidateQueries({ queryKey: key });
+      setNaming(false);
+      setName("");
+      announce(t("views.saved", { name: view.name }));
+    },
+    onError: (error) => {
+      if (!(error instanceof ApiError)) throw error;
+      // The query's own errors are the list's, not the form's: shown as the problem.
+      setErrors(error.fieldErrors);
+      setProblem(error.fieldErrors.name ? null : error.message);
+    },
+  });
+  const remove = useMutation({
+    mutationFn: (view: SavedView) => unwrap(api.DELETE("/api/v1/saved-views/{item_id}", {
+      params: { path: { item_id: view.id } } })).then(() => view),
+    onSuccess: (view) => {
+      void queries.invalidateQueries({ queryKey: key });
+      announce(t("views.deleted", { name: view.name }));
+    },
+    onError: (error) => announce(error instanceof ApiError ? error.message : t("app.error"), "error"),
+  });
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setErrors({});
+    setProblem(null);
+    create.mutate(name.trim());
+  }
+
+  function choose(id: string) {
+    const view = items.find((item) => item.id === id);
+    apply(view ? queryOf(view.query) : {});
+    if (view) announce(t("views.applied", { name: view.name }));
+  }
+
+  const id = `${resource}-view-name`;
+  return (
+    <div className="saved-views">
+      <label>
+        <span>{t("views.label")}</span>
+        <select value={selected?.id ?? ""} onChange={(event) => choose(event.target.value)}
+          aria-invalid={views.isError || undefined} disabled={views.isPending}>
+          <option value="">{views.isError ? t("views.failed") : t("views.none")}</option>
+          {items.map((view) => <option key={view.id} value={view.id}>{view.name}</option>)}
+        </select>
+      </label>
+      {selected && (
+        <button type="button" onClick={() => remove.mutate(selected)} disabled={remove.isPending}>
+          {t("views.delete", { name: selected.name })}
+        </button>
+      )}
+      {!naming ? (
+        <button type="button" onClick={() => setNaming(true)} title={t("views.saveTitle")}>{t("views.save")}</button>
+      ) : (
+        <form className="save-view" onSubmit={submit} noValidate aria-label={t("views.saveTitle")}>
+          <Field id={id} label={t("views.name")} errors={errors.name}>
+            <input id={id} value={name} maxLength={100} required autoFocus
+              onChange={(event) => setName(event.target.value)} {...invalidProps(id, errors.name)} />
+          </Field>
+          {problem && <p className="form-error" role="alert">{problem}</p>}
+          <div className="actions">
+            <button type="submit" className="primary" disabled={create.isPending}>{t("views.create")}</button>
+            <button type="button" onClick={() => { setNaming(false); setErrors({}); setProblem(null); }}>{t("app.cancel")}</button>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}

