@@ -9,6 +9,7 @@ import re
 import uuid
 
 import pytest
+import requests
 from browser_kit import check_page, make_user, sign_in
 from playwright.sync_api import expect
 
@@ -177,7 +178,8 @@ def test_a_manager_reads_the_forecast_by_period_owner_and_stage(admin_api, page_
     assert "owner=" in page.url and "period=quarter" in page.url
 
     page.get_by_label("Language").select_option("fr")
-    expect(table.locator("tbody tr").first).to_contain_text(re.compile(r"T2 2031\s*1\s*2\s000,00\s€"))
+    expect(table.locator("tbody tr").first).to_contain_text(
+        re.compile(r"T2 2031\s*1\s*2\s000,00\s€"))
     check_page(page, "forecast-fr")
 
 
@@ -215,9 +217,12 @@ def test_a_support_manager_rebalances_the_team_backlog(admin_api, page_for):
     expect(page.get_by_test_id("backlog-summary")).to_contain_text("1 unassigned")
     alice_load = page.get_by_role("region", name=re.compile(r"^Alice"))
     expect(alice_load.get_by_role("heading")).to_contain_text("2 tickets")
-    expect(alice_load.locator("tbody tr").first).to_contain_text(urgent["number"])  # most urgent first
-    expect(page.get_by_role("region", name=re.compile(r"^Basil"))).to_contain_text("Nothing assigned.")
-    expect(page.get_by_role("region", name=re.compile(r"^Unassigned"))).to_contain_text(loose["number"])
+    # The most urgent first.
+    expect(alice_load.locator("tbody tr").first).to_contain_text(urgent["number"])
+    basil_load = page.get_by_role("region", name=re.compile(r"^Basil"))
+    expect(basil_load).to_contain_text("Nothing assigned.")
+    unassigned = page.get_by_role("region", name=re.compile(r"^Unassigned"))
+    expect(unassigned).to_contain_text(loose["number"])
     check_page(page, "team-backlog")
 
     # Alice's urgent ticket goes to Basil, and the unassigned one to Alice.
@@ -238,3 +243,102 @@ def test_a_support_manager_rebalances_the_team_backlog(admin_api, page_for):
     page.get_by_label("Priority").select_option("urgent")
     expect(page.locator("tbody tr")).to_have_count(1)
     assert "priority=urgent" in page.url
+
+
+def _sign_in_link(platform, address: str) -> str:
+    links: list[str] = []
+
+    def arrived() -> bool:
+        links[:] = [link for mail in platform.mails() if address in str(mail["To"])
+                    for link in re.findall(r"https?://\S+/portal/sign-in\?token=[\w\-]+",
+                                           mail.get_content())]
+        return bool(links)
+
+    wait_until(arrived, timeout=20, message=f"a sign-in link mailed to {address}")
+    return links[-1]
+
+
+def test_a_customer_signs_in_to_the_portal_with_a_mailed_link(platform, admin_api, page_for):
+    suffix = uuid.uuid4().hex[:6]
+    email = f"pia.{suffix}@portal-browser.example"
+    contact = admin_api.post("/api/v1/contacts", json={
+        "first_name": "Pia", "last_name": "Portal", "email": email})
+    assert contact.status_code == 201, contact.text
+    contact = contact.json()
+    ticket = admin_api.post("/api/v1/tickets", json={
+        "subject": f"Gloves too small {suffix}", "description": "The XL ones fit like an S.",
+        "contact_id": contact["id"]})
+    assert ticket.status_code == 201, ticket.text
+    ticket = ticket.json()
+    for body, public in (("We are sending the next size up.", True),
+                         ("Customer ordered the wrong size, be nice.", False)):
+        said = admin_api.post(f"/api/v1/tickets/{ticket['id']}/messages",
+                              json={"body": body, "public": public})
+        assert said.status_code == 201, said.text
+    article = admin_api.post("/api/v1/kb/articles", json={
+        "title": f"Choosing a glove size {suffix}", "status": "published",
+        "body": f"Measure around your palm: sizezz{suffix} fits 20 cm."})
+    assert article.status_code == 201, article.text
+
+    # The portal is a page of the client, not a server 404.
+    assert requests.get(f"{platform.url}/portal/sign-in", timeout=10).status_code == 200
+    page = page_for()
+    page.goto("/portal")
+    page.wait_for_url(re.compile(r"/portal/sign-in\?next=%2Fportal"))
+    check_page(page, "portal-sign-in")
+    page.get_by_label("Email").fill("not an address")
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    expect(page.locator("#portal-email-error")).to_be_visible()
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    expect(page.get_by_role("status").filter(has_text="sign-in link is on its way")).to_be_visible()
+    # The mail points at the public address; this platform listens elsewhere.
+    link = "/portal/" + _sign_in_link(platform, email).split("/portal/", 1)[1]
+    page.goto(link)
+    page.wait_for_url(re.compile(r"/portal$"))
+
+    # Their requests; one of them with the public answer and never the internal note.
+    row = page.get_by_role("row").filter(has_text=ticket["number"])
+    expect(row).to_contain_text(ticket["subject"])
+    check_page(page, "portal-requests")
+    row.get_by_role("link", name=ticket["number"]).click()
+    conversation = page.get_by_role("region", name="Conversation")
+    expect(conversation).to_contain_text("The XL ones fit like an S.")
+    expect(conversation).to_contain_text("We are sending the next size up.")
+    expect(conversation).not_to_contain_text("be nice")
+    page.get_by_label("Your reply").fill("Thank you, size L please.")
+    page.get_by_role("button", name="Send").click()
+    expect(conversation).to_contain_text("Thank you, size L please.")
+    check_page(page, "portal-request")
+    served = admin_api.get(f"/api/v1/tickets/{ticket['id']}").json()
+    assert [(m["author_type"], m["body"]) for m in served["messages"]][-1] == \
+        ("customer", "Thank you, size L please.")
+
+    # A new request: refused by field while empty, then made on the web form channel.
+    page.get_by_role("navigation", name="Portal").get_by_role("link", name="New request").click()
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.locator("#request-subject-error")).to_be_visible()
+    page.get_by_label("Kind of request").select_option("incident")
+    page.get_by_label("Subject").fill(f"Box arrived open {suffix}")
+    page.get_by_label("Describe your request").fill("The seal was broken.")
+    page.get_by_role("button", name="Send the request").click()
+    page.get_by_role("heading", name=re.compile(f"Box arrived open {suffix}")).wait_for()
+    made = admin_api.get("/api/v1/tickets", params={"contact_id": contact["id"]}).json()["items"]
+    new = next(item for item in made if item["subject"] == f"Box arrived open {suffix}")
+    assert new["channel"] == "web_form" and new["type"] == "incident"
+
+    # The knowledge base, searched and read.
+    page.get_by_role("link", name="Help articles").click()
+    page.get_by_label("Search the help articles").fill(f"sizezz{suffix}")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_text(f"Choosing a glove size {suffix}").click()
+    expect(page.get_by_text("Measure around your palm")).to_be_visible()
+    check_page(page, "portal-help")
+
+    # Signed out, the portal asks again; the used link says so.
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/portal/sign-in$"))
+    page.goto("/portal/help")
+    page.wait_for_url(re.compile(r"/portal/sign-in\?next="))
+    page.goto(link)
+    expect(page.get_by_role("alert")).to_contain_text("This link was used already")

@@ -28,6 +28,8 @@ const CampaignPage = lazy(() => import("./routes/marketing/CampaignPage"));
 const DealPage = lazy(() => import("./routes/DealPage"));
 const Forecast = lazy(() => import("./routes/Forecast"));
 const TeamBacklog = lazy(() => import("./routes/TeamBacklog"));
+// The customer portal: for contacts, outside the staff layout and session.
+const Portal = lazy(() => import("./routes/portal/Portal"));
 
 function Guarded() {
   const { user, loading, error, expire } = useSession();
@@ -89,6 +91,7 @@ export function App() {
         <AnnouncerProvider>
           <Routes>
             <Route path="/sign-in" element={<SignIn />} />
+            <Route path="/portal/*" element={<Suspense fallback={<Loading />}><Portal /></Suspense>} />
             <Route path="/*" element={<Guarded />} />
           </Routes>
         </AnnouncerProvider>
