@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from browser_kit import check_page, make_user, sign_in
@@ -171,3 +172,73 @@ def test_a_duplicate_is_merged_field_by_field_after_a_stale_attempt(admin_api, p
     assert sorted(merged["tags"]) == ["fr", "vip"]
     assert manager["session"].get(
         f"{admin_api.base}/api/v1/contacts/{twin['id']}").status_code in (404, 410)
+
+
+def test_the_import_wizard_maps_checks_imports_and_reports_errors(admin_api, page_for):
+    suffix = uuid.uuid4().hex[:6]
+    known = admin_api.post("/api/v1/contacts", json={
+        "first_name": "Marie", "last_name": f"Curie{suffix}", "email": f"marie@{suffix}.example",
+        "title": "Intern"}).json()
+    content = "\n".join([
+        "Prénom;Nom;Courriel;Société;Fonction;Notes",
+        f"Ada;Lovelace{suffix};ada@{suffix}.example;Engines {suffix};Countess;met at a fair",
+        f"Charles;Babbage{suffix};charles@{suffix}.example;Engines {suffix};Inventor;",
+        f"Marie;Curie{suffix};marie@{suffix}.example;Radium {suffix};Director;known already",
+        f"Bad;Email{suffix};not-an-email;;;",
+        f"Grace;Hopper{suffix};grace@{suffix}.example;;Admiral;",
+    ]) + "\n"
+    rep = make_user(admin_api, "sales_rep", "Ivan")
+    page = page_for()
+    sign_in(page, rep, r"/my-day$")
+    page.goto("/contacts")
+    page.get_by_role("link", name="Import").click()
+    page.get_by_role("heading", name="Import contacts").wait_for()
+    page.get_by_label("CSV or vCard file").set_input_files(files=[{
+        "name": "people.csv", "mimeType": "text/csv", "buffer": content.encode()}])
+    page.get_by_role("button", name="Next").click()
+
+    # Columns: guessed from the headers, a field chosen twice is refused, a preview shows.
+    expect(page.get_by_label("Prénom")).to_have_value("first_name")
+    expect(page.get_by_label("Société")).to_have_value("account")
+    expect(page.get_by_label("Notes")).to_have_value("")
+    page.get_by_label("Notes").select_option("email")
+    expect(page.get_by_text("Email is chosen for another column too.").first).to_be_visible()
+    expect(page.get_by_role("button", name="Next")).to_be_disabled()
+    page.get_by_label("Notes").select_option("")
+    preview = page.get_by_role("table", name="Preview of the first 5 rows")
+    expect(preview.get_by_role("columnheader")).to_have_text(
+        ["First name", "Last name", "Email", "Company (account)", "Job title"])
+    expect(preview.get_by_role("row").nth(1)).to_contain_text(f"AdaLovelace{suffix}")
+    check_page(page, "contact-import-columns")
+    page.get_by_role("button", name="Next").click()
+
+    # Duplicates policy, then a dry run that writes nothing, then the import itself.
+    page.get_by_label("Update the contact").check()
+    check_page(page, "contact-import-options")
+    page.get_by_role("button", name="Check without importing").click()
+    expect(page.get_by_text("The check is finished")).to_be_visible(timeout=60_000)
+    written = admin_api.get("/api/v1/contacts", params={"q": f"Lovelace{suffix}"}).json()
+    assert written["items"] == []
+    page.get_by_role("button", name="Import for real").click()
+    expect(page.get_by_text("The import is finished.")).to_be_visible(timeout=60_000)
+    counts = page.locator("dl.counts")
+    expect(counts).to_contain_text(re.compile(r"Created\s*3\s*Updated\s*1\s*Skipped\s*0\s*Failed\s*1"))
+    expect(page.get_by_role("progressbar")).to_have_attribute("value", "5")
+    expect(page.get_by_text("1 row could not be imported")).to_be_visible()
+    expect(page.locator(".row-errors")).to_contain_text("Line 5: email")
+    check_page(page, "contact-import-done")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the error report (CSV)").click()
+    report = Path(download.value.path()).read_text(encoding="utf-8")
+    assert report.splitlines()[0] == "line,field,message"
+    assert report.splitlines()[1].startswith("5,email,")
+
+    imported = rep["session"].get(f"{admin_api.base}/api/v1/contacts",
+                                  params={"q": suffix, "limit": 50}).json()["items"]
+    assert sorted(c["email"] for c in imported) == sorted(
+        f"{name}@{suffix}.example" for name in ("ada", "charles", "marie", "grace"))
+    marie = rep["session"].get(f"{admin_api.base}/api/v1/contacts/{known['id']}").json()
+    assert marie["title"] == "Director"
+    accounts = rep["session"].get(f"{admin_api.base}/api/v1/accounts",
+                                  params={"q": f"Engines {suffix}"}).json()["items"]
+    assert [a["name"] for a in accounts] == [f"Engines {suffix}"]

@@ -12,6 +12,7 @@ import NotFound from "./routes/NotFound";
 const Contacts = lazy(() => import("./routes/Contacts"));
 const ContactEdit = lazy(() => import("./routes/ContactEdit"));
 const ContactDuplicates = lazy(() => import("./routes/ContactDuplicates"));
+const ContactImport = lazy(() => import("./routes/ContactImport"));
 const Contact360 = lazy(() => import("./routes/Contact360"));
 const Pipeline = lazy(() => import("./routes/Pipeline"));
 const MyDay = lazy(() => import("./routes/MyDay"));
@@ -55,6 +56,7 @@ function Guarded() {
           <Route path="/" element={<Navigate to={homeFor(user.permissions)} replace />} />
           <Route path="/contacts" element={<Contacts />} />
           <Route path="/contacts/new" element={<ContactEdit />} />
+          <Route path="/contacts/import" element={<ContactImport />} />
           <Route path="/contacts/:id" element={<Contact360 />} />
           <Route path="/contacts/:id/edit" element={<ContactEdit />} />
           <Route path="/contacts/:id/duplicates" element={<ContactDuplicates />} />
