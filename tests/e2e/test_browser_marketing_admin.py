@@ -11,6 +11,7 @@ import io
 import re
 import uuid
 
+import requests
 from browser_kit import check_page, make_user, sign_in
 from playwright.sync_api import expect
 
@@ -59,16 +60,19 @@ def test_a_sales_manager_reads_the_team_dashboard(admin_api, page_for):
     # The figures as CSV, for the period shown.
     with page.expect_download() as download:
         page.get_by_role("link", name="These figures").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    with open(download.value.path(), encoding="utf-8") as file:
+        rows = list(csv.DictReader(io.StringIO(file.read())))
     exported = {row["key"]: row for row in rows}
     assert exported["new_deals"]["value"] == str(quarter["new_deals"]["value"])
     assert download.value.suggested_filename.startswith("dashboard-sales_manager-")
     report_link = page.get_by_role("link", name="Report: Pipeline")
-    expect(report_link).to_have_attribute("href", "/api/v1/reports/pipeline?period=quarter&format=csv")
+    expect(report_link).to_have_attribute(
+        "href", "/api/v1/reports/pipeline?period=quarter&format=csv")
 
     # In French, the same figures in the French format.
     page.get_by_label("Language").select_option("fr")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Tableaux de bord : Équipe commerciale")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Tableaux de bord : Équipe commerciale")
     expect(page.locator('[data-kpi="new_pipeline"]')).to_contain_text(re.compile(r"\d,\d\d\s€"))
     check_page(page, "dashboard-sales-manager-fr")
 
@@ -92,8 +96,8 @@ def test_a_marketer_builds_a_segment_writes_a_template_and_sends_a_campaign(admi
     people = {}
     for name, consent in (("ann", "granted"), ("bob", "denied"), ("cat", None)):
         created = api.post(f"{base}/api/v1/contacts", json={
-            "first_name": f"{name.title()}{suffix}", "last_name": "Lead", "email": f"{name}@{domain}",
-            "lifecycle_stage": "lead"})
+            "first_name": f"{name.title()}{suffix}", "last_name": "Lead",
+            "email": f"{name}@{domain}", "lifecycle_stage": "lead"})
         assert created.status_code == 201, created.text
         people[name] = created.json()["id"]
         if consent:
@@ -104,7 +108,8 @@ def test_a_marketer_builds_a_segment_writes_a_template_and_sends_a_campaign(admi
         {"field": "lifecycle_stage", "op": "eq", "value": "lead"},
         {"field": "email", "op": "ends_with", "value": f"@{domain}"}]}
     wait_until(lambda: api.post(f"{base}/api/v1/segments/count", json={"rules": rules})
-               .json().get("count") == 3, timeout=30, message="the contacts in marketing's projection")
+               .json().get("count") == 3, timeout=30,
+               message="the contacts in marketing's projection")
 
     page = page_for()
     sign_in(page, marketer, r"/contacts")
@@ -154,7 +159,8 @@ def test_a_marketer_builds_a_segment_writes_a_template_and_sends_a_campaign(admi
     check_page(page, "template-error")
     error.get_by_role("button", name="Go to line 2").click()
     expect(body).to_be_focused()
-    assert body.evaluate("e => e.value.slice(e.selectionStart, e.selectionEnd)") == "{{ contact.shoe_size }}"
+    selected = body.evaluate("e => e.value.slice(e.selectionStart, e.selectionEnd)")
+    assert selected == "{{ contact.shoe_size }}"
     body.fill("Hello {{ contact.first_name }},\nour news.\nUnsubscribe: {{ unsubscribe_url }}")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/marketing/templates/[0-9a-f-]{36}$"))
@@ -168,7 +174,8 @@ def test_a_marketer_builds_a_segment_writes_a_template_and_sends_a_campaign(admi
     page.get_by_role("button", name="Show the preview").click()
     expect(page.get_by_test_id("preview-subject")).to_have_text(f"News for Ann{suffix}")
     expect(page.get_by_test_id("preview-text")).to_contain_text(f"Hello Ann{suffix},")
-    expect(page.frame_locator("iframe.preview-frame").locator("p")).to_have_text(f"Hello Ann{suffix}")
+    html = page.frame_locator("iframe.preview-frame")
+    expect(html.locator("p")).to_have_text(f"Hello Ann{suffix}")
     check_page(page, "template-preview")
 
     # The campaign: a draft, sent, and its metrics as they come in.
@@ -191,10 +198,118 @@ def test_a_marketer_builds_a_segment_writes_a_template_and_sends_a_campaign(admi
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Send now").click()
     expect(page.get_by_test_id("campaign-status")).to_have_text(re.compile(r"Sending|Sent"))
-    wait_until(lambda: api.get(f"{base}/api/v1/campaigns/{campaign_id}/metrics").json()["sent"] == 1,
-               timeout=30, message="the campaign mail sent")
+    metrics = f"{base}/api/v1/campaigns/{campaign_id}/metrics"
+    wait_until(lambda: api.get(metrics).json()["sent"] == 1, timeout=30,
+               message="the campaign mail sent")
     expect(page.locator('[data-metric="sent"]')).to_have_text("1", timeout=15_000)
     expect(page.locator('[data-metric="skipped"]')).to_have_text("2")
     expect(page.locator('[data-metric="cost_per_mail"]')).to_have_text("€30.00")
     assert api.get(f"{base}/api/v1/campaigns/{campaign_id}").json()["skipped_without_consent"] == 2
     check_page(page, "campaign-metrics")
+
+
+def test_an_administrator_manages_users_custom_fields_and_api_keys(admin_api, page_for):
+    admin = make_user(admin_api, "admin", "Adeline")
+    suffix = uuid.uuid4().hex[:6]
+    page = page_for()
+    sign_in(page, admin, r"/my-day")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin").click()
+    page.wait_for_url(re.compile(r"/admin/users$"))
+
+    # A new user: the API's field errors by their fields, then the user in the list.
+    email = f"sam-{suffix}@browser.test"
+    form = page.get_by_role("form", name="New user")
+    form.get_by_label("Name").fill(f"Sam {suffix}")
+    form.get_by_label("Email").fill(email)
+    form.get_by_label("Password").fill("short")
+    form.get_by_label("Role").select_option("marketing")
+    form.get_by_role("button", name="Create the user").click()
+    expect(page.locator("#user-password-error")).to_contain_text("at least 10 characters")
+    expect(form.get_by_label("Password")).to_have_attribute("aria-invalid", "true")
+    form.get_by_label("Password").fill("a-long-enough-password")
+    form.get_by_role("button", name="Create the user").click()
+    expect(page.get_by_test_id("announcer")).to_contain_text(f"Sam {suffix} can now sign in.")
+    expect(form.get_by_label("Name")).to_have_value("")
+
+    def user() -> dict:
+        users = admin["session"].get(f"{admin_api.base}/api/v1/users?limit=500").json()["items"]
+        return next(item for item in users if item["email"] == email)
+
+    assert user()["role"] == "marketing" and user()["active"] is True
+    page.get_by_label(f"Role of Sam {suffix}").select_option("support_agent")
+    expect(page.get_by_test_id("announcer")).to_contain_text(f"Sam {suffix} saved.")
+    assert user()["role"] == "support_agent"
+    page.get_by_label(f"Sam {suffix} may sign in").uncheck()
+    expect(page.get_by_label(f"Sam {suffix} may sign in")).not_to_be_checked()
+    wait_until(lambda: user()["active"] is False, message="the user disabled")
+    # A stale version: someone else changed the user meanwhile; the list reloads.
+    admin["session"].patch(f"{admin_api.base}/api/v1/users/{user()['id']}",
+                           json={"name": f"Samuel {suffix}"})
+    page.get_by_label(f"Role of Sam {suffix}").select_option("viewer")
+    expect(page.get_by_test_id("announcer")).to_contain_text("was changed by someone else")
+    expect(page.get_by_label(f"Role of Samuel {suffix}")).to_have_value("support_agent")
+    assert user()["role"] == "support_agent"
+    check_page(page, "admin-users")
+
+    # A custom field: its key made from its label; a bad key is named by the API.
+    tabs = page.get_by_role("navigation", name="Administration")
+    tabs.get_by_role("link", name="Custom fields").click()
+    page.wait_for_url(re.compile(r"/admin/custom-fields$"))
+    fields_form = page.get_by_role("form", name="New custom field")
+    fields_form.get_by_label("On").select_option("account")
+    fields_form.get_by_label("Label").fill(f"Seats {suffix}")
+    expect(fields_form.get_by_label("Key")).to_have_value(f"seats_{suffix}")
+    fields_form.get_by_label("Type").select_option("enum")
+    fields_form.get_by_label("Choices (comma separated)").fill("small, large")
+    fields_form.get_by_label("Key").fill("Bad Key")
+    fields_form.get_by_role("button", name="Add the field").click()
+    expect(page.locator("#field-key-error")).to_contain_text("lower-case letters")
+    fields_form.get_by_label("Key").fill(f"seats_{suffix}")
+    fields_form.get_by_role("button", name="Add the field").click()
+    accounts = page.get_by_role("region", name="Accounts")
+    expect(accounts.get_by_role("row", name=re.compile(f"Seats {suffix}"))).to_contain_text(
+        "small, large")
+    account_fields = f"{admin_api.base}/api/v1/custom-fields?object=account"
+    defined = admin["session"].get(account_fields).json()["items"]
+    field = next(item for item in defined if item["key"] == f"seats_{suffix}")
+    assert (field["type"], field["options"], field["label"]) == (
+        "enum", ["small", "large"], f"Seats {suffix}")
+    check_page(page, "admin-custom-fields")
+    page.once("dialog", lambda dialog: dialog.accept())
+    accounts.get_by_role("button", name=f"Delete “Seats {suffix}”").click()
+    expect(accounts.get_by_role("row", name=re.compile(f"Seats {suffix}"))).to_have_count(0)
+    defined = admin["session"].get(account_fields).json()["items"]
+    assert f"seats_{suffix}" not in [item["key"] for item in defined]
+
+    # An API key: its secret shown once, working, then revoked.
+    tabs.get_by_role("link", name="API keys").click()
+    page.wait_for_url(re.compile(r"/admin/api-keys$"))
+    keys_form = page.get_by_role("form", name="New API key")
+    keys_form.get_by_label("Name").fill(f"Web shop {suffix}")
+    keys_form.get_by_role("button", name="Create the key").click()
+    expect(page.locator("#key-scopes-error")).to_be_visible()
+    keys_form.get_by_label("contacts:read", exact=True).check()
+    keys_form.get_by_role("button", name="Create the key").click()
+    secret = page.get_by_test_id("api-key-secret")
+    expect(secret).not_to_have_value("")
+    key = secret.input_value()
+    check_page(page, "admin-api-key-secret")
+    contacts = f"{admin_api.base}/api/v1/contacts?limit=1"
+    listed = requests.get(contacts, headers={"X-API-Key": key}, timeout=10)
+    assert listed.status_code == 200, listed.text
+    page.get_by_role("button", name="I have kept it").click()
+    expect(secret).to_have_count(0)
+    row = page.get_by_role("row", name=re.compile(f"Web shop {suffix}"))
+    expect(row).to_contain_text("contacts:read")
+    assert key not in page.content()
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name=f"Revoke “Web shop {suffix}”").click()
+    expect(row).to_contain_text("Revoked")
+    refused = requests.get(contacts, headers={"X-API-Key": key}, timeout=10)
+    assert refused.status_code == 401
+    check_page(page, "admin-api-keys")
+
+    # In French, the same screen in French.
+    page.get_by_label("Language").select_option("fr")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clés d’API")
+    check_page(page, "admin-api-keys-fr")

@@ -14,7 +14,7 @@ describe("navigation by permission", () => {
     expect(paths(REP)).toEqual(["/my-day", "/contacts", "/pipeline"]);
     expect(paths(AGENT)).toEqual(["/contacts", "/pipeline", "/queue"]);
     expect(paths(VIEWER)).toEqual(["/contacts", "/pipeline"]);
-    expect(paths(ADMIN)).toEqual(["/my-day", "/contacts", "/pipeline", "/queue"]);
+    expect(paths(ADMIN)).toEqual(["/my-day", "/contacts", "/pipeline", "/queue", "/admin"]);
     expect(paths([])).toEqual([]);
     expect(navFor(undefined)).toEqual([]);
   });
@@ -43,6 +43,11 @@ describe("navigation to the dashboards, marketing and admin screens", () => {
   it("shows marketing to who works on it", () => {
     expect(paths(["contacts:read", "marketing:read", "marketing:write", "dashboards:read"])).toEqual(["/contacts", "/dashboards", "/marketing"]);
     expect(paths([...REP, "marketing:read"])).not.toContain("/marketing");
+  });
+
+  it("shows the administration to admins", () => {
+    expect(paths(ADMIN)).toContain("/admin");
+    expect(paths(REP)).not.toContain("/admin");
   });
 });
 

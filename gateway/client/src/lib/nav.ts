@@ -19,6 +19,7 @@ export function navFor(permissions: Permissions): NavItem[] {
   if (has(permissions, "dashboards:read")) items.push({ path: "/dashboards", label: "nav.dashboards" });
   // Marketing is the marketers' workplace: others open a campaign or segment from a link.
   if (has(permissions, "marketing:write")) items.push({ path: "/marketing", label: "nav.marketing" });
+  if (has(permissions, "users:manage")) items.push({ path: "/admin", label: "nav.admin" });
   return items;
 }
 

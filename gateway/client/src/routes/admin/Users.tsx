@@ -1,0 +1,136 @@
+// Users and their roles: an administrator adds a user, changes a role, or stops someone
+// from signing in; each change is sent with the version read (a stale one reloads the list).
+import { useState, type FormEvent } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api, ApiError, etag, unwrap, type Schemas } from "../../api/client";
+import { ROLES, type Role } from "../../lib/admin";
+import { formatDateTime } from "../../lib/format";
+import { useLocale } from "../../locale";
+import { useAnnounce } from "../../announcer";
+import { useSession } from "../../session";
+import { ErrorPanel, Field, Loading, invalidProps } from "../../ui";
+import { AdminPage } from "./parts";
+
+type User = Schemas["UserOut"];
+type UserPage = Schemas["UserPage"];
+const EMPTY = { email: "", name: "", password: "", role: "sales_rep" as Role };
+
+function NewUser() {
+  const { t } = useTranslation();
+  const queries = useQueryClient();
+  const announce = useAnnounce();
+  const [draft, setDraft] = useState(EMPTY);
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [problem, setProblem] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setProblem(null);
+    try {
+      const created = await unwrap(api.POST("/api/v1/users", { body: draft }));
+      void queries.invalidateQueries({ queryKey: ["users"] });
+      announce(t("admin.user.created", { name: created.name }));
+      setDraft(EMPTY);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      setErrors(error.fieldErrors);
+      setProblem(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const text = (name: "email" | "name" | "password", label: string, type: string, autoComplete: string, hint?: string) => (
+    <Field id={`user-${name}`} label={label} errors={errors[name]}>
+      <input id={`user-${name}`} type={type} autoComplete={autoComplete} value={draft[name]}
+        aria-describedby={hint && !errors[name] ? `user-${name}-hint` : undefined}
+        onChange={(event) => setDraft({ ...draft, [name]: event.target.value })} {...invalidProps(`user-${name}`, errors[name])} />
+      {hint && <span className="muted" id={`user-${name}-hint`}>{hint}</span>}
+    </Field>
+  );
+  return (
+    <form className="form card" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="new-user-title">
+      <h2 id="new-user-title">{t("admin.user.new")}</h2>
+      {problem && !Object.keys(problem.fieldErrors).length && <p className="form-error" role="alert">{problem.message}</p>}
+      {text("name", t("admin.name"), "text", "off")}
+      {text("email", t("admin.email"), "email", "off")}
+      {text("password", t("admin.user.password"), "password", "new-password", t("admin.user.passwordHint"))}
+      <Field id="user-role" label={t("admin.user.role")} errors={errors.role}>
+        <select id="user-role" value={draft.role} onChange={(event) => setDraft({ ...draft, role: event.target.value as Role })}>
+          {ROLES.map((role) => <option key={role} value={role}>{t(`admin.roles.${role}`)}</option>)}
+        </select>
+      </Field>
+      <div className="actions"><button type="submit" className="primary" disabled={busy}>{t("admin.user.create")}</button></div>
+    </form>
+  );
+}
+
+function UserRow({ user, self }: { user: User; self: boolean }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const queries = useQueryClient();
+  const announce = useAnnounce();
+  const change = useMutation({
+    mutationFn: (patch: { role?: Role; active?: boolean }) => unwrap(api.PATCH("/api/v1/users/{item_id}", {
+      params: { path: { item_id: user.id ?? "" } }, headers: { "If-Match": etag(user.version ?? 0) }, body: patch })),
+    onSuccess: (saved) => {
+      queries.setQueryData<UserPage>(["users"], (page) => page && {
+        ...page, items: (page.items ?? []).map((item) => item.id === saved.id ? saved : item) });
+      announce(t("admin.user.changed", { name: saved.name }));
+    },
+    onError: (error) => {
+      void queries.invalidateQueries({ queryKey: ["users"] });
+      announce(error instanceof ApiError && error.status === 412 ? t("admin.user.stale", { name: user.name }) : error.message, "error");
+    },
+  });
+  const id = `user-${user.id}`;
+  return (
+    <tr className={user.active ? undefined : "inactive"}>
+      <th scope="row">{user.name} {self && <span className="muted">{t("admin.user.self")}</span>}</th>
+      <td>{user.email}</td>
+      <td>
+        <select id={`${id}-role`} aria-label={t("admin.user.roleOf", { name: user.name })} value={user.role}
+          disabled={change.isPending || self} onChange={(event) => change.mutate({ role: event.target.value as Role })}>
+          {ROLES.map((role) => <option key={role} value={role}>{t(`admin.roles.${role}`)}</option>)}
+        </select>
+      </td>
+      <td>
+        <input type="checkbox" id={`${id}-active`} aria-label={t("admin.user.activeOf", { name: user.name })} checked={!!user.active}
+          disabled={change.isPending || self} onChange={(event) => change.mutate({ active: event.target.checked })} />
+      </td>
+      <td className="wide">{user.last_login_at ? formatDateTime(user.last_login_at, locale) : t("admin.user.never")}</td>
+    </tr>
+  );
+}
+
+export default function Users() {
+  const { t } = useTranslation();
+  const { user: me } = useSession();
+  const users = useQuery({ queryKey: ["users"], queryFn: () => unwrap(api.GET("/api/v1/users", { params: { query: { limit: 500 } } })) });
+  return (
+    <AdminPage title={t("admin.users")}>
+      <div className="admin-layout">
+        <div>
+          {users.isPending ? <Loading /> : users.isError ? <ErrorPanel error={users.error} retry={() => void users.refetch()} /> : (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr><th scope="col">{t("admin.name")}</th><th scope="col">{t("admin.email")}</th><th scope="col">{t("admin.user.role")}</th>
+                    <th scope="col">{t("admin.user.active")}</th><th scope="col" className="wide">{t("admin.user.lastLogin")}</th></tr>
+                </thead>
+                <tbody>
+                  {(users.data.items ?? []).map((user) => <UserRow key={`${user.id}-${user.version}`} user={user} self={user.id === me?.id} />)}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </div>
+        <NewUser />
+      </div>
+    </AdminPage>
+  );
+}
