@@ -26,6 +26,9 @@ const TemplateEdit = lazy(() => import("./routes/marketing/TemplateEdit"));
 const Campaigns = lazy(() => import("./routes/marketing/Campaigns"));
 const CampaignNew = lazy(() => import("./routes/marketing/CampaignNew"));
 const CampaignPage = lazy(() => import("./routes/marketing/CampaignPage"));
+const Users = lazy(() => import("./routes/admin/Users"));
+const CustomFields = lazy(() => import("./routes/admin/CustomFields"));
+const ApiKeys = lazy(() => import("./routes/admin/ApiKeys"));
 const DealPage = lazy(() => import("./routes/DealPage"));
 const Forecast = lazy(() => import("./routes/Forecast"));
 const TeamBacklog = lazy(() => import("./routes/TeamBacklog"));
@@ -79,6 +82,10 @@ function Guarded() {
           <Route path="/marketing/campaigns" element={<Campaigns />} />
           <Route path="/marketing/campaigns/new" element={<CampaignNew />} />
           <Route path="/marketing/campaigns/:id" element={<CampaignPage />} />
+          <Route path="/admin" element={<Navigate to="/admin/users" replace />} />
+          <Route path="/admin/users" element={<Users />} />
+          <Route path="/admin/custom-fields" element={<CustomFields />} />
+          <Route path="/admin/api-keys" element={<ApiKeys />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Suspense>
