@@ -28,8 +28,8 @@ DOCS_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
 # `npm run build` in gateway/client writes here: index.html, hashed assets/, manifest, icon.
 CLIENT_DIST = Path(__file__).resolve().parents[1] / "client" / "dist"
 # Paths the client's SPA fallback never answers, so a mistyped API URL stays a 404 (the
-# customer portal, /portal, is a part of the client).
-SERVER_PREFIXES = ("api", "healthz", "readyz", "metrics", "survey", "static")
+# customer portal, /portal, and the satisfaction survey, /survey, are parts of the client).
+SERVER_PREFIXES = ("api", "healthz", "readyz", "metrics", "static")
 ONE_YEAR = 365 * 24 * 3600
 CLIENT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
               "connect-src 'self'; font-src 'self'; manifest-src 'self'; object-src 'none'; "

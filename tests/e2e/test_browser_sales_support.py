@@ -342,3 +342,40 @@ def test_a_customer_signs_in_to_the_portal_with_a_mailed_link(platform, admin_ap
     page.wait_for_url(re.compile(r"/portal/sign-in\?next="))
     page.goto(link)
     expect(page.get_by_role("alert")).to_contain_text("This link was used already")
+
+
+def test_a_customer_rates_a_solved_request_from_the_mailed_link(platform, admin_api, page_for):
+    suffix = uuid.uuid4().hex[:6]
+    email = f"rita.{suffix}@survey-browser.example"
+    contact = admin_api.post("/api/v1/contacts", json={
+        "first_name": "Rita", "last_name": "Rating", "email": email}).json()
+    ticket = admin_api.post("/api/v1/tickets", json={
+        "subject": f"Late parcel {suffix}", "contact_id": contact["id"]}).json()
+    solved = admin_api.post(f"/api/v1/tickets/{ticket['id']}/status", json={"status": "solved"})
+    assert solved.status_code == 200, solved.text
+    paths: list[str] = []
+
+    def mailed() -> bool:
+        paths[:] = [match for mail in platform.mails() if email in str(mail["To"])
+                    for match in re.findall(r"https?://[^/\s]+(/survey/\S+)", mail.get_content())]
+        return bool(paths)
+
+    wait_until(mailed, timeout=20, message="the survey link mailed")
+    assert requests.get(f"{platform.url}{paths[-1]}", timeout=10).status_code == 200
+
+    page = page_for(locale="fr-FR", phone=True)
+    page.goto(paths[-1])
+    about = f"Votre demande {ticket['number']} : Late parcel {suffix}"
+    expect(page.get_by_text(about)).to_be_visible()
+    page.get_by_role("button", name="Envoyer ma note").click()  # no rating: refused by field
+    expect(page.locator("#rating-error")).to_have_text("Choisissez une note de 1 à 5.")
+    check_page(page, "survey-fr")
+    page.get_by_label("4 – Bon").check()
+    page.get_by_label("Un commentaire ? (facultatif)").fill("Rapide, merci.")
+    page.get_by_role("button", name="Envoyer ma note").click()
+    thanks = page.get_by_role("status").filter(has_text="votre note a été enregistrée")
+    expect(thanks).to_be_visible()
+    answers = admin_api.get("/api/v1/tickets/csat", params={"contact_id": contact["id"]}).json()
+    assert [(a["rating"], a["comment"]) for a in answers["items"]] == [(4, "Rapide, merci.")]
+    page.reload()
+    expect(page.get_by_role("status").filter(has_text="déjà reçu une réponse")).to_be_visible()

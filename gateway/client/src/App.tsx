@@ -34,6 +34,7 @@ const Forecast = lazy(() => import("./routes/Forecast"));
 const TeamBacklog = lazy(() => import("./routes/TeamBacklog"));
 // The customer portal: for contacts, outside the staff layout and session.
 const Portal = lazy(() => import("./routes/portal/Portal"));
+const Survey = lazy(() => import("./routes/portal/Survey"));
 
 function Guarded() {
   const { user, loading, error, expire } = useSession();
@@ -101,6 +102,7 @@ export function App() {
           <Routes>
             <Route path="/sign-in" element={<SignIn />} />
             <Route path="/portal/*" element={<Suspense fallback={<Loading />}><Portal /></Suspense>} />
+            <Route path="/survey/:token" element={<Suspense fallback={<Loading />}><Survey /></Suspense>} />
             <Route path="/*" element={<Guarded />} />
           </Routes>
         </AnnouncerProvider>

@@ -34,6 +34,13 @@ const en = {
     kb: { title: "Help articles", search: "Search the help articles", submit: "Search", none: "No article matches “{{q}}”.",
       intro: "Find an answer in our articles before opening a request.", results_one: "{{count}} article", results_other: "{{count}} articles" },
   },
+  survey: {
+    title: "How did we do?", about: "Your request {{number}}: {{subject}}", rating: "Your rating",
+    ratings: { "1": "1 – Very bad", "2": "2 – Bad", "3": "3 – Fair", "4": "4 – Good", "5": "5 – Excellent" },
+    comment: "Anything to add? (optional)", submit: "Send my rating", thanks: "Thank you: your rating has been recorded.",
+    answered: "This survey has been answered already. Thank you!", expired: "This survey link has expired.",
+    invalid: "This survey link is not one we sent.", until: "You can answer until {{date}}.", choose: "Choose a rating from 1 to 5.",
+  },
 };
 
 type Messages = typeof en;
@@ -70,6 +77,13 @@ const fr: Messages = {
       submit: "Envoyer la demande", created: "Demande {{number}} reçue." },
     kb: { title: "Articles d’aide", search: "Rechercher dans les articles d’aide", submit: "Rechercher", none: "Aucun article ne correspond à « {{q}} ».",
       intro: "Trouvez une réponse dans nos articles avant d’ouvrir une demande.", results_one: "{{count}} article", results_other: "{{count}} articles" },
+  },
+  survey: {
+    title: "Votre avis compte", about: "Votre demande {{number}} : {{subject}}", rating: "Votre note",
+    ratings: { "1": "1 – Très mauvais", "2": "2 – Mauvais", "3": "3 – Correct", "4": "4 – Bon", "5": "5 – Excellent" },
+    comment: "Un commentaire ? (facultatif)", submit: "Envoyer ma note", thanks: "Merci : votre note a été enregistrée.",
+    answered: "Ce questionnaire a déjà reçu une réponse. Merci !", expired: "Ce lien de questionnaire a expiré.",
+    invalid: "Ce lien de questionnaire ne vient pas de nous.", until: "Vous pouvez répondre jusqu’au {{date}}.", choose: "Choisissez une note de 1 à 5.",
   },
 };
 
