@@ -239,7 +239,7 @@ def test_an_administrator_manages_users_custom_fields_and_api_keys(admin_api, pa
     page.get_by_label(f"Role of Sam {suffix}").select_option("support_agent")
     expect(page.get_by_test_id("announcer")).to_contain_text(f"Sam {suffix} saved.")
     assert user()["role"] == "support_agent"
-    page.get_by_label(f"Sam {suffix} may sign in").uncheck()
+    page.get_by_label(f"Sam {suffix} may sign in").click()
     expect(page.get_by_label(f"Sam {suffix} may sign in")).not_to_be_checked()
     wait_until(lambda: user()["active"] is False, message="the user disabled")
     # A stale version: someone else changed the user meanwhile; the list reloads.

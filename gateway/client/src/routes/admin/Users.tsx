@@ -93,13 +93,13 @@ function UserRow({ user, self }: { user: User; self: boolean }) {
       <th scope="row">{user.name} {self && <span className="muted">{t("admin.user.self")}</span>}</th>
       <td>{user.email}</td>
       <td>
-        <select id={`${id}-role`} aria-label={t("admin.user.roleOf", { name: user.name })} value={user.role}
+        <select id={`${id}-role`} aria-label={t("admin.user.roleOf", { name: user.name })} value={change.isPending && change.variables.role ? change.variables.role : user.role}
           disabled={change.isPending || self} onChange={(event) => change.mutate({ role: event.target.value as Role })}>
           {ROLES.map((role) => <option key={role} value={role}>{t(`admin.roles.${role}`)}</option>)}
         </select>
       </td>
       <td>
-        <input type="checkbox" id={`${id}-active`} aria-label={t("admin.user.activeOf", { name: user.name })} checked={!!user.active}
+        <input type="checkbox" id={`${id}-active`} aria-label={t("admin.user.activeOf", { name: user.name })} checked={change.isPending && change.variables.active !== undefined ? change.variables.active : !!user.active}
           disabled={change.isPending || self} onChange={(event) => change.mutate({ active: event.target.checked })} />
       </td>
       <td className="wide">{user.last_login_at ? formatDateTime(user.last_login_at, locale) : t("admin.user.never")}</td>
