@@ -242,3 +242,85 @@ def test_the_import_wizard_maps_checks_imports_and_reports_errors(admin_api, pag
     accounts = rep["session"].get(f"{admin_api.base}/api/v1/accounts",
                                   params={"q": f"Engines {suffix}"}).json()["items"]
     assert [a["name"] for a in accounts] == [f"Engines {suffix}"]
+
+
+def test_accounts_list_and_the_account_360_with_a_missing_part(admin_api, page_for):
+    suffix = uuid.uuid4().hex[:6]
+    account = admin_api.post("/api/v1/accounts", json={
+        "name": f"Kramerica {suffix}", "domain": f"kramerica-{suffix}.example", "tier": "gold",
+        "industry": f"Oil {suffix}", "country": "US", "city": "New York"}).json()
+    admin_api.post("/api/v1/accounts", json={"name": f"Kramerica Labs {suffix}", "tier": "vip"})
+    person = admin_api.post("/api/v1/contacts", json={
+        "first_name": "Cosmo", "last_name": f"Kramer{suffix}", "account_id": account["id"],
+        "email": f"cosmo@kramerica-{suffix}.example", "title": "Founder"}).json()
+    deal = admin_api.post("/api/v1/opportunities", json={
+        "name": f"Oil bladders {suffix}", "amount": "12500.00", "currency": "EUR",
+        "account_id": account["id"], "contact_id": person["id"]})
+    assert deal.status_code == 201, deal.text
+    ticket = admin_api.post("/api/v1/tickets", json={
+        "subject": f"Bladder leak {suffix}", "description": "Oil everywhere.",
+        "contact_id": person["id"], "priority": "urgent"})
+    assert ticket.status_code == 201, ticket.text
+    manager = make_user(admin_api, "sales_manager", "Kenny")
+    page = page_for()
+    sign_in(page, manager, r"/my-day$")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Accounts").click()
+    page.get_by_role("heading", name="Accounts", level=1).wait_for()
+    page.get_by_role("searchbox", name="Search accounts").fill(suffix)
+    expect(page).to_have_url(re.compile(f"q={suffix}"))
+    rows = page.locator("table.accounts tbody tr")
+    expect(rows).to_have_count(2)
+    page.get_by_label("Tier").select_option("gold")
+    expect(page).to_have_url(re.compile(r"tier=gold"))
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Gold")
+    check_page(page, "accounts")
+    # A saved view of the accounts list, kept apart from the contacts' views.
+    page.get_by_role("button", name="Save view").click()
+    page.get_by_label("Name of the view").fill("Gold Kramerica")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_test_id("announcer").get_by_text("View “Gold Kramerica” saved.").wait_for()
+    views = manager["session"].get(f"{admin_api.base}/api/v1/saved-views",
+                                   params={"resource": "accounts"}).json()["items"]
+    assert [(v["name"], v["query"]) for v in views] == [
+        ("Gold Kramerica", {"q": suffix, "tier": "gold"})]
+
+    rows.first.get_by_role("link", name=f"Kramerica {suffix}").click()
+    page.get_by_role("heading", name=f"Kramerica {suffix}", level=1).wait_for()
+    expect(page.get_by_role("region", name="Identity")).to_contain_text(f"Oil {suffix}")
+    expect(page.get_by_role("region", name="1 contact")).to_contain_text(f"Cosmo Kramer{suffix}")
+    deals = page.get_by_role("region", name="Open deals")
+    expect(deals).to_contain_text(f"Oil bladders {suffix}")
+    expect(deals).to_contain_text("€12,500.00")
+    expect(page.get_by_role("region", name="Open tickets")).to_contain_text(
+        re.compile(rf"Bladder leak {suffix}.*(Due in|Breached) "))
+    expect(page.get_by_role("region", name="Key figures")).to_contain_text("Lifetime value")
+    expect(page.get_by_role("region", name="Timeline")).to_contain_text(f"Oil bladders {suffix}")
+    check_page(page, "account-360")
+
+    # The account's people, in the contacts list.
+    page.get_by_role("link", name="All its contacts").first.click()
+    expect(page.get_by_text(f"Only the contacts of Kramerica {suffix}")).to_be_visible()
+    expect(page.locator("table.contacts tbody tr:not(.spacer)")).to_have_count(1)
+
+    # Support does not answer: its part shows as missing, the rest still shows.
+    def support_down(route):
+        response = route.fetch()
+        view = response.json()
+        view.update(tickets=None, sla=None, csat=None, complete=False, missing=[
+            {"service": "support", "sections": ["tickets", "sla", "csat"],
+             "reason": "timeout"}])
+        route.fulfill(response=response, json=view)
+
+    page.route("**/api/v1/accounts/*/360", support_down)
+    page.goto(f"/accounts/{account['id']}")
+    tickets = page.get_by_role("region", name="Open tickets")
+    expect(tickets).to_contain_text("Not available right now")
+    expect(tickets).to_contain_text("support did not answer")
+    expect(page.get_by_role("region", name="Open deals")).to_contain_text(f"Oil bladders {suffix}")
+    check_page(page, "account-360-partial")
+
+    # In French, the figures follow the locale.
+    page.get_by_label("Language").select_option("fr")
+    expect(page.get_by_role("region", name="Affaires en cours")).to_contain_text(
+        re.compile(r"12\s500,00\s€"))

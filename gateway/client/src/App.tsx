@@ -13,6 +13,8 @@ const Contacts = lazy(() => import("./routes/Contacts"));
 const ContactEdit = lazy(() => import("./routes/ContactEdit"));
 const ContactDuplicates = lazy(() => import("./routes/ContactDuplicates"));
 const ContactImport = lazy(() => import("./routes/ContactImport"));
+const Accounts = lazy(() => import("./routes/Accounts"));
+const Account360 = lazy(() => import("./routes/Account360"));
 const Contact360 = lazy(() => import("./routes/Contact360"));
 const Pipeline = lazy(() => import("./routes/Pipeline"));
 const MyDay = lazy(() => import("./routes/MyDay"));
@@ -64,6 +66,8 @@ function Guarded() {
           <Route path="/contacts/:id" element={<Contact360 />} />
           <Route path="/contacts/:id/edit" element={<ContactEdit />} />
           <Route path="/contacts/:id/duplicates" element={<ContactDuplicates />} />
+          <Route path="/accounts" element={<Accounts />} />
+          <Route path="/accounts/:id" element={<Account360 />} />
           <Route path="/pipeline" element={<Pipeline />} />
           <Route path="/my-day" element={<MyDay />} />
           <Route path="/queue" element={<Queue />} />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exportHref, paramsOf, queryOf, rowAfterKey, sameQuery, viewMatching } from "./contactList";
+import { accountQuery, exportHref, paramsOf, queryOf, rowAfterKey, sameQuery, viewMatching } from "./contactList";
 
 describe("the contacts list's query", () => {
   it("keeps the list's own parameters, not blanks, paging or the default sort", () => {
@@ -39,5 +39,13 @@ describe("keyboard moves in the list", () => {
     expect(rowAfterKey("Home", 30, 50, 10)).toBe(0);
     expect(rowAfterKey("a", 3, 50, 10)).toBeNull();
     expect(rowAfterKey("ArrowDown", 0, 0, 10)).toBeNull();
+  });
+});
+
+describe("the accounts list's query", () => {
+  it("keeps the accounts' own parameters, with name as the default sort", () => {
+    expect(accountQuery.queryOf(new URLSearchParams("q=acme&tier=gold&sort=name&city=Paris")))
+      .toEqual({ q: "acme", tier: "gold" });
+    expect(accountQuery.queryOf({ sort: "-updated_at", lifecycle_stage: "lead" })).toEqual({ sort: "-updated_at" });
   });
 });

@@ -1,45 +1,55 @@
-// The contacts list's query as the address bar holds it: the same parameters the API's
-// list takes, so a saved view, the export link and the list all replay one query.
+// A list's query as the address bar holds it: the same parameters the API's list takes, so
+// a saved view, the export link and the list all replay one query. The contacts list's and
+// the accounts list's are two instances of `listQuery`.
 
-/** What the list filters on, in the API's names; `limit` and `cursor` are never kept. */
-export const LIST_PARAMS = ["q", "lifecycle_stage", "city", "country", "tag", "owner_id", "sort"] as const;
-export type ListParam = (typeof LIST_PARAMS)[number];
-export type ListQuery = Partial<Record<ListParam, string>>;
+export type ListQuery = Record<string, string>;
 
-export const SORTS = ["-updated_at", "last_name", "-last_name", "-created_at"] as const;
-export type Sort = (typeof SORTS)[number];
-export const DEFAULT_SORT: Sort = "-updated_at";
-
-/** The list's query from the address bar (or a saved view): known, non-blank values only,
- * and the default sort left out, so that two spellings of one query compare equal. */
-export function queryOf(source: URLSearchParams | Record<string, string | undefined>): ListQuery {
-  const get = (name: string) => source instanceof URLSearchParams ? source.get(name) : source[name];
-  const query: ListQuery = {};
-  for (const name of LIST_PARAMS) {
-    const value = get(name)?.trim();
-    if (value && !(name === "sort" && value === DEFAULT_SORT)) query[name] = value;
+/** The query helpers of a list that takes `names` as parameters, sorted by one of `sorts`. */
+export function listQuery(names: readonly string[], sorts: readonly string[], defaultSort: string) {
+  /** The list's query from the address bar (or a saved view): known, non-blank values
+   * only, the default sort left out, so that two spellings of one query compare equal. */
+  function queryOf(source: URLSearchParams | Record<string, string | undefined>): ListQuery {
+    const get = (name: string) => source instanceof URLSearchParams ? source.get(name) : source[name];
+    const query: ListQuery = {};
+    for (const name of names) {
+      const value = get(name)?.trim();
+      if (value && !(name === "sort" && value === defaultSort)) query[name] = value;
+    }
+    if (query.sort && !sorts.includes(query.sort)) delete query.sort;
+    return query;
   }
-  if (query.sort && !SORTS.includes(query.sort as Sort)) delete query.sort;
-  return query;
+
+  function sameQuery(a: ListQuery, b: ListQuery): boolean {
+    const left = queryOf(a), right = queryOf(b);
+    const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
+    return [...keys].every((key) => left[key] === right[key]);
+  }
+
+  /** The saved view the list shows now, if its query is exactly the current one. */
+  function viewMatching<T extends { query: Record<string, string> }>(views: readonly T[], current: ListQuery): T | undefined {
+    return views.find((view) => sameQuery(queryOf(view.query), current));
+  }
+
+  /** The query as the address bar's parameters (for applying a saved view). */
+  function paramsOf(query: ListQuery): URLSearchParams {
+    const params = new URLSearchParams();
+    for (const name of names) if (query[name]) params.set(name, query[name]);
+    return params;
+  }
+
+  return { queryOf, sameQuery, viewMatching, paramsOf, sorts, defaultSort };
 }
 
-export function sameQuery(a: ListQuery, b: ListQuery): boolean {
-  const left = queryOf(a), right = queryOf(b);
-  const keys = new Set([...Object.keys(left), ...Object.keys(right)]) as Set<ListParam>;
-  return [...keys].every((key) => left[key] === right[key]);
-}
+/** What the contacts list filters on, in the API's names; `limit` and `cursor` are never kept. */
+export const LIST_PARAMS = ["q", "lifecycle_stage", "city", "country", "tag", "owner_id", "account_id", "sort"] as const;
+export const SORTS = ["-updated_at", "last_name", "-last_name", "-created_at"] as const;
+export const contactQuery = listQuery(LIST_PARAMS, SORTS, "-updated_at");
+export const { queryOf, sameQuery, viewMatching, paramsOf } = contactQuery;
 
-/** The saved view the list shows now, if its query is exactly the current one. */
-export function viewMatching<T extends { query: Record<string, string> }>(views: readonly T[], current: ListQuery): T | undefined {
-  return views.find((view) => sameQuery(queryOf(view.query), current));
-}
-
-/** The query as the address bar's parameters (for applying a saved view). */
-export function paramsOf(query: ListQuery): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const name of LIST_PARAMS) if (query[name]) params.set(name, query[name]!);
-  return params;
-}
+/** What the accounts list filters on. */
+export const ACCOUNT_PARAMS = ["q", "industry", "tier", "country", "owner_id", "sort"] as const;
+export const ACCOUNT_SORTS = ["name", "-name", "-updated_at", "-created_at"] as const;
+export const accountQuery = listQuery(ACCOUNT_PARAMS, ACCOUNT_SORTS, "name");
 
 /** The CSV export of what the list shows: the same filters and sort, every page. */
 export function exportHref(query: ListQuery): string {

@@ -17,6 +17,7 @@ describe("navigation by permission", () => {
     expect(paths(ADMIN)).toEqual(["/my-day", "/contacts", "/pipeline", "/queue", "/admin"]);
     expect(paths([])).toEqual([]);
     expect(navFor(undefined)).toEqual([]);
+    expect(paths([...VIEWER, "accounts:read"])).toEqual(["/contacts", "/accounts", "/pipeline"]);
   });
 
   it("lands each user on their day's work", () => {

@@ -12,6 +12,7 @@ export function navFor(permissions: Permissions): NavItem[] {
   const items: NavItem[] = [];
   if (has(permissions, "sales:write")) items.push({ path: "/my-day", label: "nav.myDay" });
   if (has(permissions, "contacts:read")) items.push({ path: "/contacts", label: "nav.contacts" });
+  if (has(permissions, "accounts:read")) items.push({ path: "/accounts", label: "nav.accounts" });
   if (has(permissions, "sales:read")) items.push({ path: "/pipeline", label: "nav.pipeline" });
   if (has(permissions, "forecast:read")) items.push({ path: "/forecast", label: "nav.forecast" });
   if (has(permissions, "tickets:write")) items.push({ path: "/queue", label: "nav.queue" });

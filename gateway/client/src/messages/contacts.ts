@@ -55,6 +55,19 @@ const en = {
       account: "Company (account)", lifecycle_stage: "Lifecycle stage", source: "Source", tags: "Tags",
       address_line: "Address", city: "City", postal_code: "Postal code", country: "Country" },
   },
+  accounts: {
+    title: "Accounts", search: "Search accounts", industry: "Industry", tier: "Tier", anyTier: "Any tier",
+    tiers: { standard: "Standard", gold: "Gold", vip: "VIP" },
+    sorts: { name: "Name (A–Z)", "-name": "Name (Z–A)", "-updated_at": "Recently updated", "-created_at": "Newest" },
+    count_one: "{{count}} account shown", count_other: "{{count}} accounts shown", none: "No account matches.",
+    name: "Name", domain: "Domain", place: "Address", website: "Website", size: "Size", employees: "{{size}} employees",
+    allContacts: "All its contacts", people_one: "{{count}} contact", people_other: "{{count}} contacts",
+    lifetimeValue: "Lifetime value", orders: "Orders", lastActivity: "Last activity", upsell: "Upsell signals",
+    onlyAccount: "Only the contacts of {{name}}", anAccount: "one account", showAll: "Show every contact",
+    reasons: { falling_activity: "Fewer activities than the month before", open_urgent_tickets: "Open high or urgent tickets",
+      low_csat: "Low satisfaction ratings", no_recent_order: "No recent order", flagged_by_support: "Flagged by support as an opportunity",
+      very_satisfied: "Very satisfied in recent surveys", growing_orders: "Growing orders" },
+  },
 };
 
 type Messages = typeof en;
@@ -111,6 +124,19 @@ const fr: Messages = {
     fields: { first_name: "Prénom", last_name: "Nom", email: "E-mail", phone: "Téléphone", title: "Fonction",
       account: "Entreprise (compte)", lifecycle_stage: "Étape du cycle de vie", source: "Origine", tags: "Étiquettes",
       address_line: "Adresse", city: "Ville", postal_code: "Code postal", country: "Pays" },
+  },
+  accounts: {
+    title: "Comptes", search: "Rechercher des comptes", industry: "Secteur", tier: "Niveau", anyTier: "Tous les niveaux",
+    tiers: { standard: "Standard", gold: "Or", vip: "VIP" },
+    sorts: { name: "Nom (A–Z)", "-name": "Nom (Z–A)", "-updated_at": "Modifiés récemment", "-created_at": "Plus récents" },
+    count_one: "{{count}} compte affiché", count_other: "{{count}} comptes affichés", none: "Aucun compte ne correspond.",
+    name: "Nom", domain: "Domaine", place: "Adresse", website: "Site web", size: "Taille", employees: "{{size}} salariés",
+    allContacts: "Tous ses contacts", people_one: "{{count}} contact", people_other: "{{count}} contacts",
+    lifetimeValue: "Valeur vie client", orders: "Commandes", lastActivity: "Dernière activité", upsell: "Signaux de vente additionnelle",
+    onlyAccount: "Seulement les contacts de {{name}}", anAccount: "un compte", showAll: "Afficher tous les contacts",
+    reasons: { falling_activity: "Moins d’activités que le mois précédent", open_urgent_tickets: "Tickets hauts ou urgents ouverts",
+      low_csat: "Notes de satisfaction basses", no_recent_order: "Pas de commande récente", flagged_by_support: "Signalé par le support comme opportunité",
+      very_satisfied: "Très satisfait aux dernières enquêtes", growing_orders: "Commandes en hausse" },
   },
 };
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import { Link, useSearchParams } from "react-router-dom";
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { useTranslation } from "react-i18next";
 import { api, unwrap, type Schemas } from "../api/client";
@@ -9,7 +9,7 @@ import { formatDate } from "../lib/format";
 import { ErrorPanel, Loading } from "../ui";
 import { useSession } from "../session";
 import { can } from "../lib/nav";
-import { exportHref, paramsOf, queryOf, rowAfterKey, SORTS, type ListQuery } from "../lib/contactList";
+import { contactQuery, exportHref, paramsOf, queryOf, rowAfterKey, SORTS, type ListQuery } from "../lib/contactList";
 import { SavedViews } from "./SavedViews";
 import { addContactMessages } from "../messages/contacts";
 import "./contacts.css";
@@ -175,7 +175,8 @@ export default function Contacts() {
         )}
         {filtered && <button type="button" className="clear" onClick={() => apply(query.sort ? { sort: query.sort } : {})}>{t("contactList.clear")}</button>}
       </form>
-      <SavedViews resource="contacts" current={query} apply={apply} />
+      {query.account_id && <AccountFilter id={query.account_id} clear={() => setParam("account_id", "")} />}
+      <SavedViews resource="contacts" current={query} apply={apply} list={contactQuery} />
       {contacts.isPending ? <Loading /> : contacts.isError && !rows.length ? (
         <ErrorPanel error={contacts.error} retry={() => void contacts.refetch()} />
       ) : (
@@ -233,5 +234,20 @@ export default function Contacts() {
         </>
       )}
     </section>
+  );
+}
+
+/** The list narrowed to one account's people (from the account's page): said, and undone. */
+function AccountFilter({ id, clear }: { id: string; clear: () => void }) {
+  const { t } = useTranslation();
+  const account = useQuery({
+    queryKey: ["account", id],
+    queryFn: () => unwrap(api.GET("/api/v1/accounts/{item_id}", { params: { path: { item_id: id } } })),
+  });
+  return (
+    <p className="notice account-filter">
+      {t("accounts.onlyAccount", { name: account.data?.name ?? t("accounts.anAccount") })}{" "}
+      <button type="button" className="link" onClick={clear}>{t("accounts.showAll")}</button>
+    </p>
   );
 }

@@ -4,14 +4,16 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ApiError, unwrap, type Schemas } from "../api/client";
 import { useAnnounce } from "../announcer";
-import { queryOf, viewMatching, type ListQuery } from "../lib/contactList";
+import type { ListQuery } from "../lib/contactList";
 import { Field, invalidProps } from "../ui";
 
 export type SavedView = Schemas["SavedViewOut"];
 type Resource = "contacts" | "accounts";
 
-export function SavedViews({ resource, current, apply }: {
+/** `list` reads a view's query as the list does (see lib/contactList's `listQuery`). */
+export function SavedViews({ resource, current, apply, list }: {
   resource: Resource; current: ListQuery; apply: (query: ListQuery) => void;
+  list: { queryOf: (query: ListQuery) => ListQuery; viewMatching: <T extends { query: ListQuery }>(views: readonly T[], current: ListQuery) => T | undefined };
 }) {
   const { t } = useTranslation();
   const announce = useAnnounce();
@@ -27,11 +29,11 @@ export function SavedViews({ resource, current, apply }: {
   const [problem, setProblem] = useState<string | null>(null);
 
   const items = views.data?.items ?? [];
-  const selected = viewMatching(items, current);
+  const selected = list.viewMatching(items, current);
 
   const create = useMutation({
     mutationFn: (viewName: string) => unwrap(api.POST("/api/v1/saved-views", {
-      body: { resource, name: viewName, query: current as Record<string, string> },
+      body: { resource, name: viewName, query: current },
     })),
     onSuccess: (view) => {
       void queries.invalidateQueries({ queryKey: key });
@@ -65,7 +67,7 @@ export function SavedViews({ resource, current, apply }: {
 
   function choose(id: string) {
     const view = items.find((item) => item.id === id);
-    apply(view ? queryOf(view.query) : {});
+    apply(view ? list.queryOf(view.query) : {});
     if (view) announce(t("views.applied", { name: view.name }));
   }
 

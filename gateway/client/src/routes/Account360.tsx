@@ -1,0 +1,183 @@
+// An account's 360 page: identity, its people, key figures, open deals, open tickets with
+// their SLA clocks and a timeline, composed by the gateway from every service. A part whose
+// service did not answer shows as missing; the rest still shows.
+import type { ReactNode } from "react";
+import { Link, useParams } from "react-router-dom";
+import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api, unwrap, type Activity, type Contact, type Opportunity, type Schemas, type Ticket } from "../api/client";
+import { formatDate, formatDateTime, formatMoney, formatNumber } from "../lib/format";
+import { timelineOf } from "../lib/timeline";
+import { useLocale } from "../locale";
+import { ErrorPanel, Loading } from "../ui";
+import { SlaBadge } from "../SlaBadge";
+import { useNow } from "../useNow";
+import { addContactMessages } from "../messages/contacts";
+import "./contacts.css";
+
+addContactMessages();
+
+type Missing = { service: string; sections: string[]; reason?: string };
+type Signal = { score?: number; reasons?: { code: string; detail?: string }[] };
+type AccountKpis = { lifetime_value?: Record<string, string>; orders?: number; churn_risk?: Signal; upsell?: Signal;
+  last_activity_at?: string | null; open_pipeline?: Record<string, string> };
+type Campaign = { campaign_id: string; name: string; recipients?: number; opened?: number; clicked?: number; last_sent_at?: string | null };
+export type AccountView = {
+  account: Schemas["AccountOut"];
+  contacts?: { items?: Contact[]; next_cursor?: string | null } | null;
+  opportunities?: { open?: Opportunity[]; past?: Opportunity[] } | null;
+  activities?: { upcoming?: Activity[]; recent?: Activity[] } | null;
+  tickets?: { open?: Ticket[]; recent?: Ticket[] } | null;
+  campaigns?: Campaign[] | null;
+  kpis?: AccountKpis | null;
+  missing: Missing[];
+  complete: boolean;
+} & Record<string, unknown>;
+
+function Part({ id, title, section, view, className, children }: {
+  id: string; title: string; section: string; view: AccountView; className?: string; children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  // A section the caller may not read is not in the view at all: no card for it.
+  if (!(section in view)) return null;
+  const gone = view.missing.find((part) => part.sections.includes(section));
+  return (
+    <section className={`card ${className ?? ""}`} aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {gone ? <p className="missing" role="note">{t("c360.missing", { sections: title, service: gone.service })}</p> : children}
+    </section>
+  );
+}
+
+const personName = (contact: Contact) =>
+  [contact.first_name, contact.last_name].filter(Boolean).join(" ") || contact.email || "—";
+
+export default function Account360() {
+  const { id = "" } = useParams();
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const now = useNow();
+  const view = useQuery({
+    queryKey: ["account360", id],
+    queryFn: async () => (await unwrap(api.GET("/api/v1/accounts/{item_id}/360", { params: { path: { item_id: id } } }))) as unknown as AccountView,
+  });
+  if (view.isPending) return <Loading />;
+  if (view.isError) return <ErrorPanel error={view.error} retry={() => void view.refetch()} />;
+  const data = view.data;
+  const { account, missing } = data;
+  const people = data.contacts?.items ?? [];
+  const deals = data.opportunities?.open ?? [];
+  const tickets = data.tickets?.open ?? [];
+  const kpis = data.kpis ?? {};
+  // The account's campaigns are counted over its people: dated by their last send.
+  const timeline = timelineOf({ ...data, campaigns: (data.campaigns ?? []).map((campaign) => ({
+    id: campaign.campaign_id, name: campaign.name, sent_at: campaign.last_sent_at })) });
+  const money = (amounts?: Record<string, string>) => Object.entries(amounts ?? {})
+    .map(([currency, amount]) => formatMoney(amount, currency, locale)).join(" · ");
+  const signal = (label: string, value?: Signal) => value?.score == null ? null : (
+    <div>
+      <dt>{label}</dt>
+      <dd>
+        {formatNumber(value.score, locale)} / 100
+        {(value.reasons ?? []).length > 0 && (
+          <ul className="plain reasons">
+            {value.reasons!.map((reason) => (
+              <li key={reason.code} title={reason.detail}>{t(`accounts.reasons.${reason.code}`, { defaultValue: reason.detail ?? reason.code })}</li>
+            ))}
+          </ul>
+        )}
+      </dd>
+    </div>
+  );
+  return (
+    <article aria-labelledby="account-name" className="c360">
+      <div className="page-head">
+        <h1 id="account-name">{account.name}</h1>
+        <Link className="button" to={`/contacts?account_id=${account.id}`}>{t("accounts.allContacts")}</Link>
+      </div>
+      <div className="c360-grid">
+        <section className="card" aria-labelledby="identity">
+          <h2 id="identity">{t("c360.identity")}</h2>
+          <dl>
+            {account.domain && <><dt>{t("accounts.domain")}</dt><dd>{account.domain}</dd></>}
+            {account.website && <><dt>{t("accounts.website")}</dt><dd><a href={account.website} rel="noreferrer noopener" target="_blank">{account.website}</a></dd></>}
+            {account.industry && <><dt>{t("accounts.industry")}</dt><dd>{account.industry}</dd></>}
+            {account.tier && <><dt>{t("accounts.tier")}</dt><dd>{t(`accounts.tiers.${account.tier}`)}</dd></>}
+            {account.size && <><dt>{t("accounts.size")}</dt><dd>{t("accounts.employees", { size: account.size })}</dd></>}
+            {account.phone && <><dt>{t("field.phone")}</dt><dd><a href={`tel:${account.phone}`}>{account.phone}</a></dd></>}
+            {(account.city || account.country) && <><dt>{t("accounts.place")}</dt><dd>{[account.address_line, account.postal_code, account.city, account.country].filter(Boolean).join(", ")}</dd></>}
+          </dl>
+        </section>
+        <Part id="kpis" title={t("c360.kpis")} section="kpis" view={data}>
+          <dl>
+            <div><dt>{t("accounts.lifetimeValue")}</dt><dd>{money(kpis.lifetime_value) || "—"}</dd></div>
+            <div><dt>{t("accounts.orders")}</dt><dd>{formatNumber(kpis.orders ?? 0, locale)}</dd></div>
+            <div><dt>{t("c360.openPipeline")}</dt><dd>{money(kpis.open_pipeline) || "—"}</dd></div>
+            <div><dt>{t("accounts.lastActivity")}</dt><dd>{kpis.last_activity_at ? formatDate(kpis.last_activity_at, locale) : "—"}</dd></div>
+            {signal(t("c360.churnRisk"), kpis.churn_risk)}
+            {signal(t("accounts.upsell"), kpis.upsell)}
+          </dl>
+        </Part>
+        <Part id="people" title={t("accounts.people", { count: people.length })} section="contacts" view={data}>
+          {people.length === 0 ? <p className="muted">{t("c360.none")}</p> : (
+            <ul className="plain people">
+              {people.map((person) => (
+                <li key={person.id}>
+                  <Link to={`/contacts/${person.id}`}>{personName(person)}</Link>
+                  {person.title && <span className="muted"> · {person.title}</span>}
+                  {person.email && <span className="muted"> · {person.email}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+          {data.contacts?.next_cursor && <Link to={`/contacts?account_id=${account.id}`}>{t("accounts.allContacts")}</Link>}
+        </Part>
+        <Part id="deals" title={t("c360.deals")} section="opportunities" view={data}>
+          {deals.length === 0 ? <p className="muted">{t("c360.none")}</p> : (
+            <ul className="plain">
+              {deals.map((deal) => (
+                <li key={deal.id}>
+                  <Link to={`/deals/${deal.id}`}><strong>{deal.name}</strong></Link> · {deal.stage_name} · {formatMoney(deal.amount ?? "0", deal.currency ?? "EUR", locale)}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Part>
+        <Part id="tickets" title={t("c360.tickets")} section="tickets" view={data}>
+          {tickets.length === 0 ? <p className="muted">{t("c360.none")}</p> : (
+            <ul className="plain">
+              {tickets.map((ticket) => (
+                <li key={ticket.id}>
+                  <Link to={`/tickets/${ticket.id}`}>{ticket.number} {ticket.subject}</Link> · <SlaBadge ticket={ticket} now={now} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </Part>
+        <section className="card wide" aria-labelledby="timeline">
+          <h2 id="timeline">{t("c360.timeline")}</h2>
+          {missing.length > 0 && (
+            <div role="note" className="missing">
+              <ul className="plain">
+                {missing.map((part) => (
+                  <li key={part.service}>{t("c360.missing", { sections: part.sections.join(", "), service: part.service })}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {timeline.length === 0 ? <p className="muted">{t("c360.none")}</p> : (
+            <ol className="timeline">
+              {timeline.map((entry) => (
+                <li key={`${entry.kind}:${entry.id}`}>
+                  <time dateTime={entry.at}>{formatDateTime(entry.at, locale)}</time>
+                  <span className={`kind ${entry.kind}`}>{t(`c360.kinds.${entry.kind}`)}</span>
+                  {entry.link ? <Link to={entry.link}>{entry.title}</Link> : <span>{entry.title}</span>}
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      </div>
+    </article>
+  );
+}
