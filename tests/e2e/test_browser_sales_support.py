@@ -45,7 +45,7 @@ def test_a_rep_takes_a_deal_from_the_board_to_an_order(admin_api, catalogue, pag
     page.goto("/pipeline")
     page.locator(f'[data-card-id="{deal["id"]}"]').get_by_role("link", name=deal["name"]).click()
     page.wait_for_url(re.compile(f"/deals/{deal['id']}$"))
-    page.get_by_role("heading", name=re.compile(deal["name"]), level=1).wait_for()
+    page.get_by_role("heading", name=re.compile(re.escape(deal["name"])), level=1).wait_for()
     expect(page.get_by_test_id("deal-amount")).to_have_text("€1,000.00")
     expect(page.get_by_role("region", name="Stage history")).to_contain_text("Created in")
     check_page(page, "deal")
@@ -59,6 +59,21 @@ def test_a_rep_takes_a_deal_from_the_board_to_an_order(admin_api, catalogue, pag
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_test_id("deal-amount")).to_have_text("€2,400.50")
     assert rep["session"].get(f"{api}/opportunities/{deal['id']}").json()["amount"] == "2400.50"
+
+    # A stale edit: someone renamed the deal meanwhile; the user sees it and keeps both.
+    page.get_by_role("button", name="Edit").click()
+    page.get_by_label("Amount").fill("2500")
+    renamed = f"{deal['name']} (renamed)"
+    assert rep["session"].patch(f"{api}/opportunities/{deal['id']}",
+                                json={"name": renamed}).status_code == 200
+    page.get_by_role("button", name="Save").click()
+    conflict = page.get_by_role("alert").filter(has_text="changed this deal while you were editing")
+    expect(conflict.get_by_role("row", name=re.compile(r"^Name"))).to_contain_text("(renamed)")
+    check_page(page, "deal-conflict")
+    conflict.get_by_role("button", name="Save mine over theirs").click()
+    expect(page.get_by_test_id("deal-amount")).to_have_text("€2,500.00")
+    served = rep["session"].get(f"{api}/opportunities/{deal['id']}").json()
+    assert (served["name"], served["amount"]) == (renamed, "2500.00")
 
     # A quote: a line priced by the list, a typed line whose missing price is told by field.
     quotes = page.get_by_role("region", name="Quotes")

@@ -8,6 +8,7 @@ import { api, ApiError, etag, unwrap, type Opportunity } from "../api/client";
 import { addMessages } from "../i18n";
 import { salesMessages } from "../messages/sales";
 import { dealActions, decimalInput } from "../lib/deal";
+import { changedFields, rebase, type FieldChange } from "../lib/conflict";
 import { formatDate, formatDateTime, formatMoney } from "../lib/format";
 import { can } from "../lib/nav";
 import { useLocale } from "../locale";
@@ -20,37 +21,54 @@ import "./sales-support.css";
 
 addMessages(salesMessages);
 
-type Draft = { name: string; amount: string; currency: string; expected_close_date: string; probability: string; description: string };
+const SALES_ROLES = new Set(["sales_rep", "sales_manager", "admin"]);
+
+type Draft = {
+  name: string; amount: string; currency: string; expected_close_date: string; probability: string;
+  owner_id: string; description: string;
+};
 
 const draftOf = (deal: Opportunity): Draft => ({
   name: deal.name ?? "", amount: deal.amount ?? "", currency: deal.currency ?? "",
   expected_close_date: deal.expected_close_date ?? "",
   probability: deal.probability_overridden ? String(deal.probability ?? "") : "",
-  description: deal.description ?? "",
+  owner_id: deal.owner_id ?? "", description: deal.description ?? "",
 });
+
+const FIELD_LABELS: Record<keyof Draft, string> = {
+  name: "deal.name", amount: "deal.amount", currency: "deal.currency", expected_close_date: "deal.close",
+  probability: "deal.probability", owner_id: "deal.owner", description: "deal.description",
+};
 
 function EditDeal({ deal, onDone }: { deal: Opportunity; onDone: () => void }) {
   const { t } = useTranslation();
   const announce = useAnnounce();
   const queries = useQueryClient();
+  const { people, nameOf } = usePeople();
   const [draft, setDraft] = useState<Draft>(() => draftOf(deal));
+  // What the form started from: the version sent as If-Match and the values a conflict is
+  // measured against, so that a background refetch never overwrites the user's typing.
+  const [base, setBase] = useState(() => ({ values: draftOf(deal), version: deal.version ?? 0 }));
+  const [conflict, setConflict] = useState<{ theirs: Draft; version: number; changes: FieldChange[] } | null>(null);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  async function save(event: FormEvent) {
-    event.preventDefault();
+  const owners = people.filter((person) => SALES_ROLES.has(person.role ?? "") || person.id === draft.owner_id);
+
+  async function save(values: Draft, version: number) {
     setBusy(true);
     setErrors({});
     setProblem(null);
     try {
-      const probability = draft.probability.trim();
+      const probability = values.probability.trim();
       const saved = await unwrap(api.PATCH("/api/v1/opportunities/{item_id}", {
         params: { path: { item_id: deal.id ?? "" } },
-        headers: { "If-Match": etag(deal.version ?? 0) },
+        headers: { "If-Match": etag(version) },
         body: {
-          name: draft.name.trim(), amount: decimalInput(draft.amount), currency: draft.currency.trim().toUpperCase(),
-          expected_close_date: draft.expected_close_date || null, description: draft.description.trim() || null,
+          name: values.name.trim(), amount: decimalInput(values.amount), currency: values.currency.trim().toUpperCase(),
+          expected_close_date: values.expected_close_date || null, description: values.description.trim() || null,
           probability: probability === "" ? null : Number(probability),
+          ...(values.owner_id ? { owner_id: values.owner_id } : {}),
         },
       }));
       queries.setQueryData(["deal", deal.id], saved);
@@ -59,11 +77,11 @@ function EditDeal({ deal, onDone }: { deal: Opportunity; onDone: () => void }) {
       onDone();
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      if (error.status === 412 || error.status === 409) {
-        setProblem(t("deal.conflict"));
-        const fresh = await queries.fetchQuery({ queryKey: ["deal", deal.id], staleTime: 0,
-          queryFn: () => unwrap(api.GET("/api/v1/opportunities/{item_id}", { params: { path: { item_id: deal.id ?? "" } } })) });
-        setDraft((mine) => ({ ...draftOf(fresh), ...mine }));
+      if (error.status === 412) {
+        const current = await unwrap(api.GET("/api/v1/opportunities/{item_id}", { params: { path: { item_id: deal.id ?? "" } } }));
+        queries.setQueryData(["deal", deal.id], current);
+        const theirs = draftOf(current);
+        setConflict({ theirs, version: current.version ?? 0, changes: changedFields(base.values, theirs, values) });
       } else {
         setErrors(error.fieldErrors);
         if (!Object.keys(error.fieldErrors).length) setProblem(error.message);
@@ -72,6 +90,21 @@ function EditDeal({ deal, onDone }: { deal: Opportunity; onDone: () => void }) {
       setBusy(false);
     }
   }
+  function keepMine() {
+    if (!conflict) return;
+    const merged = rebase(base.values, conflict.theirs, draft);
+    setBase({ values: conflict.theirs, version: conflict.version });
+    setDraft(merged);
+    setConflict(null);
+    void save(merged, conflict.version);
+  }
+  function takeTheirs() {
+    if (!conflict) return;
+    setDraft(conflict.theirs);
+    setBase({ values: conflict.theirs, version: conflict.version });
+    setConflict(null);
+  }
+  const shown = (field: string, value: string) => (field === "owner_id" ? nameOf(value) ?? value : value) || "—";
   const text = (name: keyof Draft, label: string, extra: Record<string, string> = {}) => (
     <Field id={`deal-${name}`} label={label} errors={errors[name]}>
       <input id={`deal-${name}`} value={draft[name]} onChange={(event) => setDraft({ ...draft, [name]: event.target.value })}
@@ -79,9 +112,34 @@ function EditDeal({ deal, onDone }: { deal: Opportunity; onDone: () => void }) {
     </Field>
   );
   return (
-    <form className="form card" onSubmit={save} noValidate aria-labelledby="edit-deal-title">
+    <form className="form card" onSubmit={(event) => { event.preventDefault(); void save(draft, base.version); }} noValidate
+      aria-labelledby="edit-deal-title">
       <h2 id="edit-deal-title">{t("deal.editTitle")}</h2>
       {problem && <p className="form-error" role="alert">{problem}</p>}
+      {conflict && (
+        <div className="form-error conflict" role="alert" aria-labelledby="deal-conflict-title">
+          <p id="deal-conflict-title">{t("deal.conflictTitle")}</p>
+          {conflict.changes.length > 0 && (
+            <table>
+              <thead>
+                <tr><th scope="col">{t("conflict.field")}</th><th scope="col">{t("conflict.theirs")}</th><th scope="col">{t("conflict.mine")}</th></tr>
+              </thead>
+              <tbody>
+                {conflict.changes.map((change) => (
+                  <tr key={change.field}>
+                    <th scope="row">{t(FIELD_LABELS[change.field as keyof Draft])}</th>
+                    <td>{shown(change.field, change.theirs)}</td><td>{shown(change.field, change.mine)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <div className="actions">
+            <button type="button" className="primary" onClick={keepMine}>{t("conflict.keepMine")}</button>
+            <button type="button" onClick={takeTheirs}>{t("conflict.takeTheirs")}</button>
+          </div>
+        </div>
+      )}
       <div className="grid">
         {text("name", t("deal.name"))}
         {text("amount", t("deal.amount"), { inputMode: "decimal" })}
@@ -91,6 +149,13 @@ function EditDeal({ deal, onDone }: { deal: Opportunity; onDone: () => void }) {
           <input id="deal-probability" type="number" min={0} max={100} value={draft.probability} aria-describedby="deal-probability-help"
             onChange={(event) => setDraft({ ...draft, probability: event.target.value })} {...invalidProps("deal-probability", errors.probability)} />
           <span className="muted" id="deal-probability-help">{t("deal.probabilityHelp")}</span>
+        </Field>
+        <Field id="deal-owner" label={t("deal.owner")} errors={errors.owner_id}>
+          <select id="deal-owner" value={draft.owner_id} onChange={(event) => setDraft({ ...draft, owner_id: event.target.value })}
+            {...invalidProps("deal-owner", errors.owner_id)}>
+            {!draft.owner_id && <option value="">—</option>}
+            {owners.map((person) => <option key={person.id} value={person.id}>{person.name}</option>)}
+          </select>
         </Field>
       </div>
       <Field id="deal-description" label={t("deal.description")} errors={errors.description}>
@@ -153,6 +218,7 @@ export default function DealPage() {
   const deal = useQuery({
     queryKey: ["deal", id],
     queryFn: () => unwrap(api.GET("/api/v1/opportunities/{item_id}", { params: { path: { item_id: id } } })),
+    refetchInterval: mode === "view" ? 30_000 : false,  // someone else's change shows without a reload
   });
   if (deal.isPending) return <Loading />;
   if (deal.isError) return <ErrorPanel error={deal.error} retry={() => void deal.refetch()} />;
@@ -194,7 +260,7 @@ export default function DealPage() {
           </div>
         )}
       </div>
-      {mode === "edit" && <EditDeal key={data.version} deal={data} onDone={() => setMode("view")} />}
+      {mode === "edit" && <EditDeal deal={data} onDone={() => setMode("view")} />}
       {mode === "lose" && <LoseDeal deal={data} onDone={() => setMode("view")} />}
       <dl className="facts card">
         <div><dt>{t("deal.amount")}</dt><dd data-testid="deal-amount">{formatMoney(data.amount ?? "0", data.currency ?? "EUR", locale)}</dd></div>
