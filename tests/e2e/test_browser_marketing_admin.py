@@ -29,9 +29,10 @@ def test_a_sales_manager_reads_the_team_dashboard(admin_api, page_for):
             "account_id": account["id"]})
         assert deal.status_code == 201, deal.text
 
-    def figures(period: str) -> dict:
+    def figures(period: str, owner: str = "") -> dict:
         answer = manager["session"].get(
-            f"{admin_api.base}/api/v1/dashboards/sales_manager?period={period}")
+            f"{admin_api.base}/api/v1/dashboards/sales_manager?period={period}",
+            params={"owner_id": owner} if owner else None)
         assert answer.status_code == 200, answer.text
         return {kpi["key"]: kpi for kpi in answer.json()["kpis"]}
 
@@ -68,6 +69,15 @@ def test_a_sales_manager_reads_the_team_dashboard(admin_api, page_for):
     report_link = page.get_by_role("link", name="Report: Pipeline")
     expect(report_link).to_have_attribute(
         "href", "/api/v1/reports/pipeline?period=quarter&format=csv")
+
+    # One rep's figures, and their CSV.
+    page.get_by_label("Whose figures").select_option(rep["id"])
+    page.wait_for_url(re.compile(f"owner={rep['id']}"))
+    ruben = figures("quarter", rep["id"])
+    expect(new_deals).to_have_text(str(ruben["new_deals"]["value"]))
+    assert ruben["new_deals"]["value"] == 2
+    expect(page.get_by_role("link", name="These figures")).to_have_attribute(
+        "href", re.compile(f"owner_id={rep['id']}"))
 
     # In French, the same figures in the French format.
     page.get_by_label("Language").select_option("fr")

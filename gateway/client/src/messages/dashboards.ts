@@ -2,7 +2,7 @@
 
 const en = {
   dash: {
-    title: "Dashboards", heading: "Dashboards: {{name}}", dashboard: "Dashboard", period: "Period", day: "Day in the period",
+    title: "Dashboards", heading: "Dashboards: {{name}}", dashboard: "Dashboard", owner: "Whose figures", team: "The whole team", period: "Period", day: "Day in the period",
     none: "No dashboard is open to your role.",
     names: { sales_rep: "My sales", sales_manager: "Sales team", marketer: "Marketing", support_manager: "Support", executive: "Executive" },
     periods: { day: "Day", week: "Week", month: "Month", quarter: "Quarter", year: "Year",
@@ -37,7 +37,7 @@ const en = {
 
 const fr: typeof en = {
   dash: {
-    title: "Tableaux de bord", heading: "Tableaux de bord : {{name}}", dashboard: "Tableau de bord", period: "Période", day: "Jour dans la période",
+    title: "Tableaux de bord", heading: "Tableaux de bord : {{name}}", dashboard: "Tableau de bord", owner: "Chiffres de", team: "Toute l’équipe", period: "Période", day: "Jour dans la période",
     none: "Aucun tableau de bord n’est ouvert à votre rôle.",
     names: { sales_rep: "Mes ventes", sales_manager: "Équipe commerciale", marketer: "Marketing", support_manager: "Support", executive: "Direction" },
     periods: { day: "Jour", week: "Semaine", month: "Mois", quarter: "Trimestre", year: "Année",

@@ -83,7 +83,7 @@ function Charts({ series, locale }: { series: Series[]; locale: string }) {
   );
 }
 
-function Exports({ role, period, on }: { role: string; period: Period; on?: string }) {
+function Exports({ role, period, on, owner }: { role: string; period: Period; on?: string; owner?: string }) {
   const { t } = useTranslation();
   const { user } = useSession();
   const canReports = (user?.permissions ?? []).includes("reports:read");
@@ -91,7 +91,7 @@ function Exports({ role, period, on }: { role: string; period: Period; on?: stri
     queryKey: ["reports"], enabled: canReports, staleTime: Infinity,
     queryFn: () => unwrap(api.GET("/api/v1/reports")),
   });
-  const query = { period, on };
+  const query = { period, on, owner_id: owner };
   return (
     <section className="card exports" aria-labelledby="exports-title">
       <h2 id="exports-title">{t("dash.exports")}</h2>
@@ -122,11 +122,18 @@ export default function Dashboards() {
   const list = useQuery({ queryKey: ["dashboards"], staleTime: Infinity, queryFn: () => unwrap(api.GET("/api/v1/dashboards")) });
   const roles: string[] = (list.data?.items ?? []).map((item) => item.role ?? "").filter(Boolean);
   const current = role && roles.includes(role) ? role : undefined;
+  // Who sees the team's sales figures may narrow them to one person's.
+  const canPickOwner = roles.includes("sales_manager") && (current === "sales_rep" || current === "sales_manager");
+  const owner = canPickOwner ? params.get("owner") ?? "" : "";
+  const people = useQuery({
+    queryKey: ["people", "sales"], enabled: canPickOwner, staleTime: 300_000,
+    queryFn: () => unwrap(api.GET("/api/v1/people", { params: { query: { role: ["sales_rep", "sales_manager"] } } })),
+  });
   const dashboard = useQuery({
-    queryKey: ["dashboard", current, period, on],
+    queryKey: ["dashboard", current, period, on, owner],
     enabled: !!current,
     queryFn: () => unwrap(api.GET("/api/v1/dashboards/{role}", {
-      params: { path: { role: current ?? "" }, query: { period, ...(on ? { on } : {}) } },
+      params: { path: { role: current ?? "" }, query: { period, ...(on ? { on } : {}), ...(owner ? { owner_id: owner } : {}) } },
     })) as Promise<Dashboard>,
     placeholderData: (previous) => previous,
   });
@@ -159,6 +166,15 @@ export default function Dashboards() {
             </select>
           </div>
         )}
+        {canPickOwner && (
+          <div className="field">
+            <label htmlFor="dash-owner">{t("dash.owner")}</label>
+            <select id="dash-owner" value={owner} onChange={(event) => setParam("owner", event.target.value)}>
+              <option value="">{t("dash.team")}</option>
+              {(people.data?.items ?? []).map((person) => <option key={person.id} value={person.id}>{person.name}</option>)}
+            </select>
+          </div>
+        )}
         <div className="field">
           <label htmlFor="dash-period">{t("dash.period")}</label>
           <select id="dash-period" value={period} onChange={(event) => setParam("period", event.target.value)}>
@@ -186,7 +202,7 @@ export default function Dashboards() {
             <Charts series={series} locale={locale} />
           </>
         )}
-      <Exports role={current} period={period} on={on} />
+      <Exports role={current} period={period} on={on} owner={owner || undefined} />
     </section>
   );
 }
