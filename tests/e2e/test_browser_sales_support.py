@@ -334,6 +334,9 @@ def test_a_customer_signs_in_to_the_portal_with_a_mailed_link(platform, admin_ap
     page.get_by_role("button", name="Send the request").click()
     expect(page.locator("#request-subject-error")).to_be_visible()
     page.get_by_label("Kind of request").select_option("incident")
+    page.get_by_label("Subject").fill(f"sizezz{suffix}")  # the articles that may answer it
+    suggested = page.get_by_role("complementary", name="These articles may already answer it")
+    expect(suggested).to_contain_text(f"Choosing a glove size {suffix}")
     page.get_by_label("Subject").fill(f"Box arrived open {suffix}")
     page.get_by_label("Describe your request").fill("The seal was broken.")
     page.get_by_role("button", name="Send the request").click()

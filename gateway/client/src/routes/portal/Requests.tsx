@@ -145,6 +145,44 @@ export function Request() {
   );
 }
 
+/** The value once it has stopped changing for `delay` ms (a search while typing). */
+function useSettled(value: string, delay = 400): string {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delay);
+    return () => clearTimeout(timer);
+  }, [value, delay]);
+  return settled;
+}
+
+/** Published articles that match what the customer is writing about, before they send it. */
+function Suggestions({ subject }: { subject: string }) {
+  const { t } = useTranslation();
+  const q = useSettled(subject.trim());
+  const found = useQuery({
+    queryKey: ["portal", "kb", "suggest", q],
+    enabled: q.length >= 3,
+    queryFn: () => unwrap(api.GET("/api/v1/portal/kb/articles", { params: { query: { q, limit: 3 } } })),
+  });
+  const articles = q.length >= 3 ? found.data?.items ?? [] : [];
+  if (!articles.length) return null;
+  return (
+    <aside className="card suggestions" aria-labelledby="suggestions-title">
+      <h2 id="suggestions-title">{t("portal.create.suggested")}</h2>
+      <ul className="articles">
+        {articles.map((article) => (
+          <li key={article.id}>
+            <details>
+              <summary>{article.title}</summary>
+              <p className="article-body">{article.body}</p>
+            </details>
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}
+
 export function NewRequest() {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -188,6 +226,7 @@ export function NewRequest() {
           <input id="request-subject" value={draft.subject} onChange={(event) => setDraft({ ...draft, subject: event.target.value })}
             {...invalidProps("request-subject", errors.subject)} />
         </Field>
+        <Suggestions subject={draft.subject} />
         <Field id="request-description" label={t("portal.create.description")} errors={errors.description}>
           <textarea id="request-description" rows={8} value={draft.description}
             onChange={(event) => setDraft({ ...draft, description: event.target.value })} {...invalidProps("request-description", errors.description)} />
