@@ -144,6 +144,13 @@ def test_a_marketer_builds_a_segment_writes_a_template_and_sends_a_campaign(admi
     expect(page.get_by_test_id("live-count")).to_have_text("1 contact matches now")
     nested.get_by_role("button", name="Remove this group").click()
     expect(page.get_by_test_id("live-count")).to_have_text("3 contacts match now")
+    # A value the marketing service refuses: its message shows beside that condition.
+    second.get_by_label("Value").fill("@" + "x" * 501)
+    expect(second.locator(".field-error")).to_have_text("at most 500 characters")
+    expect(second.get_by_label("Value")).to_have_attribute("aria-invalid", "true")
+    second.get_by_label("Value").fill(f"@{domain}")
+    expect(page.get_by_test_id("live-count")).to_have_text("3 contacts match now")
+    expect(second.locator(".field-error")).to_have_count(0)
     check_page(page, "segment-builder")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/marketing/segments/[0-9a-f-]{36}$"))
@@ -216,6 +223,10 @@ def test_a_marketer_builds_a_segment_writes_a_template_and_sends_a_campaign(admi
     expect(page.locator('[data-metric="cost_per_mail"]')).to_have_text("€30.00")
     assert api.get(f"{base}/api/v1/campaigns/{campaign_id}").json()["skipped_without_consent"] == 2
     check_page(page, "campaign-metrics")
+    page.get_by_label("Language").select_option("fr")
+    expect(page.get_by_test_id("campaign-status")).to_have_text(re.compile(r"Envoyée|En cours"))
+    expect(page.locator('[data-metric="cost_per_mail"]')).to_have_text(re.compile(r"^30,00\s€$"))
+    check_page(page, "campaign-metrics-fr")
 
 
 def test_an_administrator_manages_users_custom_fields_and_api_keys(admin_api, page_for):

@@ -5,6 +5,7 @@ import { useEffect, useRef } from "react";
 import {
   BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip,
 } from "chart.js";
+import "./chart.css";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -12,9 +13,10 @@ export type KpiChartProps = {
   title: string;
   labels: string[];
   current: number[];
-  previous: number[];
+  /** The previous period's bars; none for a chart of this period alone. */
+  previous?: number[];
   currentLabel: string;
-  previousLabel: string;
+  previousLabel?: string;
   locale: string;
   format: (value: number) => string;
   /** Counts: no fractional ticks. */
@@ -30,7 +32,7 @@ export default function KpiChart({ title, labels, current, previous, currentLabe
       data: {
         labels,
         datasets: [
-          { label: previousLabel, data: previous, backgroundColor: "#9fb3c8", borderColor: "#4a6785", borderWidth: 1 },
+          ...(previous ? [{ label: previousLabel ?? "", data: previous, backgroundColor: "#9fb3c8", borderColor: "#4a6785", borderWidth: 1 }] : []),
           { label: currentLabel, data: current, backgroundColor: "#1f4e79" },
         ],
       },
@@ -40,7 +42,7 @@ export default function KpiChart({ title, labels, current, previous, currentLabe
         maintainAspectRatio: false,
         animation: false,
         plugins: {
-          legend: { position: "bottom" },
+          legend: { position: "bottom", display: !!previous },
           tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${format(Number(item.raw))}` } },
         },
         scales: { y: { beginAtZero: true, ticks: { precision: integer ? 0 : undefined, callback: (value) => format(Number(value)) } } },
@@ -50,8 +52,9 @@ export default function KpiChart({ title, labels, current, previous, currentLabe
   }, [labels, current, previous, currentLabel, previousLabel, locale, format, integer]);
   // The canvas is a picture for sight; its figures are in the cards above and in the
   // label read out by screen readers.
-  const summary = labels.map((label, index) =>
-    `${label}: ${currentLabel} ${format(current[index] ?? 0)}, ${previousLabel} ${format(previous[index] ?? 0)}`).join("; ");
+  const summary = labels.map((label, index) => previous
+    ? `${label}: ${currentLabel} ${format(current[index] ?? 0)}, ${previousLabel} ${format(previous[index] ?? 0)}`
+    : `${label}: ${format(current[index] ?? 0)}`).join("; ");
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>

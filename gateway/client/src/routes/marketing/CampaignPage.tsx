@@ -1,7 +1,7 @@
 // A campaign's page: what it sends to whom, sending it now or at a time, cancelling it, and
 // its metrics (delivery, engagement, cost and return, deals credited by first and last
 // touch), refreshed every few seconds while its mails go out.
-import { useState } from "react";
+import { lazy, Suspense, useMemo, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -13,6 +13,9 @@ import { useAnnounce } from "../../announcer";
 import { useSession } from "../../session";
 import { ErrorPanel, Loading } from "../../ui";
 import { MarketingPage } from "./parts";
+
+// The chart library loads only when a campaign's funnel is drawn.
+const KpiChart = lazy(() => import("../dashboards/KpiChart"));
 
 type Campaign = Schemas["CampaignOut"];
 type Metrics = Schemas["MetricsOut"];
@@ -39,8 +42,21 @@ function MetricsView({ metrics }: { metrics: Metrics }) {
   const money = (amount?: string | null) => amount === null || amount === undefined ? "—" : formatMoney(amount, metrics.currency ?? "EUR", locale);
   const rate = (value?: string | null) => formatRate(value, locale);
   const others = Object.entries(metrics.revenue_other_currencies ?? {}).map(([currency, amount]) => formatMoney(amount, currency, locale));
+  const funnel = useMemo(() => ({
+    labels: [t("mkt.campaign.sent"), t("mkt.campaign.delivered"), t("mkt.campaign.opened"), t("mkt.campaign.clicked")],
+    values: [metrics.sent ?? 0, metrics.delivered ?? 0, metrics.opened ?? 0, metrics.clicked ?? 0],
+  }), [t, metrics.sent, metrics.delivered, metrics.opened, metrics.clicked]);
+  const count = useMemo(() => (value: number) => formatNumber(value, locale), [locale]);
   return (
     <>
+      {(metrics.sent ?? 0) > 0 && (
+        <Suspense fallback={null}>
+          <div className="funnel">
+            <KpiChart title={t("mkt.campaign.funnel")} labels={funnel.labels} current={funnel.values}
+              currentLabel={t("mkt.campaign.recipients")} locale={locale} format={count} integer />
+          </div>
+        </Suspense>
+      )}
       <Figures title={t("mkt.campaign.delivery")} items={[
         ["recipients", t("mkt.campaign.recipients"), n(metrics.recipients)], ["sent", t("mkt.campaign.sent"), n(metrics.sent)],
         ["delivered", t("mkt.campaign.delivered"), n(metrics.delivered)], ["queued", t("mkt.campaign.queued"), n(metrics.queued)],
