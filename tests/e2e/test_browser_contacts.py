@@ -331,3 +331,42 @@ def test_accounts_list_and_the_account_360_with_a_missing_part(admin_api, page_f
     page.get_by_label("Language").select_option("fr")
     expect(page.get_by_role("region", name="Affaires en cours")).to_contain_text(
         re.compile(r"12\s500,00\s€"))
+
+
+def test_the_account_form_shows_field_errors_and_a_stale_edit(admin_api, page_for):
+    suffix = uuid.uuid4().hex[:6]
+    rep = make_user(admin_api, "sales_rep", "Newman")
+    page = page_for(phone=True)
+    sign_in(page, rep, r"/my-day$")
+    page.goto("/accounts")
+    page.get_by_role("link", name="New account").click()
+    page.get_by_label("Name").fill(f"Vandelay Industries {suffix}")
+    page.get_by_label("Tier").select_option("vip")
+    page.get_by_label("Country (ISO code)").fill("france")
+    page.get_by_role("button", name="Save").click()
+    country = page.get_by_label("Country (ISO code)")
+    expect(country).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#account-country-error")).to_contain_text("two-letter")
+    expect(page.get_by_label("Name")).not_to_have_attribute("aria-invalid", "true")
+    check_page(page, "account-form-errors")
+    country.fill("FR")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("heading", name=f"Vandelay Industries {suffix}", level=1).wait_for()
+    found = rep["session"].get(f"{admin_api.base}/api/v1/accounts",
+                               params={"q": f"vandelay industries {suffix}"}).json()["items"]
+    assert [(a["tier"], a["country"], a["version"]) for a in found] == [("vip", "FR", 1)]
+
+    # Someone else changes the account while the rep edits it: the rep chooses.
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("Industry").fill("Latex")
+    other = admin_api.patch(f"/api/v1/accounts/{found[0]['id']}",
+                            json={"industry": "Importing", "city": "Paris"})
+    assert other.status_code == 200, other.text
+    page.get_by_role("button", name="Save").click()
+    conflict = page.get_by_role("alert").filter(has_text="Someone else changed this account")
+    expect(conflict.get_by_role("row", name="Industry")).to_contain_text("ImportingLatex")
+    check_page(page, "account-form-conflict")
+    conflict.get_by_role("button", name="Save mine over theirs").click()
+    page.get_by_role("heading", name=f"Vandelay Industries {suffix}", level=1).wait_for()
+    saved = rep["session"].get(f"{admin_api.base}/api/v1/accounts/{found[0]['id']}").json()
+    assert (saved["industry"], saved["city"], saved["version"]) == ("Latex", "Paris", 3)

@@ -15,6 +15,7 @@ const ContactDuplicates = lazy(() => import("./routes/ContactDuplicates"));
 const ContactImport = lazy(() => import("./routes/ContactImport"));
 const Accounts = lazy(() => import("./routes/Accounts"));
 const Account360 = lazy(() => import("./routes/Account360"));
+const AccountEdit = lazy(() => import("./routes/AccountEdit"));
 const Contact360 = lazy(() => import("./routes/Contact360"));
 const Pipeline = lazy(() => import("./routes/Pipeline"));
 const MyDay = lazy(() => import("./routes/MyDay"));
@@ -67,7 +68,9 @@ function Guarded() {
           <Route path="/contacts/:id/edit" element={<ContactEdit />} />
           <Route path="/contacts/:id/duplicates" element={<ContactDuplicates />} />
           <Route path="/accounts" element={<Accounts />} />
+          <Route path="/accounts/new" element={<AccountEdit />} />
           <Route path="/accounts/:id" element={<Account360 />} />
+          <Route path="/accounts/:id/edit" element={<AccountEdit />} />
           <Route path="/pipeline" element={<Pipeline />} />
           <Route path="/my-day" element={<MyDay />} />
           <Route path="/queue" element={<Queue />} />

@@ -32,6 +32,8 @@ describe("navigation by permission", () => {
     expect(can.moveDeals(AGENT)).toBe(false);
     expect(can.answerTickets(AGENT)).toBe(true);
     expect(can.editContacts(VIEWER)).toBe(false);
+    expect(can.editAccounts(VIEWER)).toBe(false);
+    expect(can.editAccounts([...VIEWER, "accounts:write"])).toBe(true);
   });
 });
 

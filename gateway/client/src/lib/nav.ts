@@ -39,4 +39,5 @@ export const can = {
   importContacts: (permissions: Permissions) => has(permissions, "contacts:import"),
   exportContacts: (permissions: Permissions) => has(permissions, "contacts:export"),
   mergeContacts: (permissions: Permissions) => has(permissions, "contacts:merge"),
+  editAccounts: (permissions: Permissions) => has(permissions, "accounts:write"),
 };

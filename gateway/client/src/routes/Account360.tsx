@@ -12,6 +12,8 @@ import { useLocale } from "../locale";
 import { ErrorPanel, Loading } from "../ui";
 import { SlaBadge } from "../SlaBadge";
 import { useNow } from "../useNow";
+import { useSession } from "../session";
+import { can } from "../lib/nav";
 import { addContactMessages } from "../messages/contacts";
 import "./contacts.css";
 
@@ -57,6 +59,7 @@ export default function Account360() {
   const { t } = useTranslation();
   const locale = useLocale();
   const now = useNow();
+  const { user } = useSession();
   const view = useQuery({
     queryKey: ["account360", id],
     queryFn: async () => (await unwrap(api.GET("/api/v1/accounts/{item_id}/360", { params: { path: { item_id: id } } }))) as unknown as AccountView,
@@ -93,7 +96,10 @@ export default function Account360() {
     <article aria-labelledby="account-name" className="c360">
       <div className="page-head">
         <h1 id="account-name">{account.name}</h1>
-        <Link className="button" to={`/contacts?account_id=${account.id}`}>{t("accounts.allContacts")}</Link>
+        <div className="actions">
+          <Link className="button" to={`/contacts?account_id=${account.id}`}>{t("accounts.allContacts")}</Link>
+          {can.editAccounts(user?.permissions) && <Link className="button" to={`/accounts/${account.id}/edit`}>{t("accounts.edit")}</Link>}
+        </div>
       </div>
       <div className="c360-grid">
         <section className="card" aria-labelledby="identity">

@@ -9,6 +9,8 @@ import { formatDate } from "../lib/format";
 import { useLocale } from "../locale";
 import { ErrorPanel, Loading } from "../ui";
 import { SavedViews } from "./SavedViews";
+import { useSession } from "../session";
+import { can } from "../lib/nav";
 import { addContactMessages } from "../messages/contacts";
 import "./contacts.css";
 
@@ -26,6 +28,7 @@ const textsOf = (query: ListQuery): Record<TextFilter, string> =>
 export default function Accounts() {
   const { t } = useTranslation();
   const locale = useLocale();
+  const { user } = useSession();
   const [params, setParams] = useSearchParams();
   const query = accountQuery.queryOf(params);
   const [texts, setTexts] = useState(() => textsOf(query));
@@ -82,6 +85,7 @@ export default function Accounts() {
     <section aria-labelledby="accounts-title">
       <div className="page-head">
         <h1 id="accounts-title">{t("accounts.title")}</h1>
+        {can.editAccounts(user?.permissions) && <Link className="button primary" to="/accounts/new">{t("accounts.new")}</Link>}
       </div>
       <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
         <label>
