@@ -1,7 +1,7 @@
 // Users and their roles: an administrator adds a user, changes a role, or stops someone
 // from signing in; each change is sent with the version read (a stale one reloads the list).
 import { useState, type FormEvent } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ApiError, etag, unwrap, type Schemas } from "../../api/client";
 import { ROLES, type Role } from "../../lib/admin";
@@ -14,6 +14,7 @@ import { AdminPage } from "./parts";
 
 type User = Schemas["UserOut"];
 type UserPage = Schemas["UserPage"];
+const PAGE = 100;
 const EMPTY = { email: "", name: "", password: "", role: "sales_rep" as Role };
 
 function NewUser() {
@@ -78,8 +79,9 @@ function UserRow({ user, self }: { user: User; self: boolean }) {
     mutationFn: (patch: { role?: Role; active?: boolean }) => unwrap(api.PATCH("/api/v1/users/{item_id}", {
       params: { path: { item_id: user.id ?? "" } }, headers: { "If-Match": etag(user.version ?? 0) }, body: patch })),
     onSuccess: (saved) => {
-      queries.setQueryData<UserPage>(["users"], (page) => page && {
-        ...page, items: (page.items ?? []).map((item) => item.id === saved.id ? saved : item) });
+      queries.setQueryData<InfiniteData<UserPage>>(["users"], (data) => data && {
+        ...data, pages: data.pages.map((page) => ({
+          ...page, items: (page.items ?? []).map((item) => item.id === saved.id ? saved : item) })) });
       announce(t("admin.user.changed", { name: saved.name }));
     },
     onError: (error) => {
@@ -110,7 +112,12 @@ function UserRow({ user, self }: { user: User; self: boolean }) {
 export default function Users() {
   const { t } = useTranslation();
   const { user: me } = useSession();
-  const users = useQuery({ queryKey: ["users"], queryFn: () => unwrap(api.GET("/api/v1/users", { params: { query: { limit: 500 } } })) });
+  const users = useInfiniteQuery({
+    queryKey: ["users"], initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => unwrap(api.GET("/api/v1/users", { params: { query: { limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  });
+  const items = users.data?.pages.flatMap((page) => page.items ?? []) ?? [];
   return (
     <AdminPage title={t("admin.users")}>
       <div className="admin-layout">
@@ -123,10 +130,15 @@ export default function Users() {
                     <th scope="col">{t("admin.user.active")}</th><th scope="col" className="wide">{t("admin.user.lastLogin")}</th></tr>
                 </thead>
                 <tbody>
-                  {(users.data.items ?? []).map((user) => <UserRow key={`${user.id}-${user.version}`} user={user} self={user.id === me?.id} />)}
+                  {items.map((user) => <UserRow key={`${user.id}-${user.version}`} user={user} self={user.id === me?.id} />)}
                 </tbody>
               </table>
             </div>
+          )}
+          {users.hasNextPage && (
+            <p className="sentinel">
+              <button type="button" disabled={users.isFetchingNextPage} onClick={() => void users.fetchNextPage()}>{t("admin.user.more")}</button>
+            </p>
           )}
         </div>
         <NewUser />
