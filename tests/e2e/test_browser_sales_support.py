@@ -397,3 +397,36 @@ def test_a_customer_rates_a_solved_request_from_the_mailed_link(platform, admin_
     assert [(a["rating"], a["comment"]) for a in answers["items"]] == [(4, "Rapide, merci.")]
     page.reload()
     expect(page.get_by_role("status").filter(has_text="déjà reçu une réponse")).to_be_visible()
+
+
+def test_a_rep_opens_a_new_deal_from_the_board(admin_api, page_for):
+    rep = make_user(admin_api, "sales_rep", "Nina")
+    suffix = uuid.uuid4().hex[:6]
+    contact = admin_api.post("/api/v1/contacts", json={
+        "first_name": "Otto", "last_name": f"Buyer{suffix}",
+        "email": f"otto.{suffix}@new-deal.example"}).json()
+    page = page_for()
+    sign_in(page, rep, r"/my-day$")
+    page.goto("/pipeline")
+    page.get_by_role("link", name="New deal").click()
+    page.get_by_role("heading", name="New deal").wait_for()
+    check_page(page, "deal-new")
+    page.get_by_label("Name", exact=True).fill(f"Nitrile gloves {suffix}")
+    page.get_by_label("Amount").fill("-5")
+    page.get_by_role("button", name="Create deal").click()
+    expect(page.locator("#new-deal-amount-error")).to_be_visible()
+    page.get_by_label("Amount").fill("7 300,00")
+    page.get_by_label("Expected close").fill("2031-06-30")
+    stage = page.get_by_label("Stage")
+    stage.select_option(index=1)
+    stage_id = stage.input_value()
+    page.get_by_label("Find a contact (name or email)").fill(f"Buyer{suffix}")
+    page.get_by_label("Contact", exact=True).select_option(contact["id"])
+    page.get_by_role("button", name="Create deal").click()
+    page.wait_for_url(re.compile(r"/deals/(?!new$)[\w-]+$"))
+    expect(page.get_by_test_id("deal-amount")).to_have_text("€7,300.00")
+    deal_id = page.url.rsplit("/", 1)[1]
+    served = rep["session"].get(f"{admin_api.base}/api/v1/opportunities/{deal_id}").json()
+    assert (served["name"], served["amount"], served["contact_id"], served["stage_id"],
+            served["expected_close_date"], served["owner_id"]) == (
+        f"Nitrile gloves {suffix}", "7300.00", contact["id"], stage_id, "2031-06-30", rep["id"])

@@ -33,6 +33,7 @@ const Users = lazy(() => import("./routes/admin/Users"));
 const CustomFields = lazy(() => import("./routes/admin/CustomFields"));
 const ApiKeys = lazy(() => import("./routes/admin/ApiKeys"));
 const DealPage = lazy(() => import("./routes/DealPage"));
+const DealNew = lazy(() => import("./routes/DealNew"));
 const Forecast = lazy(() => import("./routes/Forecast"));
 const TeamBacklog = lazy(() => import("./routes/TeamBacklog"));
 // The customer portal: for contacts, outside the staff layout and session.
@@ -75,6 +76,7 @@ function Guarded() {
           <Route path="/my-day" element={<MyDay />} />
           <Route path="/queue" element={<Queue />} />
           <Route path="/tickets/:id" element={<TicketPage />} />
+          <Route path="/deals/new" element={<DealNew />} />
           <Route path="/deals/:id" element={<DealPage />} />
           <Route path="/forecast" element={<Forecast />} />
           <Route path="/backlog" element={<TeamBacklog />} />

@@ -30,6 +30,10 @@ const en = {
       complete: "Mark “{{subject}}” done", completed: "“{{subject}}” done.", done: "Done {{time}}", open: "Open",
       types: { task: "Task", call: "Call", meeting: "Meeting", email: "Email" } },
   },
+  dealNew: {
+    title: "New deal", create: "Create deal", created: "“{{name}}” created.", contact: "Customer",
+    findContact: "Find a contact (name or email)", chooseContact: "Contact", noContact: "None",
+  },
   forecast: {
     title: "Forecast", period: "Period", quarter: "Q{{quarter}} {{year}}", share: "Share of the weighted pipeline", periods: { month: "By month", quarter: "By quarter" },
     owner: "Owner", anyOwner: "Everyone", pipeline: "Pipeline", anyPipeline: "All pipelines",
@@ -72,6 +76,10 @@ const fr: Messages = {
       type: "Type", subject: "Objet", due: "Échéance", start: "Début", end: "Fin", notes: "Notes",
       complete: "Marquer « {{subject}} » comme fait", completed: "« {{subject}} » fait.", done: "Fait {{time}}", open: "À faire",
       types: { task: "Tâche", call: "Appel", meeting: "Rendez-vous", email: "E-mail" } },
+  },
+  dealNew: {
+    title: "Nouvelle affaire", create: "Créer l’affaire", created: "« {{name}} » créée.", contact: "Client",
+    findContact: "Rechercher un contact (nom ou e-mail)", chooseContact: "Contact", noContact: "Aucun",
   },
   forecast: {
     title: "Prévisions", period: "Période", quarter: "T{{quarter}} {{year}}", share: "Part du pipeline pondéré", periods: { month: "Par mois", quarter: "Par trimestre" },

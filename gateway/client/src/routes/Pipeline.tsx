@@ -11,6 +11,10 @@ import { useLocale } from "../locale";
 import { useSession } from "../session";
 import { useAnnounce } from "../announcer";
 import { ErrorPanel, Loading } from "../ui";
+import { addMessages } from "../i18n";
+import { salesMessages } from "../messages/sales";
+
+addMessages(salesMessages);
 
 function Card({ card, movable, first, last, onMove }: {
   card: Opportunity; movable: boolean; first: boolean; last: boolean; onMove: (card: Opportunity, step: number) => void;
@@ -148,6 +152,7 @@ export default function Pipeline() {
     <section aria-labelledby="board-title" className="board-page">
       <div className="page-head">
         <h1 id="board-title">{t("board.title")}</h1>
+        {movable && <Link className="button primary" to="/deals/new">{t("dealNew.title")}</Link>}
         <label className="inline">
           <input type="checkbox" checked={mine} onChange={(event) => setMine(event.target.checked)} />
           <span>{t("board.mine")}</span>
