@@ -157,9 +157,32 @@ def test_a_marketer_builds_a_segment_writes_a_template_and_sends_a_campaign(admi
     segment_id = page.url.rsplit("/", 1)[1]
     saved = api.get(f"{base}/api/v1/segments/{segment_id}").json()
     assert saved["rules"] == rules and saved["member_count"] == 3
-    members = page.get_by_role("region", name="First members")
+    members = page.get_by_role("region", name="Members", exact=True)
     expect(members.get_by_role("link")).to_have_count(3)
     expect(members).to_contain_text(f"Ann{suffix} Lead")
+    expect(members.get_by_role("button", name=re.compile("^Remove"))).to_have_count(0)
+
+    # A static segment: a list the marketer adds contacts to and removes them from.
+    page.get_by_role("navigation", name="Marketing").get_by_role("link", name="Segments").click()
+    page.get_by_role("link", name="New segment").click()
+    page.get_by_label("Name", exact=True).fill(f"VIP {suffix}")
+    page.get_by_label("Kind").select_option("static")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/marketing/segments/[0-9a-f-]{36}$"))
+    static_id = page.url.rsplit("/", 1)[1]
+    members = page.get_by_role("region", name="Members", exact=True)
+    members.get_by_label("Find a contact by name or email").fill(f"Bob{suffix}")
+    choice = members.get_by_label("Contact to add")
+    expect(choice.locator("option")).to_have_count(2)
+    choice.select_option(people["bob"])
+    members.get_by_role("button", name="Add to the segment").click()
+    expect(members.get_by_role("link", name=f"Bob{suffix} Lead")).to_be_visible()
+    listed = api.get(f"{base}/api/v1/segments/{static_id}/members").json()["items"]
+    assert [member["contact_id"] for member in listed] == [people["bob"]]
+    check_page(page, "segment-static")
+    members.get_by_role("button", name=f"Remove Bob{suffix} Lead").click()
+    expect(members).to_contain_text("No member yet.")
+    assert api.get(f"{base}/api/v1/segments/{static_id}/members").json()["items"] == []
 
     # A template whose error names its line, and takes the user there.
     page.get_by_role("navigation", name="Marketing").get_by_role("link", name="Templates").click()

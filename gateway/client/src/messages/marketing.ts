@@ -17,9 +17,9 @@ const en = {
       group: "Group of conditions", condition: "Condition {{n}}",
       count_one: "{{formatted}} contact matches now", count_other: "{{formatted}} contacts match now",
       counting: "Counting…", incomplete: "Fill in every condition to see how many contacts match.",
-      staticHelp: "A static segment is a list: add contacts to it from their page or through the API.",
+      staticHelp: "A static segment is a list: once saved, add contacts to it below, or through the API.",
       memberCount_one: "{{formatted}} member saved", memberCount_other: "{{formatted}} members saved",
-      firstMembers: "First members", consent: "Email consent", noMembers: "No member yet.",
+      firstMembers: "First members", searchContact: "Find a contact by name or email", contact: "Contact to add", add: "Add to the segment", added: "Contact added.", removed: "Contact removed.", removeMember: "Remove {{name}}", moreMembers: "Show more members", consent: "Email consent", noMembers: "No member yet.",
       categories: { contact: "Contact", account: "Account", consent: "Consent", behaviour: "Behaviour", custom: "Custom fields" },
       fields: {
         first_name: "First name", last_name: "Last name", email: "Email", phone: "Phone", title: "Job title",
@@ -87,9 +87,9 @@ const fr: typeof en = {
       group: "Groupe de conditions", condition: "Condition {{n}}",
       count_one: "{{formatted}} contact correspond maintenant", count_other: "{{formatted}} contacts correspondent maintenant",
       counting: "Comptage…", incomplete: "Remplissez chaque condition pour voir combien de contacts correspondent.",
-      staticHelp: "Un segment statique est une liste : ajoutez-y des contacts depuis leur fiche ou par l’API.",
+      staticHelp: "Un segment statique est une liste : une fois enregistré, ajoutez-y des contacts ci-dessous, ou par l’API.",
       memberCount_one: "{{formatted}} membre enregistré", memberCount_other: "{{formatted}} membres enregistrés",
-      firstMembers: "Premiers membres", consent: "Consentement e-mail", noMembers: "Aucun membre pour l’instant.",
+      firstMembers: "Premiers membres", searchContact: "Chercher un contact par nom ou e-mail", contact: "Contact à ajouter", add: "Ajouter au segment", added: "Contact ajouté.", removed: "Contact retiré.", removeMember: "Retirer {{name}}", moreMembers: "Afficher plus de membres", consent: "Consentement e-mail", noMembers: "Aucun membre pour l’instant.",
       categories: { contact: "Contact", account: "Compte", consent: "Consentement", behaviour: "Comportement", custom: "Champs personnalisés" },
       fields: {
         first_name: "Prénom", last_name: "Nom", email: "E-mail", phone: "Téléphone", title: "Fonction",

@@ -3,7 +3,7 @@
 // the rules change, nothing saved). The API's errors show beside the condition they name.
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ApiError, etag, unwrap, type Schemas } from "../../api/client";
 import { formatNumber } from "../../lib/format";
@@ -173,25 +173,105 @@ function LiveCount({ group, fields, onErrors }: { group: Group; fields: FieldInf
   );
 }
 
-function Members({ id }: { id: string }) {
+const MEMBER_PAGE = 25;
+
+/** A contact found by name or email, for a static segment. */
+function AddMember({ id }: { id: string }) {
   const { t } = useTranslation();
-  const members = useQuery({ queryKey: ["segment-members", id], queryFn: () => unwrap(api.GET("/api/v1/segments/{item_id}/members", {
-    params: { path: { item_id: id }, query: { limit: 10 } } })) });
-  if (members.isPending) return <Loading />;
-  if (members.isError) return <ErrorPanel error={members.error} retry={() => void members.refetch()} />;
-  const items = members.data.items ?? [];
+  const queries = useQueryClient();
+  const announce = useAnnounce();
+  const [search, setSearch] = useState("");
+  const [contactId, setContactId] = useState("");
+  const q = useDebounced(search.trim(), 300);
+  const found = useQuery({
+    queryKey: ["member-search", q], enabled: q.length > 1,
+    queryFn: () => unwrap(api.GET("/api/v1/contacts", { params: { query: { q, limit: 10 } } })),
+  });
+  const add = useMutation({
+    mutationFn: () => unwrap(api.POST("/api/v1/segments/{item_id}/members", {
+      params: { path: { item_id: id } }, body: { contact_ids: [contactId] } })),
+    onSuccess: (saved) => {
+      queries.setQueryData(["segment", id], saved);
+      void queries.invalidateQueries({ queryKey: ["segment-members", id] });
+      announce(t("mkt.segment.added"));
+      setContactId("");
+    },
+  });
+  const options = found.data?.items ?? [];
+  const errors = add.error instanceof ApiError ? Object.values(add.error.fieldErrors).flat() : [];
   return (
-    <section className="card" aria-labelledby="members-title">
-      <h2 id="members-title">{t("mkt.segment.firstMembers")}</h2>
-      {items.length === 0 ? <p>{t("mkt.segment.noMembers")}</p> : (
-        <ul className="plain">
-          {items.map((member) => (
-            <li key={member.contact_id}>
-              <Link to={`/contacts/${member.contact_id}`}>{[member.first_name, member.last_name].filter(Boolean).join(" ") || member.email}</Link>
-              <span className="muted"> · {member.email} · {t("mkt.segment.consent")}: {t(`mkt.segment.consents.${member.email_consent ?? "unknown"}`, { defaultValue: member.email_consent })}</span>
-            </li>
+    <div className="form-row add-member">
+      <div className="field">
+        <label htmlFor="member-search">{t("mkt.segment.searchContact")}</label>
+        <input id="member-search" type="search" value={search} onChange={(event) => setSearch(event.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="member-contact">{t("mkt.segment.contact")}</label>
+        <select id="member-contact" value={contactId} onChange={(event) => setContactId(event.target.value)}>
+          <option value="">{t("mkt.campaign.choose")}</option>
+          {options.map((contact) => (
+            <option key={contact.id} value={contact.id}>
+              {[contact.first_name, contact.last_name].filter(Boolean).join(" ")}{contact.email ? ` <${contact.email}>` : ""}
+            </option>
           ))}
-        </ul>
+        </select>
+      </div>
+      <button type="button" disabled={!contactId || add.isPending} onClick={() => add.mutate()}>{t("mkt.segment.add")}</button>
+      {add.isError && <p className="field-error" role="alert">{errors.length ? errors.join(" ") : add.error.message}</p>}
+    </div>
+  );
+}
+
+function Members({ segment }: { segment: Segment }) {
+  const { t } = useTranslation();
+  const queries = useQueryClient();
+  const announce = useAnnounce();
+  const { user } = useSession();
+  const id = segment.id ?? "";
+  const editable = segment.kind === "static" && (user?.permissions ?? []).includes("marketing:write");
+  const members = useInfiniteQuery({
+    queryKey: ["segment-members", id], initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => unwrap(api.GET("/api/v1/segments/{item_id}/members", {
+      params: { path: { item_id: id }, query: { limit: MEMBER_PAGE, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  });
+  const remove = useMutation({
+    mutationFn: (contactId: string) => unwrap(api.POST("/api/v1/segments/{item_id}/members/remove", {
+      params: { path: { item_id: id } }, body: { contact_ids: [contactId] } })),
+    onSuccess: (saved) => {
+      queries.setQueryData(["segment", id], saved);
+      void queries.invalidateQueries({ queryKey: ["segment-members", id] });
+      announce(t("mkt.segment.removed"));
+    },
+    onError: (error) => announce(error.message, "error"),
+  });
+  const items = members.data?.pages.flatMap((page) => page.items ?? []) ?? [];
+  return (
+    <section className="card members-card" aria-labelledby="members-title">
+      <h2 id="members-title">{t("mkt.segment.members")}</h2>
+      {editable && <AddMember id={id} />}
+      {members.isPending ? <Loading /> : members.isError ? <ErrorPanel error={members.error} retry={() => void members.refetch()} /> : (
+        items.length === 0 ? <p>{t("mkt.segment.noMembers")}</p> : (
+          <ul className="plain members">
+            {items.map((member) => {
+              const name = [member.first_name, member.last_name].filter(Boolean).join(" ") || member.email || member.contact_id;
+              return (
+                <li key={member.contact_id}>
+                  <Link to={`/contacts/${member.contact_id}`}>{name}</Link>
+                  <span className="muted"> · {member.email} · {t("mkt.segment.consent")}: {t(`mkt.segment.consents.${member.email_consent ?? "unknown"}`, { defaultValue: member.email_consent })}</span>
+                  {editable && (
+                    <button type="button" className="link remove-member" disabled={remove.isPending} onClick={() => remove.mutate(member.contact_id ?? "")}>
+                      {t("mkt.segment.removeMember", { name })}
+                    </button>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        )
+      )}
+      {members.hasNextPage && (
+        <button type="button" disabled={members.isFetchingNextPage} onClick={() => void members.fetchNextPage()}>{t("mkt.segment.moreMembers")}</button>
       )}
     </section>
   );
@@ -306,7 +386,7 @@ export default function SegmentEdit() {
   return (
     <MarketingPage title={title}>
       {body}
-      {id && segment.data && segment.data.kind && <Members id={id} />}
+      {id && segment.data && <Members segment={segment.data} />}
     </MarketingPage>
   );
 }
