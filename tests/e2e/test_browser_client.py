@@ -88,7 +88,7 @@ def test_a_sales_rep_works_through_their_day(admin_api, customer, page_for):
     page.wait_for_url(re.compile(r"/my-day$"))
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link")).to_have_text(
-        ["My day", "Contacts", "Pipeline", "Forecast", "Dashboards"])
+        ["My day", "Contacts", "Accounts", "Pipeline", "Forecast", "Dashboards"])
 
     # My day: the overdue task first, done in one click.
     done_button = page.get_by_role("button", name=f"Mark “{task['subject']}” done")
@@ -140,7 +140,7 @@ def test_a_sales_rep_works_through_their_day(admin_api, customer, page_for):
     page.get_by_label("Language").select_option("fr")
     french_nav = page.get_by_role("navigation", name="Principale")
     expect(french_nav.get_by_role("link")).to_have_text(
-        ["Ma journée", "Contacts", "Pipeline", "Prévisions", "Tableaux de bord"])
+        ["Ma journée", "Contacts", "Comptes", "Pipeline", "Prévisions", "Tableaux de bord"])
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(moved).to_contain_text(re.compile(r"4\s200,00\s€"))
 
