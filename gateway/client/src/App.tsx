@@ -12,6 +12,7 @@ import NotFound from "./routes/NotFound";
 const Contacts = lazy(() => import("./routes/Contacts"));
 const ContactEdit = lazy(() => import("./routes/ContactEdit"));
 const ContactDuplicates = lazy(() => import("./routes/ContactDuplicates"));
+const DuplicatesReport = lazy(() => import("./routes/ContactDuplicates").then((module) => ({ default: module.DuplicatesReport })));
 const ContactImport = lazy(() => import("./routes/ContactImport"));
 const Accounts = lazy(() => import("./routes/Accounts"));
 const Account360 = lazy(() => import("./routes/Account360"));
@@ -65,6 +66,7 @@ function Guarded() {
           <Route path="/contacts" element={<Contacts />} />
           <Route path="/contacts/new" element={<ContactEdit />} />
           <Route path="/contacts/import" element={<ContactImport />} />
+          <Route path="/contacts/duplicates" element={<DuplicatesReport />} />
           <Route path="/contacts/:id" element={<Contact360 />} />
           <Route path="/contacts/:id/edit" element={<ContactEdit />} />
           <Route path="/contacts/:id/duplicates" element={<ContactDuplicates />} />

@@ -178,3 +178,53 @@ function MergeForm({ survivor, other, onDone }: { survivor: Contact; other: Cont
     </form>
   );
 }
+
+/** Groups of probable duplicates across every contact, the most certain first: each one
+ * opens the duplicates page of its first contact to merge there. */
+export function DuplicatesReport() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const report = useQuery({
+    queryKey: ["duplicates-report"],
+    queryFn: async () => (await unwrap(api.GET("/api/v1/contacts/duplicates"))) as unknown as { items: Duplicate[][] },
+  });
+  const groups = report.data?.items ?? [];
+  return (
+    <section aria-labelledby="report-title" className="duplicates">
+      <div className="page-head">
+        <h1 id="report-title">{t("dupes.reportTitle")}</h1>
+        <Link className="button" to="/contacts">{t("importer.back")}</Link>
+      </div>
+      {report.isPending ? <Loading /> : report.isError ? <ErrorPanel error={report.error} retry={() => void report.refetch()} />
+        : groups.length === 0 ? <p className="muted">{t("dupes.noGroup")}</p> : (
+          <>
+            <p className="muted">{t("dupes.groups", { count: groups.length })}</p>
+            <ol className="plain groups">
+              {groups.map((group) => {
+                const first = group[0]!.contact;
+                return (
+                  <li key={first.id} className="card group">
+                    <ul className="plain">
+                      {group.map((item) => (
+                        <li key={item.contact.id}>
+                          <Link to={`/contacts/${item.contact.id}`}>{nameOf(item.contact)}</Link>
+                          <span className="muted"> · {[item.contact.email, item.contact.phone].filter(Boolean).join(" · ")}</span>
+                          {" "}<span className="score">{t("dupes.score", { score: formatNumber(item.score, locale) })}</span>
+                          {item.reasons.map((reason) => {
+                            const said = reasonOf(reason);
+                            return <span key={reason} className="reason">{t(`dupes.reasons.${said.key}`, said.values)}</span>;
+                          })}
+                        </li>
+                      ))}
+                    </ul>
+                    <Link className="button" to={`/contacts/${first.id}/duplicates`}
+                      aria-label={`${t("dupes.review")}: ${nameOf(first)}`}>{t("dupes.review")}</Link>
+                  </li>
+                );
+              })}
+            </ol>
+          </>
+        )}
+    </section>
+  );
+}

@@ -131,6 +131,7 @@ export default function Contacts() {
         <h1 id="contacts-title">{t("contacts.title")}</h1>
         <div className="actions">
           {can.importContacts(user?.permissions) && <Link className="button" to="/contacts/import">{t("contactList.import")}</Link>}
+          {can.mergeContacts(user?.permissions) && <Link className="button" to="/contacts/duplicates">{t("contactList.duplicates")}</Link>}
           {can.exportContacts(user?.permissions) && <a className="button" href={exportHref(query)} download>{t("contactList.export")}</a>}
           {can.editContacts(user?.permissions) && <Link className="button primary" to="/contacts/new">{t("contacts.new")}</Link>}
         </div>
