@@ -183,6 +183,11 @@ def test_a_marketer_builds_a_segment_writes_a_template_and_sends_a_campaign(admi
     members.get_by_role("button", name=f"Remove Bob{suffix} Lead").click()
     expect(members).to_contain_text("No member yet.")
     assert api.get(f"{base}/api/v1/segments/{static_id}/members").json()["items"] == []
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete").click()
+    page.wait_for_url(re.compile(r"/marketing/segments$"))
+    expect(page.get_by_role("link", name=f"VIP {suffix}")).to_have_count(0)
+    assert api.get(f"{base}/api/v1/segments/{static_id}").status_code == 404
 
     # A template whose error names its line, and takes the user there.
     page.get_by_role("navigation", name="Marketing").get_by_role("link", name="Templates").click()

@@ -5,7 +5,7 @@ const en = {
   mkt: {
     nav: "Marketing", segments: "Segments", templates: "Templates", campaigns: "Campaigns",
     name: "Name", description: "Description", updated: "Updated", none: "Nothing here yet.", open: "Open",
-    saved: "Saved.", created: "Created.", deleted: "Deleted.", delete: "Delete", back: "Back to the list",
+    saved: "Saved.", created: "Created.", deleted: "Deleted.", delete: "Delete", confirmDelete: "Delete “{{name}}”? This cannot be undone.", back: "Back to the list",
     changedElsewhere: "Someone else changed it meanwhile: reload to see their change, then edit again.",
     reload: "Reload",
     segment: {
@@ -75,7 +75,7 @@ const fr: typeof en = {
   mkt: {
     nav: "Marketing", segments: "Segments", templates: "Modèles", campaigns: "Campagnes",
     name: "Nom", description: "Description", updated: "Modifié", none: "Rien pour l’instant.", open: "Ouvrir",
-    saved: "Enregistré.", created: "Créé.", deleted: "Supprimé.", delete: "Supprimer", back: "Retour à la liste",
+    saved: "Enregistré.", created: "Créé.", deleted: "Supprimé.", delete: "Supprimer", confirmDelete: "Supprimer « {{name}} » ? C’est définitif.", back: "Retour à la liste",
     changedElsewhere: "Quelqu’un d’autre l’a modifié entre-temps : rechargez pour voir sa modification, puis recommencez.",
     reload: "Recharger",
     segment: {

@@ -299,6 +299,25 @@ function SegmentForm({ segment, fields }: { segment?: Segment; fields: FieldInfo
   });
   const shown = useMemo(() => ({ ...countErrors, ...errors }), [countErrors, errors]);
 
+  // 409 while a scheduled or sending campaign uses it: the problem says so above the form.
+  async function remove() {
+    if (!segment?.id || !window.confirm(t("mkt.confirmDelete", { name: segment.name }))) return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      await unwrap(api.DELETE("/api/v1/segments/{item_id}", {
+        params: { path: { item_id: segment.id } }, headers: { "If-Match": etag(segment.version ?? 0) } }));
+      void queries.invalidateQueries({ queryKey: ["segments"] });
+      announce(t("mkt.deleted"));
+      navigate("/marketing/segments", { replace: true });
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      setProblem(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
@@ -362,6 +381,9 @@ function SegmentForm({ segment, fields }: { segment?: Segment; fields: FieldInfo
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>{t("app.save")}</button>
           <Link className="button" to="/marketing/segments">{t("app.cancel")}</Link>
+          {segment?.id && (
+            <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>{t("mkt.delete")}</button>
+          )}
         </div>
       )}
     </form>

@@ -123,6 +123,25 @@ function TemplateForm({ template }: { template?: Template }) {
     editor.setSelectionRange(start, end);
   };
 
+  // 409 while a scheduled or sending campaign uses it: the problem says so above the form.
+  async function remove() {
+    if (!template?.id || !window.confirm(t("mkt.confirmDelete", { name: template.name }))) return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      await unwrap(api.DELETE("/api/v1/templates/{item_id}", {
+        params: { path: { item_id: template.id } }, headers: { "If-Match": etag(template.version ?? 0) } }));
+      void queries.invalidateQueries({ queryKey: ["templates"] });
+      announce(t("mkt.deleted"));
+      navigate("/marketing/templates", { replace: true });
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      setProblem(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
@@ -179,6 +198,9 @@ function TemplateForm({ template }: { template?: Template }) {
           <div className="actions">
             <button type="submit" className="primary" disabled={busy}>{t("app.save")}</button>
             <Link className="button" to="/marketing/templates">{t("app.cancel")}</Link>
+            {template?.id && (
+              <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>{t("mkt.delete")}</button>
+            )}
           </div>
         )}
       </form>
