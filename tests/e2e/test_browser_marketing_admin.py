@@ -292,6 +292,17 @@ def test_an_administrator_manages_users_custom_fields_and_api_keys(admin_api, pa
             break
         expect(more).to_be_enabled()
         more.click()
+    # A new password set by the administrator: too short is named, then it works.
+    page.get_by_role("button", name=f"Set a new password for Sam {suffix}").click()
+    page.get_by_label(f"New password for Sam {suffix}").fill("tiny")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#password-{user()['id']}-error")).to_be_visible()
+    page.get_by_label(f"New password for Sam {suffix}").fill("another-password-123")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("announcer")).to_contain_text(f"Sam {suffix} has a new password.")
+    token = requests.post(f"{admin_api.base}/api/v1/auth/token", timeout=10,
+                          json={"email": email, "password": "another-password-123"})
+    assert token.status_code == 200, token.text
     page.get_by_label(f"Role of Sam {suffix}").select_option("support_agent")
     expect(page.get_by_test_id("announcer")).to_contain_text(f"Sam {suffix} saved.")
     assert user()["role"] == "support_agent"

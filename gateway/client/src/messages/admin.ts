@@ -12,7 +12,7 @@ const en = {
       role: "Role", active: "Active", lastLogin: "Last sign-in", never: "Never", create: "Create the user",
       created: "{{name}} can now sign in.", roleOf: "Role of {{name}}", activeOf: "{{name}} may sign in",
       changed: "{{name}} saved.", stale: "{{name}} was changed by someone else: the list has been reloaded. Try again.",
-      disabled: "Disabled", self: "(you)", more: "Show more users",
+      disabled: "Disabled", self: "(you)", more: "Show more users", setPassword: "Set a new password for {{name}}", setPasswordShort: "Set a new password", newPassword: "New password for {{name}}", passwordSet: "{{name}} has a new password.",
     },
     field: {
       new: "New custom field", object: "On", objects: { contact: "Contacts", account: "Accounts" },
@@ -46,7 +46,7 @@ const fr: typeof en = {
       role: "Rôle", active: "Actif", lastLogin: "Dernière connexion", never: "Jamais", create: "Créer l’utilisateur",
       created: "{{name}} peut maintenant se connecter.", roleOf: "Rôle de {{name}}", activeOf: "{{name}} peut se connecter",
       changed: "{{name}} enregistré.", stale: "{{name}} a été modifié par quelqu’un d’autre : la liste a été rechargée. Réessayez.",
-      disabled: "Désactivé", self: "(vous)", more: "Afficher plus d’utilisateurs",
+      disabled: "Désactivé", self: "(vous)", more: "Afficher plus d’utilisateurs", setPassword: "Définir un nouveau mot de passe pour {{name}}", setPasswordShort: "Définir un nouveau mot de passe", newPassword: "Nouveau mot de passe de {{name}}", passwordSet: "{{name}} a un nouveau mot de passe.",
     },
     field: {
       new: "Nouveau champ personnalisé", object: "Sur", objects: { contact: "Contacts", account: "Comptes" },

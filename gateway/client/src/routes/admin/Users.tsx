@@ -70,6 +70,40 @@ function NewUser() {
   );
 }
 
+/** An administrator sets someone's password (a forgotten one, a first sign-in). */
+function NewPassword({ user }: { user: User }) {
+  const { t } = useTranslation();
+  const queries = useQueryClient();
+  const announce = useAnnounce();
+  const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState("");
+  const id = `password-${user.id}`;
+  const save = useMutation({
+    mutationFn: () => unwrap(api.PATCH("/api/v1/users/{item_id}", {
+      params: { path: { item_id: user.id ?? "" } }, headers: { "If-Match": etag(user.version ?? 0) }, body: { password } })),
+    onSuccess: () => {
+      void queries.invalidateQueries({ queryKey: ["users"] });
+      announce(t("admin.user.passwordSet", { name: user.name }));
+      setOpen(false);
+      setPassword("");
+    },
+  });
+  const errors = save.error instanceof ApiError ? save.error.fieldErrors.password ?? [save.error.message] : save.error ? [save.error.message] : undefined;
+  if (!open) return <button type="button" className="link" aria-label={t("admin.user.setPassword", { name: user.name })} onClick={() => setOpen(true)}>{t("admin.user.setPasswordShort")}</button>;
+  return (
+    <form className="inline-form" onSubmit={(event) => { event.preventDefault(); save.mutate(); }} noValidate>
+      <Field id={id} label={t("admin.user.newPassword", { name: user.name })} errors={errors}>
+        <input id={id} type="password" autoComplete="new-password" value={password} autoFocus
+          onChange={(event) => setPassword(event.target.value)} {...invalidProps(id, errors)} />
+      </Field>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={save.isPending || !password}>{t("app.save")}</button>
+        <button type="button" onClick={() => { setOpen(false); save.reset(); }}>{t("app.cancel")}</button>
+      </div>
+    </form>
+  );
+}
+
 function UserRow({ user, self }: { user: User; self: boolean }) {
   const { t } = useTranslation();
   const locale = useLocale();
@@ -105,6 +139,7 @@ function UserRow({ user, self }: { user: User; self: boolean }) {
           disabled={change.isPending || self} onChange={(event) => change.mutate({ active: event.target.checked })} />
       </td>
       <td className="wide">{user.last_login_at ? formatDateTime(user.last_login_at, locale) : t("admin.user.never")}</td>
+      <td><NewPassword user={user} /></td>
     </tr>
   );
 }
@@ -127,7 +162,8 @@ export default function Users() {
               <table>
                 <thead>
                   <tr><th scope="col">{t("admin.name")}</th><th scope="col">{t("admin.email")}</th><th scope="col">{t("admin.user.role")}</th>
-                    <th scope="col">{t("admin.user.active")}</th><th scope="col" className="wide">{t("admin.user.lastLogin")}</th></tr>
+                    <th scope="col">{t("admin.user.active")}</th><th scope="col" className="wide">{t("admin.user.lastLogin")}</th>
+                    <th scope="col">{t("admin.user.password")}</th></tr>
                 </thead>
                 <tbody>
                   {items.map((user) => <UserRow key={`${user.id}-${user.version}`} user={user} self={user.id === me?.id} />)}
