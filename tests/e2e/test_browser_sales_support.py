@@ -43,7 +43,8 @@ def test_a_rep_takes_a_deal_from_the_board_to_an_order(admin_api, catalogue, pag
 
     # From the Kanban card to the deal page.
     page.goto("/pipeline")
-    page.locator(f'[data-card-id="{deal["id"]}"]').get_by_role("link", name=deal["name"]).click()
+    card = page.locator(f'[data-card-id="{deal["id"]}"]')
+    card.get_by_role("link", name=f"Open {deal['name']}").click()
     page.wait_for_url(re.compile(f"/deals/{deal['id']}$"))
     page.get_by_role("heading", name=re.compile(re.escape(deal["name"])), level=1).wait_for()
     expect(page.get_by_test_id("deal-amount")).to_have_text("€1,000.00")

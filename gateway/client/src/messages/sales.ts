@@ -3,7 +3,7 @@
 
 const en = {
   deal: {
-    back: "Pipeline", name: "Name", status: { open: "Open", won: "Won", lost: "Lost" },
+    back: "Pipeline", open: "Open", openNamed: "Open {{name}}", name: "Name", status: { open: "Open", won: "Won", lost: "Lost" },
     amount: "Amount", weighted: "Weighted", stage: "Stage", pipeline: "Pipeline", probability: "Probability",
     probabilityValue: "{{value}} %", overridden: "(set by hand)", close: "Expected close", noClose: "Not set",
     owner: "Owner", contact: "Contact", openContact: "Customer view", lostReason: "Reason lost", closedAt: "Closed",
@@ -50,7 +50,7 @@ type Messages = typeof en;
 
 const fr: Messages = {
   deal: {
-    back: "Pipeline", name: "Nom", status: { open: "En cours", won: "Gagnée", lost: "Perdue" },
+    back: "Pipeline", open: "Ouvrir", openNamed: "Ouvrir {{name}}", name: "Nom", status: { open: "En cours", won: "Gagnée", lost: "Perdue" },
     amount: "Montant", weighted: "Pondéré", stage: "Étape", pipeline: "Pipeline", probability: "Probabilité",
     probabilityValue: "{{value}} %", overridden: "(saisie à la main)", close: "Clôture prévue", noClose: "Non renseignée",
     owner: "Responsable", contact: "Contact", openContact: "Fiche client", lostReason: "Motif de perte", closedAt: "Clôturée",

@@ -36,9 +36,12 @@ function Card({ card, movable, first, last, onMove }: {
     <li ref={setNodeRef} style={style} className={isDragging ? "deal dragging" : "deal"} data-card-id={card.id}
       tabIndex={0} onKeyDown={onKeyDown} aria-keyshortcuts={movable ? "Shift+ArrowLeft Shift+ArrowRight" : undefined}
       aria-label={`${card.name}, ${card.stage_name}`} {...(movable ? listeners : {})}>
-      <Link className="deal-name" to={`/deals/${card.id}`} draggable={false}>{card.name}</Link>
+      <span className="deal-name">{card.name}</span>
       <span className="deal-amount">{formatMoney(card.amount ?? "0", card.currency ?? "EUR", locale)}</span>
       <span className="muted">{t("board.probability", { value: card.probability ?? 0 })}</span>
+      {/* Its own target, outside the drag: a drop never opens the deal, a click never drags it. */}
+      <Link className="deal-open" to={`/deals/${card.id}`} draggable={false} aria-label={t("deal.openNamed", { name: card.name })}
+        onPointerDown={(event) => event.stopPropagation()}>{t("deal.open")}</Link>
       {movable && (
         <span className="deal-moves">
           <button type="button" tabIndex={-1} disabled={first} aria-label={t("board.moveLeft")}
