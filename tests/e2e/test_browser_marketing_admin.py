@@ -86,8 +86,8 @@ def test_a_sales_manager_reads_the_team_dashboard(admin_api, page_for):
     expect(page.locator('[data-kpi="new_pipeline"]')).to_contain_text(re.compile(r"\d,\d\d\s€"))
     check_page(page, "dashboard-sales-manager-fr")
 
-    # The rep sees only their own dashboard, whatever the address asks for.
-    rep_page = page_for()
+    # The rep, on a phone, sees only their own dashboard, whatever the address asks for.
+    rep_page = page_for(phone=True)
     sign_in(rep_page, rep, r"/my-day")
     rep_page.goto("/dashboards/sales_manager")
     rep_page.wait_for_url(re.compile(r"/dashboards/sales_rep"))
@@ -96,6 +96,9 @@ def test_a_sales_manager_reads_the_team_dashboard(admin_api, page_for):
     mine = {kpi["key"]: kpi for kpi in month["kpis"]}
     expect(rep_page.locator('[data-kpi="new_deals"]')).to_have_text(str(mine["new_deals"]["value"]))
     expect(rep_page.get_by_role("link", name=re.compile(r"^Report:"))).to_have_count(0)
+    # At a phone's width the figures stack and nothing overflows the screen.
+    assert rep_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    check_page(rep_page, "dashboard-sales-rep-phone")
 
 
 def test_a_marketer_builds_a_segment_writes_a_template_and_sends_a_campaign(admin_api, page_for):
