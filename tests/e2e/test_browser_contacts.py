@@ -378,3 +378,26 @@ def test_the_account_form_shows_field_errors_and_a_stale_edit(admin_api, page_fo
     page.get_by_role("heading", name=f"Vandelay Industries {suffix}", level=1).wait_for()
     saved = rep["session"].get(f"{admin_api.base}/api/v1/accounts/{found[0]['id']}").json()
     assert (saved["industry"], saved["city"], saved["version"]) == ("Latex", "Paris", 3)
+
+
+def test_a_merge_with_a_duplicate_erased_meanwhile_says_it_is_gone(
+        admin_api, page_for):
+    suffix = uuid.uuid4().hex[:6]
+    phone = f"+3362{int(suffix, 16) % 10_000_000:07d}"
+    keep = admin_api.post("/api/v1/contacts", json={
+        "first_name": "Jerry", "last_name": f"Seinfeld{suffix}", "phone": phone}).json()
+    gone = admin_api.post("/api/v1/contacts", json={
+        "first_name": "Jerome", "last_name": f"Seinfeld{suffix}", "phone": phone}).json()
+    manager = make_user(admin_api, "support_manager", "Susan")
+    page = page_for()
+    sign_in(page, manager, r"/queue$")
+    page.get_by_label("Language").select_option("fr")
+    page.goto(f"/contacts/{keep['id']}/duplicates")
+    page.get_by_role("button", name=re.compile("^Comparer et fusionner")).click()
+    erased = admin_api.post(f"/api/v1/contacts/{gone['id']}/erase")
+    assert erased.status_code == 200, erased.text
+    page.get_by_role("button", name="Fusionner dans ce contact").click()
+    expect(page.get_by_role("alert")).to_contain_text("Le doublon n’existe plus")
+    check_page(page, "contact-merge-conflict-fr")
+    served = admin_api.get(f"/api/v1/contacts/{keep['id']}").json()
+    assert (served["first_name"], served["version"]) == ("Jerry", keep["version"])

@@ -118,7 +118,8 @@ function MergeForm({ survivor, other, onDone }: { survivor: Contact; other: Cont
         // Someone changed this contact: compare again with what it holds now.
         setProblem(t("dupes.stale"));
         await queries.invalidateQueries({ queryKey: ["contact", survivor.id] });
-      } else if (error.status === 404 || error.status === 410) {
+      } else if (error.status === 404 || error.status === 410 || (error.status === 422 && error.fieldErrors.other_id)) {
+        // The duplicate was merged elsewhere or erased since the list was read.
         setProblem(t("dupes.gone"));
         void queries.invalidateQueries({ queryKey: ["contact-duplicates", survivor.id] });
       } else if (error.status === 409) {
