@@ -131,6 +131,15 @@ def test_hundreds_of_rows_scroll_and_walk_by_keyboard_with_a_window_in_the_page(
     page.keyboard.press("Enter")
     page.get_by_role("heading", name=name, level=1).wait_for()
 
+    # At a phone's width the list keeps the name and email; the rest gives way.
+    phone = page_for(phone=True)
+    sign_in(phone, viewer, r"/contacts$")
+    phone.get_by_role("searchbox", name="Search contacts").fill(f"Crowd{crowd}")
+    phone_rows = phone.locator("table.contacts tbody tr:not(.spacer)")
+    expect(phone_rows.first).to_contain_text(f"Crowd{crowd}")
+    expect(phone_rows.first.locator("td.wide").first).to_be_hidden()
+    check_page(phone, "contacts-phone")
+
 
 def test_a_duplicate_is_merged_field_by_field_after_a_stale_attempt(admin_api, page_for):
     suffix = uuid.uuid4().hex[:6]
