@@ -254,9 +254,18 @@ def test_a_marketer_builds_a_segment_writes_a_template_and_sends_a_campaign(admi
     expect(page.locator('[data-metric="cost_per_mail"]')).to_have_text("€30.00")
     assert api.get(f"{base}/api/v1/campaigns/{campaign_id}").json()["skipped_without_consent"] == 2
     check_page(page, "campaign-metrics")
+    # The invoice came: the cost changes after the sending, and the figures follow.
+    page.get_by_role("button", name="Change the name, cost or budget").click()
+    page.get_by_label("Cost", exact=True).fill("-5")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#edit-cost-error")).to_be_visible()
+    page.get_by_label("Cost", exact=True).fill("60.00")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator('[data-metric="cost_per_mail"]')).to_have_text("€60.00")
+    assert api.get(f"{base}/api/v1/campaigns/{campaign_id}").json()["cost"] == "60.00"
     page.get_by_label("Language").select_option("fr")
     expect(page.get_by_test_id("campaign-status")).to_have_text(re.compile(r"Envoyée|En cours"))
-    expect(page.locator('[data-metric="cost_per_mail"]')).to_have_text(re.compile(r"^30,00\s€$"))
+    expect(page.locator('[data-metric="cost_per_mail"]')).to_have_text(re.compile(r"^60,00\s€$"))
     check_page(page, "campaign-metrics-fr")
 
 

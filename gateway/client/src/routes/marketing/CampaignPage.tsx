@@ -5,13 +5,13 @@ import { lazy, Suspense, useMemo, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, etag, unwrap, type Schemas } from "../../api/client";
+import { api, ApiError, etag, unwrap, type Schemas } from "../../api/client";
 import { formatDateTime, formatMoney, formatNumber } from "../../lib/format";
 import { campaignActions, formatRate, isLive, localToIso } from "../../lib/marketing";
 import { useLocale } from "../../locale";
 import { useAnnounce } from "../../announcer";
 import { useSession } from "../../session";
-import { ErrorPanel, Loading } from "../../ui";
+import { ErrorPanel, Field, Loading, invalidProps } from "../../ui";
 import { MarketingPage } from "./parts";
 
 // The chart library loads only when a campaign's funnel is drawn.
@@ -94,6 +94,52 @@ function MetricsView({ metrics }: { metrics: Metrics }) {
   );
 }
 
+/** Name, cost and budget change at any time: the cost known after the invoice makes the ROI. */
+function EditCosts({ campaign }: { campaign: Campaign }) {
+  const { t } = useTranslation();
+  const queries = useQueryClient();
+  const announce = useAnnounce();
+  const [open, setOpen] = useState(false);
+  const [draft, setDraft] = useState({ name: campaign.name ?? "", cost: campaign.cost ?? "0", budget: campaign.budget ?? "" });
+  const id = campaign.id ?? "";
+  const save = useMutation({
+    mutationFn: () => unwrap(api.PATCH("/api/v1/campaigns/{item_id}", {
+      params: { path: { item_id: id } }, headers: { "If-Match": etag(campaign.version ?? 0) },
+      body: { name: draft.name, cost: draft.cost.trim() || "0", budget: draft.budget.trim() || null } })),
+    onSuccess: (saved) => {
+      queries.setQueryData(["campaign", id], saved);
+      void queries.invalidateQueries({ queryKey: ["campaign-metrics", id] });
+      void queries.invalidateQueries({ queryKey: ["campaigns"] });
+      announce(t("mkt.saved"));
+      setOpen(false);
+    },
+  });
+  const errors = save.error instanceof ApiError ? save.error.fieldErrors : {};
+  if (!open) return <button type="button" onClick={() => setOpen(true)}>{t("mkt.campaign.edit")}</button>;
+  return (
+    <form className="form card" onSubmit={(event) => { event.preventDefault(); save.mutate(); }} noValidate aria-labelledby="edit-costs-title">
+      <h2 id="edit-costs-title">{t("mkt.campaign.edit")}</h2>
+      {save.error && !Object.keys(errors).length && <p className="form-error" role="alert">
+        {save.error instanceof ApiError && save.error.status === 412 ? t("mkt.changedElsewhere") : save.error.message}</p>}
+      <div className="grid">
+        <Field id="edit-name" label={t("mkt.name")} errors={errors.name}>
+          <input id="edit-name" value={draft.name} onChange={(event) => setDraft({ ...draft, name: event.target.value })} {...invalidProps("edit-name", errors.name)} />
+        </Field>
+        <Field id="edit-cost" label={t("mkt.campaign.cost")} errors={errors.cost}>
+          <input id="edit-cost" inputMode="decimal" value={draft.cost} onChange={(event) => setDraft({ ...draft, cost: event.target.value })} {...invalidProps("edit-cost", errors.cost)} />
+        </Field>
+        <Field id="edit-budget" label={t("mkt.campaign.budget")} errors={errors.budget}>
+          <input id="edit-budget" inputMode="decimal" value={draft.budget} onChange={(event) => setDraft({ ...draft, budget: event.target.value })} {...invalidProps("edit-budget", errors.budget)} />
+        </Field>
+      </div>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={save.isPending}>{t("app.save")}</button>
+        <button type="button" onClick={() => { setOpen(false); save.reset(); }}>{t("app.cancel")}</button>
+      </div>
+    </form>
+  );
+}
+
 function Actions({ campaign, segmentName }: { campaign: Campaign; segmentName: string }) {
   const { t } = useTranslation();
   const queries = useQueryClient();
@@ -152,6 +198,7 @@ export default function CampaignPage() {
   const { id = "" } = useParams();
   const { user } = useSession();
   const canSend = (user?.permissions ?? []).includes("campaigns:send");
+  const canWrite = (user?.permissions ?? []).includes("marketing:write");
   const campaign = useQuery({
     queryKey: ["campaign", id],
     queryFn: () => unwrap(api.GET("/api/v1/campaigns/{item_id}", { params: { path: { item_id: id } } })),
@@ -191,6 +238,7 @@ export default function CampaignPage() {
         {when(t("mkt.campaign.completedAt"), data.completed_at)}
       </dl>
       {canSend && <Actions key={data.version} campaign={data} segmentName={segment.data?.name ?? ""} />}
+      {canWrite && data.status !== "cancelled" && <div className="edit-costs"><EditCosts key={data.version} campaign={data} /></div>}
       <h2 className="sr-only">{t("mkt.campaign.metrics")}</h2>
       {live && <p className="muted">{t("mkt.campaign.live")}</p>}
       {metrics.isPending ? <Loading /> : metrics.isError
