@@ -41,12 +41,12 @@ const en = {
     template: {
       new: "New template", title: "Template", newTitle: "New template", subject: "Subject", text: "Plain-text body",
       html: "HTML body (optional)", variables: "Variables you can use",
-      variablesHelp: "Write them between double braces, e.g. {{example}}. Each part is checked when you save.",
+      variablesHelp: "Write them between double braces, e.g. {{example}}, or pick one to insert it where the caret is. Each part is checked when you save.",
       goToLine: "Go to line {{line}}", preview: "Preview", previewFor: "Preview for a contact",
       contact: "Contact", searchContact: "Search a contact by name or email", sample: "A sample contact",
       showPreview: "Show the preview", saveFirst: "Save the template to preview it.",
       previewSubject: "Subject", previewText: "Plain text", previewHtml: "HTML",
-      htmlFrame: "The HTML mail as the contact would see it",
+      htmlFrame: "The HTML mail as the contact would see it", insert: "Insert {{name}}",
     },
     campaign: {
       new: "New campaign", title: "Campaign", create: "Create the draft", status: "Status",
@@ -111,12 +111,12 @@ const fr: typeof en = {
     template: {
       new: "Nouveau modèle", title: "Modèle", newTitle: "Nouveau modèle", subject: "Objet", text: "Corps en texte brut",
       html: "Corps HTML (facultatif)", variables: "Variables disponibles",
-      variablesHelp: "Écrivez-les entre doubles accolades, par exemple {{example}}. Chaque partie est vérifiée à l’enregistrement.",
+      variablesHelp: "Écrivez-les entre doubles accolades, par exemple {{example}}, ou choisissez-en une pour l’insérer au curseur. Chaque partie est vérifiée à l’enregistrement.",
       goToLine: "Aller à la ligne {{line}}", preview: "Aperçu", previewFor: "Aperçu pour un contact",
       contact: "Contact", searchContact: "Chercher un contact par nom ou e-mail", sample: "Un contact d’exemple",
       showPreview: "Afficher l’aperçu", saveFirst: "Enregistrez le modèle pour en voir l’aperçu.",
       previewSubject: "Objet", previewText: "Texte brut", previewHtml: "HTML",
-      htmlFrame: "L’e-mail HTML tel que le contact le verrait",
+      htmlFrame: "L’e-mail HTML tel que le contact le verrait", insert: "Insérer {{name}}",
     },
     campaign: {
       new: "Nouvelle campagne", title: "Campagne", create: "Créer le brouillon", status: "Statut",

@@ -115,6 +115,21 @@ function TemplateForm({ template }: { template?: Template }) {
   const [busy, setBusy] = useState(false);
   const editors = { subject: useRef<HTMLInputElement>(null), text_body: useRef<HTMLTextAreaElement>(null), html_body: useRef<HTMLTextAreaElement>(null) };
 
+  // A variable goes where the caret was in the part last edited (the plain text at first).
+  const [lastPart, setLastPart] = useState<Part>("text_body");
+  const insert = (variable: string) => {
+    const editor = editors[lastPart].current;
+    const text = `{{ ${variable} }}`;
+    const value = draft[lastPart];
+    const start = editor?.selectionStart ?? value.length;
+    const end = editor?.selectionEnd ?? value.length;
+    setDraft({ ...draft, [lastPart]: value.slice(0, start) + text + value.slice(end) });
+    requestAnimationFrame(() => {
+      editor?.focus();
+      editor?.setSelectionRange(start + text.length, start + text.length);
+    });
+  };
+
   const goTo = (part: Part, line: number) => {
     const editor = editors[part].current;
     if (!editor) return;
@@ -171,9 +186,11 @@ function TemplateForm({ template }: { template?: Template }) {
       {rows ? (
         <textarea id={`template-${name}`} className="code" rows={rows} value={draft[name]} readOnly={readOnly} spellCheck={name === "text_body"}
           ref={editors[name] as RefObject<HTMLTextAreaElement>}
+          onFocus={() => setLastPart(name)}
           onChange={(event) => setDraft({ ...draft, [name]: event.target.value })} {...invalidProps(`template-${name}`, errors[name])} />
       ) : (
         <input id={`template-${name}`} value={draft[name]} readOnly={readOnly} ref={editors[name] as RefObject<HTMLInputElement>}
+          onFocus={() => setLastPart(name)}
           onChange={(event) => setDraft({ ...draft, [name]: event.target.value })} {...invalidProps(`template-${name}`, errors[name])} />
       )}
       <PartErrors id={`template-${name}`} messages={errors[name]} goTo={(line) => goTo(name, line)} />
@@ -208,7 +225,16 @@ function TemplateForm({ template }: { template?: Template }) {
         <section className="card variables" aria-labelledby="variables-title">
           <h2 id="variables-title">{t("mkt.template.variables")}</h2>
           <p className="muted">{t("mkt.template.variablesHelp", { example: "{{ contact.first_name }}" })}</p>
-          <ul className="plain">{VARIABLES.map((name) => <li key={name}><code>{name}</code></li>)}</ul>
+          <ul className="plain variable-list">
+            {VARIABLES.map((name) => (
+              <li key={name}>
+                {readOnly ? <code>{name}</code> : (
+                  <button type="button" className="link" aria-label={t("mkt.template.insert", { name })}
+                    onClick={() => insert(name)}><code>{name}</code></button>
+                )}
+              </li>
+            ))}
+          </ul>
         </section>
         {template?.id ? <Preview id={template.id} version={template.version ?? 0} /> : <p className="notice">{t("mkt.template.saveFirst")}</p>}
       </div>
