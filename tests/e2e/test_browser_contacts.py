@@ -406,7 +406,9 @@ def test_a_merge_with_a_duplicate_erased_meanwhile_says_it_is_gone(
     erased = admin_api.post(f"/api/v1/contacts/{gone['id']}/erase")
     assert erased.status_code == 200, erased.text
     page.get_by_role("button", name="Fusionner dans ce contact").click()
-    expect(page.get_by_role("alert")).to_contain_text("Le doublon n’existe plus")
+    candidates = page.get_by_role("region", name="Doublons probables")
+    expect(candidates.get_by_role("alert")).to_contain_text("Le doublon n’existe plus")
+    expect(candidates).to_contain_text("Aucun doublon probable de ce contact.")
     check_page(page, "contact-merge-conflict-fr")
     served = admin_api.get(f"/api/v1/contacts/{keep['id']}").json()
     assert (served["first_name"], served["version"]) == ("Jerry", keep["version"])

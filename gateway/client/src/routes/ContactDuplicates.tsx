@@ -36,6 +36,8 @@ export default function ContactDuplicates() {
       { params: { path: { item_id: id } } }))) as unknown as { items: Duplicate[] },
   });
   const [chosen, setChosen] = useState<string | null>(null);
+  // Said above the list once the form has closed (a duplicate gone since it was listed).
+  const [notice, setNotice] = useState<string | null>(null);
 
   if (contact.isPending) return <Loading />;
   if (contact.isError) return <ErrorPanel error={contact.error} retry={() => void contact.refetch()} />;
@@ -49,10 +51,12 @@ export default function ContactDuplicates() {
         <Link className="button" to={`/contacts/${id}`}>{t("dupes.back")}</Link>
       </div>
       {other ? (
-        <MergeForm survivor={contact.data} other={other} onDone={() => setChosen(null)} />
+        <MergeForm survivor={contact.data} other={other} onDone={() => setChosen(null)}
+          onGone={(message) => { setNotice(message); setChosen(null); }} />
       ) : (
         <section aria-labelledby="candidates" className="card">
           <h2 id="candidates">{t("dupes.candidates")}</h2>
+          {notice && <p className="form-error" role="alert">{notice}</p>}
           {duplicates.isPending ? <Loading /> : duplicates.isError
             ? <ErrorPanel error={duplicates.error} retry={() => void duplicates.refetch()} />
             : items.length === 0 ? <p className="muted">{t("dupes.none")}</p> : (
@@ -71,7 +75,7 @@ export default function ContactDuplicates() {
                       })}
                     </div>
                     {can.mergeContacts(user?.permissions) && (
-                      <button type="button" onClick={() => setChosen(item.contact.id ?? null)}
+                      <button type="button" onClick={() => { setNotice(null); setChosen(item.contact.id ?? null); }}
                         aria-label={`${t("dupes.compare")}: ${nameOf(item.contact)}`}>{t("dupes.compare")}</button>
                     )}
                   </li>
@@ -84,7 +88,9 @@ export default function ContactDuplicates() {
   );
 }
 
-function MergeForm({ survivor, other, onDone }: { survivor: Contact; other: Contact; onDone: () => void }) {
+function MergeForm({ survivor, other, onDone, onGone }: {
+  survivor: Contact; other: Contact; onDone: () => void; onGone: (message: string) => void;
+}) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const announce = useAnnounce();
@@ -119,8 +125,9 @@ function MergeForm({ survivor, other, onDone }: { survivor: Contact; other: Cont
         setProblem(t("dupes.stale"));
         await queries.invalidateQueries({ queryKey: ["contact", survivor.id] });
       } else if (error.status === 404 || error.status === 410 || (error.status === 422 && error.fieldErrors.other_id)) {
-        // The duplicate was merged elsewhere or erased since the list was read.
-        setProblem(t("dupes.gone"));
+        // The duplicate was merged elsewhere or erased since the list was read: the form
+        // closes on the refreshed list, which says so.
+        onGone(t("dupes.gone"));
         void queries.invalidateQueries({ queryKey: ["contact-duplicates", survivor.id] });
       } else if (error.status === 409) {
         setProblem(t("dupes.conflict", { reason: error.detail ?? error.title }));
