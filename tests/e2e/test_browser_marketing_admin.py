@@ -269,6 +269,16 @@ def test_a_marketer_builds_a_segment_writes_a_template_and_sends_a_campaign(admi
     expect(page.get_by_test_id("campaign-status")).to_have_text(re.compile(r"Envoyée|En cours"))
     expect(page.locator('[data-metric="cost_per_mail"]')).to_have_text(re.compile(r"^60,00\s€$"))
     check_page(page, "campaign-metrics-fr")
+    # The list of campaigns, filtered by status (in French now).
+    wait_until(lambda: api.get(f"{base}/api/v1/campaigns/{campaign_id}").json()["status"] == "sent",
+               timeout=30, message="the campaign sent")
+    page.get_by_role("navigation", name="Marketing").get_by_role("link", name="Campagnes").click()
+    page.get_by_label("Statut").select_option("sent")
+    page.wait_for_url(re.compile(r"status=sent"))
+    expect(page.get_by_role("link", name=f"Launch {suffix}")).to_be_visible()
+    page.get_by_label("Statut").select_option("draft")
+    expect(page.get_by_role("link", name=f"Launch {suffix}")).to_have_count(0)
+    check_page(page, "campaigns-fr")
 
 
 def test_an_administrator_manages_users_custom_fields_and_api_keys(admin_api, page_for):

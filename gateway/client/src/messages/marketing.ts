@@ -66,7 +66,7 @@ const en = {
       otherCurrencies: "Revenue in other currencies: {{amounts}}",
       funnel: "From sent to clicked", live: "Updated every few seconds while mails go out.",
       startedAt: "Started", completedAt: "Completed", scheduledAt: "Scheduled for",
-      sentCount: "{{sent}} of {{recipients}} sent", edit: "Change the name, cost or budget",
+      sentCount: "{{sent}} of {{recipients}} sent", edit: "Change the name, cost or budget", anyStatus: "Any status",
     },
   },
 };
@@ -136,7 +136,7 @@ const fr: typeof en = {
       otherCurrencies: "Chiffre dans d’autres devises : {{amounts}}",
       funnel: "De l’envoi au clic", live: "Mis à jour toutes les quelques secondes pendant l’envoi.",
       startedAt: "Commencée", completedAt: "Terminée", scheduledAt: "Programmée pour",
-      sentCount: "{{sent}} envoyés sur {{recipients}}", edit: "Modifier le nom, le coût ou le budget",
+      sentCount: "{{sent}} envoyés sur {{recipients}}", edit: "Modifier le nom, le coût ou le budget", anyStatus: "Tous les statuts",
     },
   },
 };

@@ -1,5 +1,5 @@
 // The campaigns with their status and first figures; a marketer opens one or drafts one.
-import { Link } from "react-router-dom";
+import { Link, useSearchParams } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../api/client";
@@ -9,15 +9,30 @@ import { useSession } from "../../session";
 import { ErrorPanel, Loading } from "../../ui";
 import { MarketingPage } from "./parts";
 
+const STATUSES = ["draft", "scheduled", "sending", "sent", "cancelled", "automated"] as const;
+
 export default function Campaigns() {
   const { t } = useTranslation();
   const locale = useLocale();
   const { user } = useSession();
   const canWrite = (user?.permissions ?? []).includes("marketing:write");
-  const campaigns = useQuery({ queryKey: ["campaigns"], queryFn: () => unwrap(api.GET("/api/v1/campaigns", { params: { query: { limit: 200 } } })) });
+  const [params, setParams] = useSearchParams();
+  const status = STATUSES.find((one) => one === params.get("status"));
+  const campaigns = useQuery({ queryKey: ["campaigns", status], queryFn: () => unwrap(api.GET("/api/v1/campaigns", {
+    params: { query: { limit: 200, ...(status ? { status } : {}) } } })) });
   return (
     <MarketingPage title={t("mkt.campaigns")}
       actions={canWrite && <Link className="button primary" to="/marketing/campaigns/new">{t("mkt.campaign.new")}</Link>}>
+      <div className="filters">
+        <div className="field">
+          <label htmlFor="campaign-status-filter">{t("mkt.campaign.status")}</label>
+          <select id="campaign-status-filter" value={status ?? ""}
+            onChange={(event) => setParams(event.target.value ? { status: event.target.value } : {}, { replace: true })}>
+            <option value="">{t("mkt.campaign.anyStatus")}</option>
+            {STATUSES.map((one) => <option key={one} value={one}>{t(`mkt.campaign.statuses.${one}`)}</option>)}
+          </select>
+        </div>
+      </div>
       {campaigns.isPending ? <Loading /> : campaigns.isError ? <ErrorPanel error={campaigns.error} retry={() => void campaigns.refetch()} /> : (
         (campaigns.data.items ?? []).length === 0 ? <p>{t("mkt.none")}</p> : (
           <div className="table-wrap">
