@@ -31,8 +31,9 @@ function useDebounced<T>(value: T, delay: number): T {
   return settled;
 }
 
-function ConditionRow({ condition, path, fields, errors, edit, readOnly }: {
+function ConditionRow({ condition, path, fields, errors, edit, readOnly, removable }: {
   condition: Condition; path: number[]; fields: FieldInfo[]; errors: Record<string, string[]>; edit: Edit; readOnly: boolean;
+  removable: boolean;
 }) {
   const { t } = useTranslation();
   const id = `rule-${path.join("-")}`;
@@ -97,7 +98,7 @@ function ConditionRow({ condition, path, fields, errors, edit, readOnly }: {
         {value}
         {value && list && <span className="muted" id={`${id}-hint`}>{t("mkt.segment.valueHint")}</span>}
       </div>
-      {!readOnly && (
+      {!readOnly && removable && (
         <button type="button" className="remove" onClick={() => edit(path, () => null)}
           aria-label={t("mkt.segment.remove")} title={t("mkt.segment.remove")}>✕</button>
       )}
@@ -129,7 +130,8 @@ function GroupEditor({ group, path, fields, errors, edit, readOnly }: {
       <ul className="rule-list">
         {group.conditions.map((rule, index) => isGroup(rule)
           ? <li key={index}><GroupEditor group={rule} path={[...path, index]} fields={fields} errors={errors} edit={edit} readOnly={readOnly} /></li>
-          : <ConditionRow key={index} condition={rule} path={[...path, index]} fields={fields} errors={errors} edit={edit} readOnly={readOnly} />)}
+          : <ConditionRow key={index} condition={rule} path={[...path, index]} fields={fields} errors={errors} edit={edit} readOnly={readOnly}
+            removable={group.conditions.length > 1} />)}
       </ul>
       {mine.length > 0 && <p className="field-error">{mine.join(" ")}</p>}
       {!readOnly && (
