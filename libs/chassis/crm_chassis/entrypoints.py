@@ -18,6 +18,7 @@ from nameko.exceptions import UnserializableValueError, serialize
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 from sqlalchemy.orm.exc import StaleDataError
 
+from crm_chassis import changes
 from crm_chassis.outbox import events_after, last_seq
 from crm_chassis.records import CHANGED_MEANWHILE
 from crm_contracts.errors import CrmError, StaleVersion
@@ -91,3 +92,12 @@ class EventLog:
         # `head`, the newest seq, lets a rebuild show how far it has come.
         return {"items": items, "next_cursor": items[-1]["seq"] if len(items) == limit else None,
                 "head": last_seq(self.db.session)}
+
+
+class ChangeCounts:
+    """Mixin: the service's change counters (crm_chassis.changes), under which its readers
+    keep costly answers. The service must have `db = Database(...)`."""
+
+    @rpc
+    def change_count(self, name: str) -> int:
+        return changes.current(self.db.session, str(name))

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from crm_chassis.changes import ChangeCounter  # noqa: F401 - part of this service's schema
 from crm_chassis.db import Base
 from crm_chassis.inbox import HandledEvent  # noqa: F401 - part of this service's schema
 from crm_chassis.outbox import OutboxEvent  # noqa: F401 - part of this service's schema

@@ -18,6 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm_chassis import changes
+from crm_chassis.changes import ChangeCounter  # noqa: F401 - part of this service's schema
 from crm_chassis.db import Base
 from crm_chassis.inbox import HandledEvent  # noqa: F401 - part of this service's schema
 from crm_chassis.outbox import OutboxEvent  # noqa: F401 - part of this service's schema
@@ -279,3 +281,7 @@ class FollowUp(Base):
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     __table_args__ = (Index("ix_follow_ups_due", "done_at", "due_at"),)
+
+
+# The board is kept by its readers under this counter (crm_chassis.changes).
+changes.track("opportunities", Opportunity, Pipeline, Stage)

@@ -11,7 +11,7 @@ from nameko.timer import timer
 
 from crm_chassis.consumer import consumes
 from crm_chassis.dependencies import Database
-from crm_chassis.entrypoints import EventLog, rpc
+from crm_chassis.entrypoints import ChangeCounts, EventLog, rpc
 from crm_chassis.observability import Observability
 from crm_chassis.timers import run_due
 from sales import handlers, schemas
@@ -55,7 +55,7 @@ def _listed(rows_and_cursor, dump) -> dict[str, Any]:
     return {"items": [dump(row) for row in rows], "next_cursor": cursor}
 
 
-class SalesService(EventLog):
+class SalesService(EventLog, ChangeCounts):
     name = "sales"
 
     db = Database("sales")

@@ -21,6 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
+from crm_chassis import changes
+from crm_chassis.changes import ChangeCounter  # noqa: F401 - part of this service's schema
 from crm_chassis.db import Base
 from crm_chassis.inbox import HandledEvent  # noqa: F401 - part of this service's schema
 from crm_chassis.outbox import OutboxEvent  # noqa: F401 - part of this service's schema
@@ -267,3 +269,8 @@ def _one_version_per_transaction(_mapper, _connection, ticket: Ticket) -> None:
         ticket.version += 1
     elif ticket.version is None:
         ticket.version = 1
+
+
+# An agent's queue is kept by its readers under this counter (crm_chassis.changes): the SLA
+# time it shows depends on the tickets, their policies and the business calendars.
+changes.track("tickets", Ticket, SlaPolicy, Calendar)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from crm_chassis.consumer import consumes
 from crm_chassis.dependencies import Database
-from crm_chassis.entrypoints import EventLog, rpc
+from crm_chassis.entrypoints import ChangeCounts, EventLog, rpc
 from crm_chassis.observability import Observability
 from support import handlers, schemas
 from support.exceptions import Gone, InvalidTransition, ValidationFailed
@@ -63,7 +63,7 @@ def _split_name(name: str) -> tuple[str | None, str | None]:
     return first or None, last.strip() or None
 
 
-class SupportService(EventLog):
+class SupportService(EventLog, ChangeCounts):
     name = "support"
 
     db = Database("support")

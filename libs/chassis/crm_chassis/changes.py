@@ -1,0 +1,84 @@
+"""Change counters: one number per kind of record that moves on every committed change.
+
+A read that is costly to compute and read far more often than it changes (a pipeline's
+board, an agent's queue) is kept by its reader together with the counter it was computed
+under. Asking for the counter is one primary-key read; while it has not moved, nothing the
+read depends on has, and the kept answer is still exact.
+
+The counter is bumped in the transaction that makes the change, just before its commit,
+so a reader never sees a changed record beside an unchanged counter; and it is bumped
+last, so its row stays locked for the commit only, not while the transaction works. A
+reader must read the counter *before* computing: the answer is then never older than the
+counter it is kept under (at worst newer, which only costs a recomputation).
+
+Changes made through the ORM (flushes) and bulk UPDATE or DELETE statements on a tracked
+model's table are both seen; a change written by raw SQL text is not.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, String, event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from crm_chassis.db import Base
+
+_PENDING = "crm.changes.pending"  # session.info: counter names to bump at commit
+
+
+class ChangeCounter(Base):
+    """A counter's row is created by its first change: a missing row reads as 0."""
+
+    __tablename__ = "change_counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+def track(name: str, *models) -> None:
+    """Bump counter row `name` whenever a transaction changes one of `models`."""
+    table_names = {model.__table__.name for model in models}
+
+    @event.listens_for(Session, "after_flush")
+    def _flushed(session, _context) -> None:
+        for instance in (*session.new, *session.dirty, *session.deleted):
+            if type(instance) in models:
+                _note(session, name)
+                return
+
+    @event.listens_for(Session, "do_orm_execute")
+    def _bulk(state) -> None:
+        if (state.is_update or state.is_delete) and \
+                getattr(state.statement.table, "name", None) in table_names:
+            _note(state.session, name)
+
+
+
+def _note(session: Session, name: str) -> None:
+    session.info.setdefault(_PENDING, set()).add(name)
+
+
+@event.listens_for(Session, "before_commit")
+def _bump(session) -> None:
+    session.flush()  # commit would flush after this hook: what it writes counts too
+    if not session.info.get(_PENDING):
+        return
+    table = ChangeCounter.__table__
+    insert = (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert
+    for name in sorted(session.info.pop(_PENDING)):  # sorted: two writers lock in one order
+        statement = insert(table).values(name=name, value=1)
+        session.execute(statement.on_conflict_do_update(
+            index_elements=[table.c.name], set_={"value": table.c.value + 1}))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session, transaction) -> None:
+    # Only when the whole transaction ends (a rolled-back savepoint's changes may still
+    # commit with the rest: bumping for them costs one recomputation at most).
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+def current(session: Session, name: str) -> int:
+    """The counter's value now (0 when it never moved)."""
+    return session.scalar(select(ChangeCounter.value).where(ChangeCounter.name == name)) or 0

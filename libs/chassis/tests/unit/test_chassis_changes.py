@@ -1,0 +1,91 @@
+"""Change counters move with every committed change of the records they watch, and only
+then: a kept answer is reused exactly while nothing it depends on changed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import String, delete, update
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from crm_chassis import changes
+from crm_chassis.db import make_engine
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Deal(Base):
+    __tablename__ = "probe_deals"
+    id: Mapped[str] = mapped_column(String(10), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(10))
+
+
+class Note(Base):
+    __tablename__ = "probe_notes"
+    id: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+
+changes.track("deals", Deal)
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    changes.ChangeCounter.__table__.create(engine)
+    yield engine
+    changes.ChangeCounter.__table__.drop(engine)
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+def count(engine) -> int:
+    with Session(engine) as session:
+        return changes.current(session, "deals")
+
+
+def test_a_committed_change_of_a_watched_record_moves_the_counter_once(engine):
+    with Session(engine) as session:
+        session.add_all([Deal(id="d1", stage="new"), Deal(id="d2", stage="new")])
+        session.flush()
+        session.get(Deal, "d1").stage = "won"  # flushed at commit, after the hook's flush
+        session.commit()
+    assert count(engine) == 1
+    with Session(engine) as session:
+        session.delete(session.get(Deal, "d2"))
+        session.commit()
+    assert count(engine) == 2
+
+
+def test_bulk_statements_move_it_too(engine):
+    with Session(engine) as session:
+        session.add(Deal(id="d1", stage="new"))
+        session.commit()
+    with Session(engine) as session:
+        session.execute(update(Deal).where(Deal.id == "d1").values(stage="lost"))
+        session.commit()
+    with Session(engine) as session:
+        session.execute(delete(Deal.__table__))
+        session.commit()
+    assert count(engine) == 3
+
+
+def test_other_records_reads_and_rollbacks_leave_it_alone(engine):
+    with Session(engine) as session:
+        session.add(Note(id="n1"))
+        session.commit()
+    with Session(engine) as session:
+        session.get(Note, "n1")
+        session.add(Deal(id="d1", stage="new"))
+        session.flush()
+        session.rollback()
+        session.commit()
+    with Session(engine) as session:
+        assert session.get(Deal, "d1") is None
+    assert count(engine) == 0
+
+
+def test_a_missing_counter_row_reads_as_zero(engine):
+    with Session(engine) as session:
+        assert changes.current(session, "no-such-counter") == 0
