@@ -11,6 +11,7 @@ from gateway import api, errors, pipeline, site
 from gateway.audit import AuditWriter
 from gateway.auth import UserCache
 from gateway.db import make_engine
+from gateway.kept import KeptReads
 from gateway.rpc import RpcClient
 from gateway.settings import Settings
 
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None, rpc_client: RpcClient | None = 
                                                   expire_on_commit=False)
     app.extensions["crm.audit"] = AuditWriter(app.extensions["crm.sessions"])
     app.extensions["crm.users"] = UserCache(settings.user_cache_seconds)
+    app.extensions["crm.kept"] = KeptReads()
     app.extensions["crm.rpc"] = rpc_client or RpcClient(
         settings.amqp_uri, default_timeout=settings.rpc_timeout, name="gateway")
     rest = Api(app, spec_kwargs={"components": {"securitySchemes": {

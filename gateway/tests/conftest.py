@@ -4,6 +4,7 @@ for the services (the real client and real services are tested in rpc/ and in te
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 
 import pytest
@@ -16,7 +17,13 @@ from gateway.settings import Settings
 
 @pytest.fixture
 def fake_rpc() -> FakeRpc:
-    return FakeRpc()
+    fake = FakeRpc()
+    # Kept reads (gateway.kept) ask for a change counter first: by default it moves on
+    # every call, so each request computes its answer; a test of keeping sets its own.
+    moves = itertools.count(1)
+    for service in ("sales", "support"):
+        fake.on(service, "change_count", lambda name: next(moves))
+    return fake
 
 
 @pytest.fixture

@@ -228,7 +228,7 @@ def test_the_board_asks_for_one_pipeline_with_its_filters(client, login, fake_rp
     assert response.status_code == 200
     assert body["stages"][0]["totals"][0]["amount"] == "26250.00"
     assert body["stages"][0]["cards"][0]["id"] == "o1" and body["stages"][0]["count"] == 21
-    assert sales_calls(fake_rpc) == [("opportunity_board", ({
+    assert sales_calls(fake_rpc) == [("change_count", ("opportunities",)), ("opportunity_board", ({
         "cards": 5, "pipeline_id": "p1",
         "filters": {"owner_id": "u1", "close_before": "2027-01-01"}},))]
 
@@ -236,7 +236,34 @@ def test_the_board_asks_for_one_pipeline_with_its_filters(client, login, fake_rp
 def test_the_board_defaults_to_twenty_cards_of_the_default_pipeline(client, login, fake_rpc):
     fake_rpc.on("sales", "opportunity_board", BOARD)
     client.get("/api/v1/opportunities/board", headers=login("viewer"))
-    assert sales_calls(fake_rpc) == [("opportunity_board", ({"cards": 20, "filters": {}},))]
+    assert sales_calls(fake_rpc) == [("change_count", ("opportunities",)),
+                                     ("opportunity_board", ({"cards": 20, "filters": {}},))]
+
+
+def test_the_board_is_kept_while_no_deal_changes(client, login, fake_rpc):
+    counter = {"value": 7}
+    fake_rpc.on("sales", "change_count", lambda name: counter["value"])
+    fake_rpc.on("sales", "opportunity_board", BOARD)
+    headers = login("sales_rep")
+    first = client.get("/api/v1/opportunities/board", headers=headers)
+    again = client.get("/api/v1/opportunities/board", headers=headers)
+    assert again.get_json() == first.get_json() == BOARD
+    assert again.headers["ETag"] == first.headers["ETag"]
+    other = client.get("/api/v1/opportunities/board?owner_id=u2", headers=headers)
+    assert other.headers["ETag"] != first.headers["ETag"]  # another question, kept apart
+    unchanged = client.get("/api/v1/opportunities/board", headers={
+        **headers, "If-None-Match": first.headers["ETag"]})
+    assert unchanged.status_code == 304 and not unchanged.data
+    boards = [call for call in sales_calls(fake_rpc) if call[0] == "opportunity_board"]
+    assert len(boards) == 2  # the first question and the other owner's, each once
+
+    counter["value"] = 8  # a deal moved somewhere
+    moved = dict(BOARD, stages=[])
+    fake_rpc.on("sales", "opportunity_board", moved)
+    changed = client.get("/api/v1/opportunities/board", headers={
+        **headers, "If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.get_json() == moved
+    assert changed.headers["ETag"] != first.headers["ETag"]
 
 
 def test_stage_history_is_a_list(client, login, fake_rpc):

@@ -109,7 +109,7 @@ def test_the_queue_is_the_callers_open_tickets_due_soonest_first(client, make_us
     assert response.status_code == 200
     first = response.get_json()["items"][0]["sla"]
     assert first["first_response"]["remaining_minutes"] == 40
-    assert support_calls(fake_rpc) == [("list_tickets", ({
+    assert support_calls(fake_rpc) == [("change_count", ("tickets",)), ("list_tickets", ({
         "limit": 100, "sort": "resolution_due_at",
         "filters": {"assignee_id": agent["id"], "open": True}},))]
 
@@ -260,3 +260,25 @@ def test_ticket_writes_are_audited_with_the_ticket(app, client, login, fake_rpc)
         entry = session.scalars(select(AuditEntry).where(
             AuditEntry.path == "/api/v1/tickets/t1/messages")).one()
     assert (entry.actor_type, entry.status, entry.resource_id) == ("user", 201, "t1")
+
+
+def test_a_queue_page_is_kept_only_while_its_sla_time_left_is_fresh(client, login, fake_rpc,
+                                                                  monkeypatch):
+    from gateway.api import support_tickets
+
+    fake_rpc.on("support", "change_count", lambda name: 3)  # no ticket changes meanwhile
+    fake_rpc.on("support", "list_tickets", PAGE)
+    clock = {"now": 1_000_000.0}
+    monkeypatch.setattr(support_tickets, "clock", lambda: clock["now"])
+    headers = login("support_agent")
+
+    def pages_computed() -> int:
+        return sum(call[0] == "list_tickets" for call in support_calls(fake_rpc))
+
+    client.get("/api/v1/tickets/queue", headers=headers)
+    clock["now"] += 1
+    client.get("/api/v1/tickets/queue", headers=headers)
+    assert pages_computed() == 1
+    clock["now"] += support_tickets.QUEUE_KEPT_SECONDS
+    client.get("/api/v1/tickets/queue", headers=headers)
+    assert pages_computed() == 2

@@ -49,9 +49,22 @@ def test_a_deal_from_first_call_to_order(admin_api, rep):
     # The gateway sends the board as the service built it: it must be what the API documents.
     assert BoardOut().dump(board) == board
 
+    board_url = "/api/v1/opportunities/board"
+    kept = rep.get(board_url, params={"account_id": account["id"]})
+    unchanged = rep.get(board_url, params={"account_id": account["id"]},
+                        headers={"If-None-Match": kept.headers["ETag"]})
+    assert unchanged.status_code == 304  # nothing moved: a polling client gets no body
+
     moved = rep.post(f"/api/v1/opportunities/{deal['id']}/move", json={"stage_id": second["id"]},
                      headers={"If-Match": created.headers["ETag"]})
     assert moved.status_code == 200, moved.text
+    # The kept board is not served once a deal moved, whichever gateway worker answers.
+    for _ in range(4):
+        after = rep.get(board_url, params={"account_id": account["id"]},
+                        headers={"If-None-Match": kept.headers["ETag"]})
+        assert after.status_code == 200 and after.headers["ETag"] != kept.headers["ETag"]
+        column = next(c for c in after.json()["stages"] if c["stage"]["id"] == second["id"])
+        assert [card["id"] for card in column["cards"]] == [deal["id"]]
     stale = rep.post(f"/api/v1/opportunities/{deal['id']}/move", json={"stage_id": first["id"]},
                      headers={"If-Match": created.headers["ETag"]})
     assert stale.status_code == 412

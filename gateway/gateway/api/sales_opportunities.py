@@ -25,7 +25,8 @@ from gateway.api.sales_schemas import (
     ReopenIn,
     StageChangeOut,
 )
-from gateway.http import as_is, expected_version, list_query, page_schema, with_etag
+from gateway.http import expected_version, list_query, page_schema, with_etag
+from gateway.kept import kept_answer
 from gateway.permissions import requires
 
 blp = Blueprint("opportunities", __name__, url_prefix="/api/v1",
@@ -68,7 +69,8 @@ def opportunity_board(args):
              "filters": {name: args[name] for name in BOARD_FILTERS if name in args}}
     if "pipeline_id" in args:
         query["pipeline_id"] = args["pipeline_id"]
-    return as_is(services.call("sales", "opportunity_board", query))
+    return kept_answer("sales", "opportunities", query,
+                       lambda: services.call("sales", "opportunity_board", query))
 
 
 @blp.route("/opportunities/<item_id>", methods=["GET"])
