@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from bench import load, marketing
+from bench import client, load, marketing
 from bench.data import SEARCH_TERMS, bulk_load, write_import_csv
 from bench.echo import EchoClient
 from bench.platform import ROOT, Platform, peak_rss_mb
@@ -35,6 +35,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--campaign-mails", type=int, help="mails of the campaign run")
     parser.add_argument("--import-timeout", type=float,
                         help="seconds to wait for the import (default 120 quick, else 900)")
+    parser.add_argument("--client-loads", type=int, default=5,
+                        help="cold loads of each browser client screen (0 skips them)")
     parser.add_argument("--output", default=str(ROOT / "var/bench-results.json"))
     args = parser.parse_args(argv)
     args.duration = args.duration or (3.0 if args.quick else 10.0)
@@ -218,6 +220,13 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
     results.extend(search)
     all_latencies = [r for r in search if r.requests]
     extra["search_p95_worst_ms"] = max(r.p95_ms for r in all_latencies) if all_latencies else None
+
+    # 5. the browser client, over every contact and deal loaded above
+    if args.client_loads > 0:
+        step(f"browser client: {args.client_loads} cold loads of the contacts list and the board")
+        extra["client"] = client.safely(platform.url, args.client_loads)
+    else:
+        extra["client"] = {"skipped": "--client-loads 0"}
 
 
 def sales_runs(platform: Platform, auth: dict, api, results: list, extra: dict,

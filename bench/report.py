@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from bench import client
+
 SEARCH_TARGET_ROWS = 1_000_000
 
 
@@ -76,6 +78,9 @@ def verdicts(results, extra: dict) -> list[dict]:
               f"{campaign['unique_message_ids']}/{campaign['mails']} delivered, "
               f"{campaign['lost']} lost, {campaign['doubled']} doubled",
               campaign["lost"] == 0 and campaign["doubled"] == 0)
+    if "client" in extra:
+        for target, figure, met in client.checks(extra["client"]):
+            check(target, figure, met)
     return checks
 
 
@@ -122,6 +127,8 @@ def print_report(results, extra: dict, checks: list[dict]) -> None:
     if extra.get("360_sections"):
         print(f"360 keys: {', '.join(extra['360_sections'])} (every service built so far "
               "answers its part; the others are not asked)")
+    for line in client.report_lines(extra.get("client") or {}):
+        print(line)
     print("\ntargets (from the issue)")
     for c in checks:
         print(f"  [{c['status']:>7}] {c['target']:<44} {c['measured']}")
