@@ -100,7 +100,8 @@ export default function Pipeline() {
     queryFn: () => unwrap(api.GET("/api/v1/opportunities/board", {
       params: { query: { pipeline_id: pipelineId, status: "open", ...(owner ? { owner_id: owner } : {}) } },
     })),
-    refetchInterval: 30_000,
+    // Fresh without a reload: polled every 15 s; the gateway answers 304 while nothing changed.
+    refetchInterval: 15_000,
   });
   const focusAfterMove = useRef<string | null>(null);
   useEffect(() => {
