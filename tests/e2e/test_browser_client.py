@@ -181,6 +181,10 @@ def test_a_support_agent_answers_from_their_queue_at_phone_width(admin_api, cust
         "assignee_id": agent["id"]})
     assert ticket.status_code == 201, ticket.text
     ticket = ticket.json()
+    article = admin_api.post("/api/v1/kb/articles", json={
+        "title": f"Latex that tears {customer['suffix']}", "status": "published",
+        "body": "Broken latex tears below 5 °C: store the rolls somewhere warm."})
+    assert article.status_code == 201, article.text
     page = page_for(phone=True)
     sign_in(page, agent, r"/queue$")
     row = page.get_by_role("row").filter(has_text=ticket["number"])
@@ -188,6 +192,12 @@ def test_a_support_agent_answers_from_their_queue_at_phone_width(admin_api, cust
     check_page(page, "queue")
     row.get_by_role("link", name=ticket["number"]).click()
     page.get_by_role("heading", name=re.compile(ticket["number"])).wait_for()
+    suggested = page.get_by_role("region", name="Suggested articles")
+    suggested.get_by_text(article.json()["title"], exact=True).click()  # opens it in place
+    expect(suggested.get_by_text("store the rolls somewhere warm")).to_be_visible()
+    suggested.get_by_role("button", name=re.compile("Use .Latex that tears")).click()
+    expect(page.get_by_label("Reply to the customer")).to_have_value(
+        re.compile("store the rolls somewhere warm"))
     page.get_by_label("Reply to the customer").fill("We are sending a new roll today.")
     page.get_by_role("button", name="Send reply").click()
     page.locator(".message.agent").get_by_text("We are sending a new roll today.").wait_for()

@@ -36,6 +36,7 @@ export const can = {
   editContacts: (permissions: Permissions) => has(permissions, "contacts:write"),
   moveDeals: (permissions: Permissions) => has(permissions, "sales:write"),
   answerTickets: (permissions: Permissions) => has(permissions, "tickets:write"),
+  readArticles: (permissions: Permissions) => has(permissions, "kb:read"),
   importContacts: (permissions: Permissions) => has(permissions, "contacts:import"),
   exportContacts: (permissions: Permissions) => has(permissions, "contacts:export"),
   mergeContacts: (permissions: Permissions) => has(permissions, "contacts:merge"),

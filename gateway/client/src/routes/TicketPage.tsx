@@ -12,11 +12,13 @@ import { SlaBadge } from "../SlaBadge";
 import { useNow } from "../useNow";
 import { ErrorPanel, Field, invalidProps, Loading } from "../ui";
 
-function Composer({ ticketId, publicReply }: { ticketId: string; publicReply: boolean }) {
+type Draft = [string, (body: string) => void];
+
+function Composer({ ticketId, publicReply, draft }: { ticketId: string; publicReply: boolean; draft: Draft }) {
   const { t } = useTranslation();
   const announce = useAnnounce();
   const queries = useQueryClient();
-  const [body, setBody] = useState("");
+  const [body, setBody] = draft;
   const [errors, setErrors] = useState<string[] | undefined>();
   const [busy, setBusy] = useState(false);
   const id = publicReply ? "reply" : "note";
@@ -51,12 +53,50 @@ function Composer({ ticketId, publicReply }: { ticketId: string; publicReply: bo
   );
 }
 
+/** Published articles matching the ticket's words, best first: read in place, or added to
+ * the reply in one click. */
+function SuggestedArticles({ ticketId, onUse }: { ticketId: string; onUse?: (text: string) => void }) {
+  const { t } = useTranslation();
+  const suggested = useQuery({
+    queryKey: ["ticket", ticketId, "suggested-articles"],
+    queryFn: () => unwrap(api.GET("/api/v1/tickets/{item_id}/suggested-articles", {
+      params: { path: { item_id: ticketId }, query: { limit: 5 } } })),
+  });
+  if (suggested.isPending) return null;
+  if (suggested.isError) return <ErrorPanel error={suggested.error} retry={() => void suggested.refetch()} />;
+  const articles = suggested.data.items ?? [];
+  return (
+    <section aria-labelledby="suggested-title" className="suggested">
+      <h2 id="suggested-title">{t("ticket.suggested")}</h2>
+      {articles.length === 0 ? <p className="muted">{t("ticket.noSuggestion")}</p> : (
+        <ul>
+          {articles.map((article) => (
+            <li key={article.id}>
+              <details>
+                <summary>{article.title}</summary>
+                <p className="message-body">{article.body}</p>
+              </details>
+              {onUse && (
+                <button type="button" onClick={() => onUse(`${article.title}\n\n${article.body ?? ""}`)}>
+                  {t("ticket.useInReply", { title: article.title })}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 export default function TicketPage() {
   const { id = "" } = useParams();
   const { t } = useTranslation();
   const locale = useLocale();
   const now = useNow(15_000);
   const { user } = useSession();
+  const reply = useState("");
+  const note = useState("");
   const ticket = useQuery({
     queryKey: ["ticket", id],
     queryFn: () => unwrap(api.GET("/api/v1/tickets/{item_id}", { params: { path: { item_id: id } } })),
@@ -96,9 +136,13 @@ export default function TicketPage() {
       </section>
       {can.answerTickets(user?.permissions) && (
         <div className="composers">
-          <Composer ticketId={id} publicReply />
-          <Composer ticketId={id} publicReply={false} />
+          <Composer ticketId={id} publicReply draft={reply} />
+          <Composer ticketId={id} publicReply={false} draft={note} />
         </div>
+      )}
+      {can.readArticles(user?.permissions) && (
+        <SuggestedArticles ticketId={id} onUse={can.answerTickets(user?.permissions)
+          ? (text) => reply[1](reply[0] ? `${reply[0]}\n\n${text}` : text) : undefined} />
       )}
     </article>
   );
