@@ -3,9 +3,10 @@ import { createRoot } from "react-dom/client";
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ApiError } from "./api/client";
 import { setupI18n } from "./i18n";
-import { App } from "./App";
+import { App, preloadScreen } from "./App";
 import "./styles.css";
 
+preloadScreen(window.location.pathname);
 setupI18n();
 
 // A 401 anywhere means the session is gone: App sends the user to sign-in, then back.
