@@ -11,8 +11,8 @@ last, so its row stays locked for the commit only, not while the transaction wor
 reader must read the counter *before* computing: the answer is then never older than the
 counter it is kept under (at worst newer, which only costs a recomputation).
 
-Changes made through the ORM (flushes) and bulk UPDATE or DELETE statements on a tracked
-model's table are both seen; a change written by raw SQL text is not.
+Changes made through the ORM (flushes) and INSERT, UPDATE or DELETE statements run through
+the session on a tracked model's table are both seen; a change written by raw SQL text is not.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def track(name: str, *models) -> None:
 
     @event.listens_for(Session, "do_orm_execute")
     def _bulk(state) -> None:
-        if (state.is_update or state.is_delete) and \
+        if (state.is_insert or state.is_update or state.is_delete) and \
                 getattr(state.statement.table, "name", None) in table_names:
             _note(state.session, name)
 

@@ -4,7 +4,7 @@ then: a kept answer is reused exactly while nothing it depends on changed."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import String, delete, update
+from sqlalchemy import String, delete, insert, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from crm_chassis import changes
@@ -60,7 +60,7 @@ def test_a_committed_change_of_a_watched_record_moves_the_counter_once(engine):
 
 def test_bulk_statements_move_it_too(engine):
     with Session(engine) as session:
-        session.add(Deal(id="d1", stage="new"))
+        session.execute(insert(Deal.__table__).values(id="d1", stage="new"))
         session.commit()
     with Session(engine) as session:
         session.execute(update(Deal).where(Deal.id == "d1").values(stage="lost"))
