@@ -1,13 +1,12 @@
-import type { ReactNode } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, unwrap, type Activity, type Contact, type Opportunity, type Ticket } from "../api/client";
-import { formatDateTime, formatMoney, formatNumber } from "../lib/format";
+import { formatMoney, formatNumber } from "../lib/format";
 import { timelineOf } from "../lib/timeline";
 import { useLocale } from "../locale";
 import { ErrorPanel, Loading } from "../ui";
-import { SlaBadge } from "../SlaBadge";
+import { Part, TicketList, Timeline, type Missing } from "../view360";
 import { useNow } from "../useNow";
 import { useSession } from "../session";
 import { can } from "../lib/nav";
@@ -17,7 +16,6 @@ addContactMessages();
 
 // The 360 document is composed by the gateway from several services; its parts are
 // typed here as the client reads them (the OpenAPI document leaves the view untyped).
-type Missing = { service: string; sections: string[]; reason?: string };
 export type ContactView = {
   contact: Contact;
   opportunities?: { open?: Opportunity[]; past?: Opportunity[] } | null;
@@ -28,21 +26,6 @@ export type ContactView = {
   missing: Missing[];
   complete: boolean;
 } & Record<string, unknown>;
-
-function Part({ id, title, section, view, children }: {
-  id: string; title: string; section: string; view: ContactView; children: ReactNode;
-}) {
-  const { t } = useTranslation();
-  // A section the caller may not read is not in the view at all: no card for it.
-  if (!(section in view)) return null;
-  const gone = view.missing.find((part) => part.sections.includes(section));
-  return (
-    <section className="card" aria-labelledby={id}>
-      <h2 id={id}>{title}</h2>
-      {gone ? <p className="missing" role="note">{t("c360.missing", { sections: title, service: gone.service })}</p> : children}
-    </section>
-  );
-}
 
 export default function Contact360() {
   const { id = "" } = useParams();
@@ -110,39 +93,9 @@ export default function Contact360() {
           )}
         </Part>
         <Part id="tickets" title={t("c360.tickets")} section="tickets" view={view.data}>
-          {tickets.length === 0 ? <p className="muted">{t("c360.none")}</p> : (
-            <ul className="plain">
-              {tickets.map((ticket) => (
-                <li key={ticket.id}>
-                  <Link to={`/tickets/${ticket.id}`}>{ticket.number} {ticket.subject}</Link> · <SlaBadge ticket={ticket} now={now} />
-                </li>
-              ))}
-            </ul>
-          )}
+          <TicketList tickets={tickets} now={now} />
         </Part>
-        <section className="card wide" aria-labelledby="timeline">
-          <h2 id="timeline">{t("c360.timeline")}</h2>
-          {missing.length > 0 && (
-            <div role="note" className="missing">
-              <ul className="plain">
-                {missing.map((part) => (
-                  <li key={part.service}>{t("c360.missing", { sections: part.sections.join(", "), service: part.service })}</li>
-                ))}
-              </ul>
-            </div>
-          )}
-          {timeline.length === 0 ? <p className="muted">{t("c360.none")}</p> : (
-            <ol className="timeline">
-              {timeline.map((entry) => (
-                <li key={`${entry.kind}:${entry.id}`}>
-                  <time dateTime={entry.at}>{formatDateTime(entry.at, locale)}</time>
-                  <span className={`kind ${entry.kind}`}>{t(`c360.kinds.${entry.kind}`)}</span>
-                  {entry.link ? <Link to={entry.link}>{entry.title}</Link> : <span>{entry.title}</span>}
-                </li>
-              ))}
-            </ol>
-          )}
-        </section>
+        <Timeline missing={missing} timeline={timeline} />
       </div>
     </article>
   );
