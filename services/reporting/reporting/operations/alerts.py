@@ -22,7 +22,7 @@ from reporting.domain.periods import ROLLING, period_of
 from reporting.models import KpiAlertState
 from reporting.operations.dashboards import DASHBOARDS, kpi_value
 from reporting.operations.facts import Facts
-from reporting.operations.projection import insert_once
+from reporting.operations.writes import Writes
 
 NUMERIC_KPIS = sorted({kpi.key for kpis in DASHBOARDS.values() for kpi in kpis
                        if kpi.unit != "money"})
@@ -63,7 +63,9 @@ def check(uow, alerts: list[Alert], now: datetime) -> list[dict[str, Any]]:
     for alert in alerts:
         period = period_of(alert.period, now.date())
         value = kpi_value(Facts(session, since=period.start), alert.kpi, period, now)
-        insert_once(session, KpiAlertState, {"alert": alert.name, "breached": False})
+        row = Writes(session)
+        row.first(KpiAlertState, {"alert": alert.name, "breached": False})
+        row.flush()
         was = session.get(KpiAlertState, alert.name, populate_existing=True).breached
         state = crossing(alert, value, was)
         if state is None:

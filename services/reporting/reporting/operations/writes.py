@@ -1,0 +1,158 @@
+"""The read models' writes, gathered and then applied as one statement per table and kind.
+
+Every write of the projection commutes with the others (the newest state wins, the
+earliest time wins, a value known once stays, a fact is inserted once), so the writes of
+one event, or of a whole page of the event log, can be reduced per row first and sent
+together: a rebuild then costs a few statements per page instead of a few per event,
+and a row written twice in a page is sent once (which PostgreSQL's upsert requires).
+
+Kinds of write, each an INSERT ... ON CONFLICT so that the row need not exist yet:
+- `newest`: the row takes `values` when `key` is greater than what its `key_column`
+  holds; `once` columns keep the first value they were given, `flags` stay true once true;
+- `earliest`: a column keeps the earliest time any event gave it;
+- `first`: a fact keyed by its id, inserted once;
+- `then`: any other statement, run after all of those, in the order given.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import bindparam, case, column, func, literal_column, or_, select
+from sqlalchemy.orm import Session
+
+
+def _json_value(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _with_defaults(table, row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its columns' Python-side defaults (`json_populate_recordset` knows
+    nothing of them)."""
+    missing = {c.name: c.default.arg for c in table.columns if c.name not in row
+               and c.default is not None and c.default.is_scalar}
+    return {**row, **missing} if missing else row
+
+
+@dataclass
+class _Newest:
+    key: str
+    row: dict[str, Any]
+    once: dict[str, Any]
+    flags: dict[str, bool]
+
+
+@dataclass
+class Writes:
+    session: Session
+    # {(table, key column, keys, value names, once names, flag names): {keys: _Newest}}
+    _newest: dict[tuple, dict[tuple, _Newest]] = field(default_factory=dict)
+    # {(table, keys, column, value names): {keys: row}}
+    _earliest: dict[tuple, dict[tuple, dict[str, Any]]] = field(default_factory=dict)
+    # {(table, column names): {primary key: row}}
+    _first: dict[tuple, dict[tuple, dict[str, Any]]] = field(default_factory=dict)
+    _then: list = field(default_factory=list)
+
+    def newest(self, model, keys: dict[str, Any], key: str, values: dict[str, Any], *,
+               key_column: str = "seen_key", once: dict[str, Any] | None = None,
+               flags: dict[str, bool] | None = None) -> None:
+        once, flags = once or {}, flags or {}
+        group = self._newest.setdefault(
+            (model.__table__, key_column, tuple(keys), tuple(values), tuple(once),
+             tuple(flags)), {})
+        ident = tuple(keys.values())
+        held = group.get(ident)
+        if held is None:
+            group[ident] = _Newest(key, {**keys, key_column: key, **values}, dict(once),
+                                   dict(flags))
+            return
+        if key > held.key:
+            held.key, held.row = key, {**keys, key_column: key, **values}
+        held.once = {name: held.once[name] if held.once[name] is not None else value
+                     for name, value in once.items()}
+        held.flags = {name: held.flags[name] or value for name, value in flags.items()}
+
+    def earliest(self, model, keys: dict[str, Any], column: str, moment,
+                 values: dict[str, Any] | None = None) -> None:
+        """`values` are written only when the row is created by this write."""
+        if moment is None:
+            return
+        values = values or {}
+        group = self._earliest.setdefault(
+            (model.__table__, tuple(keys), column, tuple(values)), {})
+        ident = tuple(keys.values())
+        held = group.get(ident)
+        if held is None or moment < held[column]:
+            group[ident] = {**(held or {**keys, **values}), column: moment}
+
+    def first(self, model, values: dict[str, Any]) -> None:
+        table = model.__table__
+        group = self._first.setdefault((table, tuple(values)), {})
+        group.setdefault(tuple(values[c.name] for c in table.primary_key.columns), values)
+
+    def then(self, statement) -> None:
+        self._then.append(statement)
+
+    # --- sending them -----------------------------------------------------------------------
+
+    def flush(self) -> None:
+        for (table, key_column, keys, values, once, flags), rows in self._newest.items():
+            self._send(table, [{**h.row, **h.once, **h.flags} for h in rows.values()],
+                       lambda statement, table=table, key_column=key_column, keys=keys,
+                       values=values, once=once, flags=flags: _keep_newest(
+                           statement, table, keys, (key_column, *values), once, flags,
+                           newer=table.c[key_column] < statement.excluded[key_column]))
+        for (table, keys, column_name, _), rows in self._earliest.items():
+            self._send(table, list(rows.values()),
+                       lambda statement, table=table, keys=keys, column_name=column_name:
+                       _keep_earliest(statement, table, keys, column_name))
+        for (table, _), rows in self._first.items():
+            self._send(table, list(rows.values()),
+                       lambda statement: statement.on_conflict_do_nothing())
+        for statement in self._then:
+            self.session.execute(statement)
+        self._newest, self._earliest, self._first, self._then = {}, {}, {}, []
+
+    def _send(self, table, rows: list[dict[str, Any]], conflict: Callable) -> None:
+        """One INSERT of every row, `conflict` adding its ON CONFLICT clause.
+
+        PostgreSQL gets the rows as one JSON parameter (`json_populate_recordset`): one
+        statement and one round trip whatever their number, where executemany would make
+        a round trip per row (SQLAlchemy batches no upsert). SQLite runs in-process, where
+        executemany costs nothing more."""
+        rows = [_with_defaults(table, row) for row in rows]
+        if self.session.get_bind().dialect.name != "postgresql":
+            from sqlalchemy.dialects.sqlite import insert
+            self.session.execute(conflict(insert(table)), rows)
+            return
+        from sqlalchemy.dialects.postgresql import insert
+        names = list(rows[0])
+        source = select(*(column(name) for name in names)).select_from(
+            func.json_populate_recordset(literal_column(f"NULL::{table.name}"),
+                                         bindparam("rows")))
+        statement = conflict(insert(table).from_select(names, source))
+        self.session.execute(statement, {"rows": json.dumps(rows, default=_json_value)})
+
+
+def _keep_newest(statement, table, keys: tuple, values: tuple, once: tuple, flags: tuple,
+                 newer):
+    new = statement.excluded
+    set_ = {name: case((newer, new[name]), else_=table.c[name]) for name in values}
+    set_.update({name: func.coalesce(table.c[name], new[name]) for name in once})
+    set_.update({name: or_(table.c[name], new[name]) for name in flags})
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=set_)
+
+
+def _keep_earliest(statement, table, keys: tuple, column_name: str):
+    current, new = table.c[column_name], statement.excluded[column_name]
+    return statement.on_conflict_do_update(index_elements=list(keys), set_={
+        column_name: case((or_(current.is_(None), new < current), new), else_=current)})
