@@ -21,10 +21,13 @@ import eventlet
 from kombu import Queue
 from marshmallow import ValidationError
 from nameko.events import SERVICE_POOL, EventHandler
+from nameko.exceptions import ContainerBeingKilled
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from crm_chassis import observability
 from crm_chassis.amqp import ConfirmedPublisher
+from crm_chassis.db import is_postgres
 from crm_chassis.inbox import HandledEvent
 from crm_contracts.registry import UnknownEvent, load_event
 
@@ -61,13 +64,18 @@ class ReliableEventHandler(EventHandler):
         self.publisher.close()
 
     def handle_message(self, body: Any, message) -> None:
+        event = self._load(body, message)
+        if event is not None:
+            super().handle_message(event, message)
+
+    def _load(self, body: Any, message) -> dict[str, Any] | None:
+        """The event as its contract loads it; None when it has none (then it is parked)."""
         try:
-            event = load_event(body)
+            return load_event(body)
         except (UnknownEvent, ValidationError, TypeError) as exc:
             self._park(message, f"rejected by its contract: {exc}")
             self.queue_consumer.ack_message(message)
-            return
-        super().handle_message(event, message)
+            return None
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
         if exc_info is not None:
@@ -101,13 +109,104 @@ class ReliableEventHandler(EventHandler):
                                declare=declare)
 
 
-def consumes(source: str, event_type: str, attempts: int = DEFAULT_ATTEMPTS):
+class BatchingEventHandler(ReliableEventHandler):
+    """Hands its method the events that arrived within `window` seconds of the first, up
+    to `size` of them (and never more than the queue's prefetch, the container's
+    max_workers): one worker, one transaction and one commit for all of them.
+
+    A batch that fails is rolled back, and its events are then handled one at a time,
+    so that only the one that fails is retried and parked. Events waiting for their batch
+    are not acknowledged: if the service stops, the broker delivers them again."""
+
+    def __init__(self, source_service: str, event_type: str, size: int, window: float,
+                 **kwargs):
+        super().__init__(source_service, event_type, **kwargs)
+        self.size, self.window = size, window
+        self._waiting: list[tuple[dict[str, Any], Any]] = []
+        self._timer = None
+
+    def handle_message(self, body: Any, message) -> None:
+        event = self._load(body, message)
+        if event is None:
+            return
+        self._waiting.append((event, message))
+        if len(self._waiting) >= self.size:
+            self._send_waiting()
+        elif self._timer is None:
+            self._timer = eventlet.spawn_after(self.window, self._send_waiting)
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._waiting = []
+        super().stop()
+
+    def _send_waiting(self) -> None:
+        # The batch is taken before anything can yield: nameko hands each message to
+        # handle_message in a greenthread of its own, and a yield would let one more in.
+        batch, self._waiting = self._waiting, []
+        timer, self._timer = self._timer, None
+        if timer is not None and timer is not eventlet.getcurrent():
+            timer.cancel()  # (never the timer running this: cancelling kills the caller)
+        if batch:
+            self._spawn(batch)
+
+    def _spawn(self, batch: list[tuple[dict[str, Any], Any]]) -> None:
+        try:
+            self.container.spawn_worker(
+                self, ([event for event, _ in batch],), {},
+                context_data=self.unpack_message_headers(batch[0][1]),
+                handle_result=functools.partial(self._batch_done, batch))
+        except ContainerBeingKilled:
+            for _, message in batch:
+                self.queue_consumer.requeue_message(message)
+
+    def _batch_done(self, batch, worker_ctx, result=None, exc_info=None):
+        if exc_info is not None and len(batch) > 1:
+            # Not from this worker's greenthread: the pool may be full of such workers.
+            eventlet.spawn_n(self._one_by_one, batch)
+            return result, exc_info
+        for _, message in batch:
+            self.handle_result(message, worker_ctx, result, exc_info)
+        return result, exc_info
+
+    def _one_by_one(self, batch) -> None:
+        for item in batch:
+            self._spawn([item])
+
+
+def _claim(session, events: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    """The events of a batch that `name` has not handled (nor seen twice in the batch),
+    claimed in the session's transaction: a replica claiming one too waits for this
+    transaction, then finds it claimed."""
+    rows = {event["id"]: {"event_id": event["id"], "handler": name,
+                          "handled_at": datetime.now(UTC)} for event in events}
+    dialect = postgresql if is_postgres(session) else sqlite
+    claimed = set(session.scalars(
+        dialect.insert(HandledEvent).values(list(rows.values())).on_conflict_do_nothing()
+        .returning(HandledEvent.event_id)))
+    fresh = []
+    for event in events:
+        if event["id"] in claimed:
+            claimed.discard(event["id"])
+            fresh.append(event)
+    return fresh
+
+
+def consumes(source: str, event_type: str, attempts: int = DEFAULT_ATTEMPTS,
+             batch: tuple[int, float] | None = None):
     """Decorate `handler(self, event)` to consume one event type reliably.
 
     The service must have `db = Database(...)`. The handler makes its changes through
     `self.db.session` and must not commit: the chassis commits them together with the
     record that this event was handled, and skips an event it has handled before.
+
+    With `batch=(size, window seconds)`, the handler is `handler(self, events)` and gets
+    a list (see BatchingEventHandler), without the events handled before.
     """
+
+    if batch is not None:
+        return _consumes_batches(source, event_type, attempts, *batch)
 
     def decorate(handler):
         @functools.wraps(handler)
@@ -138,5 +237,32 @@ def consumes(source: str, event_type: str, attempts: int = DEFAULT_ATTEMPTS):
             observability.EVENTS_HANDLED.labels(self.name, name, "ok").inc()
 
         return ReliableEventHandler.decorator(source, event_type, attempts=attempts)(handle_once)
+
+    return decorate
+
+
+def _consumes_batches(source: str, event_type: str, attempts: int, size: int, window: float):
+    def decorate(handler):
+        @functools.wraps(handler)
+        def handle_batch(self, events: list[dict[str, Any]]) -> None:
+            unit = self.db
+            name = f"{self.name}.{handler.__name__}"
+            fresh = _claim(unit.session, events, name)
+            try:
+                if fresh:
+                    handler(self, fresh)
+            except Exception:
+                unit.rollback()  # before the retry's back-off, as above
+                raise
+            unit.commit()
+            observability.EVENTS_HANDLED.labels(self.name, name, "ok").inc(len(fresh))
+            if len(events) > len(fresh):
+                log.info("%d event(s) already handled by %s, skipped", len(events) - len(fresh),
+                         name)
+                observability.EVENTS_HANDLED.labels(self.name, name, "duplicate").inc(
+                    len(events) - len(fresh))
+
+        return BatchingEventHandler.decorator(source, event_type, size, window,
+                                              attempts=attempts)(handle_batch)
 
     return decorate

@@ -161,13 +161,19 @@ class ReportingService(EventLog):
         return result
 
 
+# Events of one type are applied in batches: those arriving within BATCH_SECONDS of the
+# first, up to BATCH (bounded by max_workers, the queue's prefetch), in one transaction.
+BATCH = int(os.environ.get("CRM_REPORTING_BATCH") or 10)
+BATCH_SECONDS = float(os.environ.get("CRM_REPORTING_BATCH_SECONDS") or 0.05)
+
+
 def _consumer(source: str, event_type: str):
-    def handler(self, event: dict[str, Any]) -> None:
-        handlers.record_event(self.db, event)
+    def handler(self, events: list[dict[str, Any]]) -> None:
+        handlers.record_events(self.db, events)
 
     handler.__name__ = "record_" + event_type.replace(".", "_")
     handler.__qualname__ = f"ReportingService.{handler.__name__}"
-    return consumes(source, event_type)(handler)
+    return consumes(source, event_type, batch=(BATCH, BATCH_SECONDS))(handler)
 
 
 # One reliable consumer per event type (each its own queue and dead-letter queue), made

@@ -24,11 +24,13 @@ from crm_chassis.entrypoints import rpc
 PRODUCER = "chassis_probe_producer"
 CONSUMER = "chassis_probe_consumer"
 ATTEMPTS = 3
+BATCH = 5  # events per batch of the batching consumer at most
 
 # Every call of a consumer handler, in order: (handler, event id). Duplicates that the
 # inbox skips never reach a handler, so they are not in here.
 CALLS: list[tuple[str, str]] = []
-# Contacts whose erasure fails until a test "fixes the cause" by discarding them.
+# Contacts (and accounts) whose erasure (deletion) fails until a test "fixes the cause" by
+# discarding them.
 BROKEN_CONTACTS: set[str] = set()
 
 
@@ -112,6 +114,19 @@ class ProbeConsumer:
         self.db.session.flush()
         if event["data"]["contact_id"] in BROKEN_CONTACTS:
             raise RuntimeError(f"cannot erase {event['data']['contact_id']} yet")
+
+    @consumes("contacts", "account.deleted", attempts=ATTEMPTS, batch=(BATCH, 0.3))
+    def forget_deleted_accounts(self, events: list[dict[str, Any]]) -> None:
+        CALLS.append(("forget_deleted_accounts", tuple(event["id"] for event in events)))
+        for event in events:
+            account_id = event["data"]["account_id"]
+            self.db.session.add(ProbeEffect(
+                handler="forget_deleted_accounts", event_id=event["id"],
+                contact_id=account_id, envelope_correlation_id=event["correlation_id"],
+                context_correlation_id=self.context.get("correlation_id")))
+            self.db.session.flush()
+            if account_id in BROKEN_CONTACTS:
+                raise RuntimeError(f"cannot forget {account_id} yet")
 
     @consumes("contacts", "consent.changed", attempts=ATTEMPTS)
     def apply_consent(self, event: dict[str, Any]) -> None:

@@ -17,13 +17,13 @@ Kinds of write, each an INSERT ... ON CONFLICT so that the row need not exist ye
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, case, column, func, literal_column, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
@@ -105,42 +105,57 @@ class Writes:
     # --- sending them -----------------------------------------------------------------------
 
     def flush(self) -> None:
-        for (table, key_column, keys, values, once, flags), rows in self._newest.items():
-            self._send(table, [{**h.row, **h.once, **h.flags} for h in rows.values()],
-                       lambda statement, table=table, key_column=key_column, keys=keys,
-                       values=values, once=once, flags=flags: _keep_newest(
-                           statement, table, keys, (key_column, *values), once, flags,
-                           newer=table.c[key_column] < statement.excluded[key_column]))
-        for (table, keys, column_name, _), rows in self._earliest.items():
-            self._send(table, list(rows.values()),
-                       lambda statement, table=table, keys=keys, column_name=column_name:
-                       _keep_earliest(statement, table, keys, column_name))
-        for (table, _), rows in self._first.items():
-            self._send(table, list(rows.values()),
-                       lambda statement: statement.on_conflict_do_nothing())
+        for spec, rows in self._newest.items():
+            self._send("newest", spec, [{**h.row, **h.once, **h.flags} for h in rows.values()])
+        for spec, rows in self._earliest.items():
+            self._send("earliest", spec, list(rows.values()))
+        for spec, rows in self._first.items():
+            self._send("first", spec, list(rows.values()))
         for statement in self._then:
             self.session.execute(statement)
         self._newest, self._earliest, self._first, self._then = {}, {}, {}, []
 
-    def _send(self, table, rows: list[dict[str, Any]], conflict: Callable) -> None:
-        """One INSERT of every row, `conflict` adding its ON CONFLICT clause.
+    def _send(self, kind: str, spec: tuple, rows: list[dict[str, Any]]) -> None:
+        """One INSERT of every row of a group.
 
-        PostgreSQL gets the rows as one JSON parameter (`json_populate_recordset`): one
-        statement and one round trip whatever their number, where executemany would make
-        a round trip per row (SQLAlchemy batches no upsert). SQLite runs in-process, where
-        executemany costs nothing more."""
+        On PostgreSQL, several rows go as one JSON parameter (`json_populate_recordset`):
+        one statement and one round trip whatever their number, where executemany would
+        make a round trip per row (SQLAlchemy batches no upsert). SQLite runs in-process,
+        where executemany costs nothing more."""
+        table = spec[0]
         rows = [_with_defaults(table, row) for row in rows]
-        if self.session.get_bind().dialect.name != "postgresql":
-            from sqlalchemy.dialects.sqlite import insert
-            self.session.execute(conflict(insert(table)), rows)
-            return
-        from sqlalchemy.dialects.postgresql import insert
-        names = list(rows[0])
-        source = select(*(column(name) for name in names)).select_from(
-            func.json_populate_recordset(literal_column(f"NULL::{table.name}"),
-                                         bindparam("rows")))
-        statement = conflict(insert(table).from_select(names, source))
-        self.session.execute(statement, {"rows": json.dumps(rows, default=_json_value)})
+        dialect = self.session.get_bind().dialect.name
+        batched = dialect == "postgresql" and len(rows) > 1
+        shape = (dialect, batched, kind, spec, tuple(rows[0]))
+        statement = _STATEMENTS.get(shape)
+        if statement is None:
+            statement = _STATEMENTS[shape] = _build(dialect, batched, kind, spec, list(rows[0]))
+        if batched:
+            self.session.execute(statement, {"rows": json.dumps(rows, default=_json_value)})
+        else:
+            self.session.execute(statement, rows if len(rows) > 1 else rows[0])
+
+
+# Each shape of statement is built once: building one costs more than sending it.
+_STATEMENTS: dict[tuple, Any] = {}
+
+
+def _build(dialect: str, batched: bool, kind: str, spec: tuple, names: list[str]):
+    table = spec[0]
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    if batched:
+        statement = statement.from_select(names, select(*(column(name) for name in names))
+                                          .select_from(func.json_populate_recordset(
+                                              literal_column(f"NULL::{table.name}"),
+                                              bindparam("rows"))))
+    if kind == "first":
+        return statement.on_conflict_do_nothing()
+    if kind == "earliest":
+        _, keys, column_name, _ = spec
+        return _keep_earliest(statement, table, keys, column_name)
+    _, key_column, keys, values, once, flags = spec
+    return _keep_newest(statement, table, keys, (key_column, *values), once, flags,
+                        newer=table.c[key_column] < statement.excluded[key_column])
 
 
 def _keep_newest(statement, table, keys: tuple, values: tuple, once: tuple, flags: tuple,
