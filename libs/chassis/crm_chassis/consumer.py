@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,6 +38,10 @@ ATTEMPT_HEADER = "x-crm-attempt"
 ERROR_HEADER = "x-crm-error"
 QUEUE_HEADER = "x-crm-queue"
 DEFAULT_ATTEMPTS = 5
+# What `consumes(..., batch=BATCH)` takes at most: so many events, arrived within so many
+# seconds of the first (the size is bounded by the container's max_workers, the prefetch).
+BATCH = (int(os.environ.get("CRM_EVENT_BATCH") or 10),
+         float(os.environ.get("CRM_EVENT_BATCH_SECONDS") or 0.05))
 
 
 def dead_letter_queue(queue: str) -> str:
@@ -239,6 +244,18 @@ def consumes(source: str, event_type: str, attempts: int = DEFAULT_ATTEMPTS,
         return ReliableEventHandler.decorator(source, event_type, attempts=attempts)(handle_once)
 
     return decorate
+
+
+def each(handler):
+    """A handler of one event as a handler of a batch (`consumes(..., batch=BATCH)`):
+    every event in turn, all in the batch's one transaction."""
+
+    @functools.wraps(handler)
+    def handle_all(self, events: list[dict[str, Any]]) -> None:
+        for event in events:
+            handler(self, event)
+
+    return handle_all
 
 
 def _consumes_batches(source: str, event_type: str, attempts: int, size: int, window: float):

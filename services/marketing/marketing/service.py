@@ -12,7 +12,7 @@ from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from crm_chassis import settings
-from crm_chassis.consumer import consumes
+from crm_chassis.consumer import BATCH, consumes, each
 from crm_chassis.dependencies import Database
 from crm_chassis.entrypoints import EventLog, rpc
 from crm_chassis.observability import Observability
@@ -523,11 +523,13 @@ class MarketingService(EventLog):
     def _contacts_event(self, event: dict[str, Any]) -> None:
         handlers.CONTACTS_EVENTS[event["type"]](self.db, event["data"])
 
-    @consumes("contacts", "contact.created")
+    @consumes("contacts", "contact.created", batch=BATCH)
+    @each
     def project_created_contact(self, event: dict[str, Any]) -> None:
         self._contacts_event(event)
 
-    @consumes("contacts", "contact.updated")
+    @consumes("contacts", "contact.updated", batch=BATCH)
+    @each
     def project_updated_contact(self, event: dict[str, Any]) -> None:
         self._contacts_event(event)
 
@@ -559,15 +561,18 @@ class MarketingService(EventLog):
     def record_consent_change(self, event: dict[str, Any]) -> None:
         self._contacts_event(event)
 
-    @consumes("support", "ticket.created")
+    @consumes("support", "ticket.created", batch=BATCH)
+    @each
     def project_created_ticket(self, event: dict[str, Any]) -> None:
         handlers.project_ticket(self.db, event["data"]["ticket"])
 
-    @consumes("support", "ticket.status_changed")
+    @consumes("support", "ticket.status_changed", batch=BATCH)
+    @each
     def project_ticket_status(self, event: dict[str, Any]) -> None:
         handlers.project_ticket(self.db, event["data"]["ticket"])
 
-    @consumes("sales", "opportunity.created")
+    @consumes("sales", "opportunity.created", batch=BATCH)
+    @each
     def attribute_created_deal(self, event: dict[str, Any]) -> None:
         handlers.project_deal(self.db, event["data"]["opportunity"], event["occurred_at"])
 

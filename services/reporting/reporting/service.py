@@ -10,7 +10,7 @@ from typing import Any
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
-from crm_chassis.consumer import consumes
+from crm_chassis.consumer import BATCH, consumes
 from crm_chassis.dependencies import Database
 from crm_chassis.entrypoints import EventLog, rpc
 from crm_chassis.observability import Observability
@@ -161,23 +161,18 @@ class ReportingService(EventLog):
         return result
 
 
-# Events of one type are applied in batches: those arriving within BATCH_SECONDS of the
-# first, up to BATCH (bounded by max_workers, the queue's prefetch), in one transaction.
-BATCH = int(os.environ.get("CRM_REPORTING_BATCH") or 10)
-BATCH_SECONDS = float(os.environ.get("CRM_REPORTING_BATCH_SECONDS") or 0.05)
-
-
 def _consumer(source: str, event_type: str):
     def handler(self, events: list[dict[str, Any]]) -> None:
         handlers.record_events(self.db, events)
 
     handler.__name__ = "record_" + event_type.replace(".", "_")
     handler.__qualname__ = f"ReportingService.{handler.__name__}"
-    return consumes(source, event_type, batch=(BATCH, BATCH_SECONDS))(handler)
+    return consumes(source, event_type, batch=BATCH)(handler)
 
 
 # One reliable consumer per event type (each its own queue and dead-letter queue), made
-# from the table above rather than written out fifty times.
+# from the table above rather than written out fifty times; each applies its events in
+# batches, one transaction and one statement per table for all of them.
 for _source, _types in CONSUMED.items():
     for _type in _types:
         _method = _consumer(_source, _type)
