@@ -99,7 +99,7 @@ class OpportunityFacts(_Snapshot, Base):
     weighted_amount: Mapped[str | None] = mapped_column(MONEY)
     currency: Mapped[str | None] = mapped_column(String(3))
     probability: Mapped[int | None] = mapped_column(Integer)
-    expected_close_date: Mapped[date | None] = mapped_column()
+    expected_close_date: Mapped[date | None] = mapped_column(index=True)
     source_campaign_id: Mapped[str | None] = mapped_column(ID)
     created_at: Mapped[datetime | None] = mapped_column(index=True)
     closed_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -84,10 +84,8 @@ class ReportingService(EventLog):
     @rpc
     def dashboard(self, query: dict[str, Any]) -> dict[str, Any]:
         query = load(_dashboard_in, query)
-        period = _period(query)
-        facts = Facts(self.db.session, Scope(query.get("owner_id")),
-                      since=period.previous().start)
-        return dashboards.dashboard(facts, query["role"], period, _now())
+        return dashboards.dashboard(self.db.session, query["role"], _period(query),
+                                    query.get("owner_id"), _now())
 
     @rpc
     def contact_360(self, contact_id: str) -> dict[str, Any]:

@@ -21,7 +21,6 @@ from reporting.domain.alerts import Alert, crossing
 from reporting.domain.periods import ROLLING, period_of
 from reporting.models import KpiAlertState
 from reporting.operations.dashboards import DASHBOARDS, kpi_value
-from reporting.operations.facts import Facts
 from reporting.operations.writes import Writes
 
 NUMERIC_KPIS = sorted({kpi.key for kpis in DASHBOARDS.values() for kpi in kpis
@@ -62,7 +61,7 @@ def check(uow, alerts: list[Alert], now: datetime) -> list[dict[str, Any]]:
     emitted = []
     for alert in alerts:
         period = period_of(alert.period, now.date())
-        value = kpi_value(Facts(session, since=period.start), alert.kpi, period, now)
+        value = kpi_value(session, alert.kpi, period, now)
         row = Writes(session)
         row.first(KpiAlertState, {"alert": alert.name, "breached": False})
         row.flush()
