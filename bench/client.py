@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.output import finish
 from bench.platform import ADMIN, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -293,15 +294,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise
             finally:
                 platform.stop()
-    output = Path(args.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(figures, indent=2))
-    for line in report_lines(figures):
-        print(line)
-    for target, measured, met in checks(figures):
-        print(f"  [{'n/a' if met is None else 'met' if met else 'NOT MET':>7}] {target:<44} "
-              f"{measured}")
-    print(f"\nfigures written to {output}")
+    finish(figures, args.output, report_lines(figures), checks(figures))
     return 0
 
 

@@ -76,7 +76,7 @@ def bulk_load(database_url: str, count: int, seed: int = 7, batch: int = 20_000)
                                            p["account"]),
             })
         if postgres:
-            _copy(engine, rows)
+            copy_rows(engine, "contacts", rows)
         else:
             with engine.begin() as connection:
                 connection.execute(Contact.__table__.insert(), rows)
@@ -90,7 +90,8 @@ def bulk_load(database_url: str, count: int, seed: int = 7, batch: int = 20_000)
     return done
 
 
-def _copy(engine, rows: list[dict]) -> None:
+def copy_rows(engine, table: str, rows: list[dict]) -> None:
+    """Rows into a PostgreSQL table by COPY: the fastest way in, by far."""
     columns = list(rows[0])
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -101,7 +102,7 @@ def _copy(engine, rows: list[dict]) -> None:
     try:
         with raw.cursor() as cursor:
             cursor.copy_expert(
-                f"COPY contacts ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer)
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer)
         raw.commit()
     finally:
         raw.close()
@@ -111,7 +112,7 @@ def _csv_value(value):
     if value is None:
         return ""  # unquoted empty field: NULL in COPY's csv format
     if isinstance(value, list | dict):
-        return json.dumps(value)
+        return json.dumps(value, separators=(",", ":"))
     if isinstance(value, datetime):
         return value.isoformat()
     return value

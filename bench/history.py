@@ -10,9 +10,6 @@ every one against its contract, so a malformed one would show as skipped.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import random
 import uuid
 from collections.abc import Iterator
@@ -23,6 +20,7 @@ from typing import Any
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
+from bench.data import copy_rows
 from crm_chassis.outbox import OutboxEvent
 
 DAYS = 730  # the history spans two years up to the bench's start
@@ -366,35 +364,9 @@ def write_history(database_urls: dict[str, str], history: History,
     return written
 
 
-COLUMNS = ("id", "type", "version", "occurred_at", "source", "correlation_id", "data",
-           "published_at")
-
-
 def _insert(engine, rows: list[dict]) -> None:
-    if make_url(str(engine.url)).get_backend_name() != "postgresql":
+    if make_url(str(engine.url)).get_backend_name() == "postgresql":
+        copy_rows(engine, "outbox", rows)
+    else:
         with engine.begin() as connection:
             connection.execute(OutboxEvent.__table__.insert(), rows)
-        return
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([_csv(row[name]) for name in COLUMNS])
-    buffer.seek(0)
-    raw = engine.raw_connection()
-    try:
-        with raw.cursor() as cursor:
-            cursor.copy_expert(f"COPY outbox ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv)",
-                               buffer)
-        raw.commit()
-    finally:
-        raw.close()
-
-
-def _csv(value):
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return json.dumps(value, separators=(",", ":"))
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value

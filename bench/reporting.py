@@ -26,7 +26,6 @@ million events, a rebuild of 20 minutes or more).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -43,6 +42,7 @@ from sqlalchemy import create_engine, select
 
 from bench import load
 from bench.history import Counts, History, write_history
+from bench.output import finish
 from bench.platform import ROOT, Platform
 from crm_chassis.amqp import ConfirmedPublisher, Outgoing, events_exchange
 from crm_cli.client import CrmClient
@@ -299,16 +299,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         finally:
             platform.stop()
-    output = Path(args.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    figures["targets"] = [{"target": t, "measured": m, "met": ok} for t, m, ok in checks(figures)]
-    output.write_text(json.dumps(figures, indent=2))
-    for line in report_lines(figures):
-        print(line)
-    for target, measured, met in checks(figures):
-        print(f"  [{'n/a' if met is None else 'met' if met else 'NOT MET':>7}] {target:<52} "
-              f"{measured}")
-    print(f"\nfigures written to {output}")
+    targets = checks(figures)
+    figures["targets"] = [{"target": t, "measured": m, "met": ok} for t, m, ok in targets]
+    finish(figures, args.output, report_lines(figures), targets, width=52)
     return 0
 
 

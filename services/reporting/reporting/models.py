@@ -255,6 +255,32 @@ class KpiAlertState(Base):
     checked_at: Mapped[datetime | None] = mapped_column()
 
 
+class DailyRollup(Base):
+    """The additive parts of a family of KPIs (counts, sums, money per currency) for one
+    day and one owner: a dashboard adds up the days of its periods instead of reading
+    every row of them (operations/rollups.py)."""
+
+    __tablename__ = "report_rollups"
+
+    family: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    owner_id: Mapped[str] = mapped_column(ID, primary_key=True)  # "" when not by owner
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)  # "" when no money
+    parts: Mapped[dict[str, Any]]
+
+
+class DirtyDay(Base):
+    """A day whose rollup of a family no longer matches the facts: a fact of that day was
+    written. `version` moves at every such write, so that a refresh that read an older
+    state of the day leaves the mark in place."""
+
+    __tablename__ = "report_dirty_days"
+
+    family: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
 READ_MODELS = (JournalEntry, ContactFacts, AccountFacts, OpportunityFacts, StageChange,
                ActivityFacts, OrderFacts, TicketFacts, CsatFacts, UpsellFlag, LeadScore,
-               CampaignRecipient, CampaignFacts)
+               CampaignRecipient, CampaignFacts, DailyRollup, DirtyDay)

@@ -17,7 +17,7 @@ from crm_chassis.observability import Observability
 from reporting import handlers, schemas
 from reporting.domain.periods import period_of
 from reporting.models import ContactFacts
-from reporting.operations import alerts, dashboards, history, rebuild, reports
+from reporting.operations import alerts, dashboards, history, rebuild, reports, rollups
 from reporting.operations.facts import Facts, Scope
 from reporting.schemas import load
 
@@ -46,6 +46,7 @@ CONSUMED = {
 
 
 ALERT_CHECK_SECONDS = float(os.environ.get("CRM_REPORTING_ALERT_SECONDS") or 60)
+ROLLUP_SECONDS = float(os.environ.get("CRM_REPORTING_ROLLUP_SECONDS") or 5)
 log = logging.getLogger(__name__)
 
 
@@ -84,8 +85,10 @@ class ReportingService(EventLog):
     @rpc
     def dashboard(self, query: dict[str, Any]) -> dict[str, Any]:
         query = load(_dashboard_in, query)
-        return dashboards.dashboard(self.db.session, query["role"], _period(query),
-                                    query.get("owner_id"), _now())
+        result = dashboards.dashboard(self.db.session, query["role"], _period(query),
+                                      query.get("owner_id"), _now())
+        self.db.commit()  # the rollups of the days it found dirty, computed again
+        return result
 
     @rpc
     def contact_360(self, contact_id: str) -> dict[str, Any]:
@@ -102,6 +105,13 @@ class ReportingService(EventLog):
         and open pipeline: the KPI part of the account's 360 view."""
         kpis = reports.customer_kpis(self.db.session, "account_id", account_id, _now())
         return {"kpis": {"account_id": account_id, **kpis}}
+
+    @timer(interval=ROLLUP_SECONDS)
+    def refresh_rollups(self) -> None:
+        """Compute again the rollups of days that events dirtied, so that a dashboard
+        seldom has to (after a rebuild, every day of the history is dirty)."""
+        rollups.refresh_some(self.db.session)
+        self.db.commit()
 
     @timer(interval=ALERT_CHECK_SECONDS)
     def check_alerts(self) -> None:

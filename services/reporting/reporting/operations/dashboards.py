@@ -1,5 +1,5 @@
-"""Role dashboards: a set of KPIs for a period, the previous period beside each, measured
-by the database (operations/kpis.py)."""
+"""Role dashboards: a set of KPIs for a period, the previous period beside each, added up
+from daily rollups (operations/kpis.py, operations/rollups.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from reporting.domain.figures import change
 from reporting.domain.periods import Period
-from reporting.operations import kpis
+from reporting.operations import rollups
 from reporting.operations.kpis import Window
 
 ROLES = ("sales_rep", "sales_manager", "marketer", "support_manager", "executive")
@@ -22,7 +22,7 @@ class Kpi:
     key: str
     label: str
     unit: str  # count, percent, money, days, hours, rating
-    family: str  # the query of operations/kpis.py that measures it
+    family: str  # the family of operations/kpis.py that measures it
 
 
 K = Kpi
@@ -72,7 +72,7 @@ KPIS = {kpi.key: kpi for kpis in DASHBOARDS.values() for kpi in kpis}
 def dashboard(session: Session, role: str, period: Period, owner_id: str | None,
               now: datetime) -> dict[str, Any]:
     window = Window(period, owner_id, now)
-    measured = kpis.measure(session, {kpi.family for kpi in DASHBOARDS[role]}, window)
+    measured = rollups.measure(session, {kpi.family for kpi in DASHBOARDS[role]}, window)
     rows = []
     for kpi in DASHBOARDS[role]:
         value, before = measured[kpi.key]
@@ -85,4 +85,4 @@ def dashboard(session: Session, role: str, period: Period, owner_id: str | None,
 def kpi_value(session: Session, key: str, period: Period, now: datetime) -> Any:
     """One KPI over everyone's figures, for the period (KeyError when there is none)."""
     kpi = KPIS[key]
-    return kpis.measure(session, {kpi.family}, Window(period, None, now))[key][0]
+    return rollups.measure(session, {kpi.family}, Window(period, None, now))[key][0]

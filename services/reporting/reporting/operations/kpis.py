@@ -1,20 +1,23 @@
-"""The dashboards' KPIs, computed by the database for a period and the one before it.
+"""The dashboards' KPIs: families of additive parts per day, added up over a period.
 
-Each family of KPIs is one aggregate query over the rows of the two periods (an index
-range on their dates): the rows never leave the database, so a dashboard over a million
-contacts costs a count, not a million rows read into Python. The definitions are those of
-the reports (reporting/domain): the tests check that both give the same figures.
+A family (deals, tickets, leads...) is one aggregate query over its fact table that gives,
+for a range of time, the additive parts its KPIs are made of: counts, sums of seconds, money
+per currency, grouped by owner where its KPIs can be an owner's. Those parts are kept per
+day (operations/rollups.py), so a dashboard adds up some sixty days of parts instead of
+reading every fact of its two periods; `finish` turns the parts of a period into KPIs. The
+definitions are those of the reports (reporting/domain): the tests check that both agree.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Float, Numeric, and_, case, cast, func, or_, select
+from sqlalchemy import Float, Numeric, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from reporting.domain.figures import rate
@@ -30,7 +33,7 @@ from reporting.models import (
 )
 
 CENT = Decimal("0.01")
-PERIODS = ("value", "previous")
+_NONE = literal("")  # the owner or currency of a family that has none
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,9 @@ class Window:
     def periods(self) -> tuple[Period, Period]:
         return self.period, self.period.previous()
 
-    def during(self, column) -> Any:
-        """`column` within either period (they are adjacent: one range)."""
-        return and_(column >= self.period.previous().start, column < self.period.end)
 
-
-def _in(column, period: Period):
-    return and_(column >= period.start, column < period.end)
+def _in(column, start, end):
+    return and_(column >= start, column < end)
 
 
 def _count(condition):
@@ -76,209 +75,205 @@ def _amount(session: Session, column):
                 else Float)
 
 
-def _money(rows, label: str) -> dict[str, str]:
-    """{currency: total} over rows grouped by currency, like figures.money."""
-    totals = {}
-    for row in rows:
-        total = row._mapping[label]
-        if row.currency and total is not None:
-            totals[row.currency] = str(Decimal(str(total)).quantize(CENT))
-    return dict(sorted(totals.items()))
-
-
 def _average(total, count, scale: float, digits: int) -> float | None:
     return round(float(total) / count / scale, digits) if count else None
 
 
-def _both(measure: Callable[[str], Any]) -> tuple[Any, Any]:
-    return measure("value"), measure("previous")
+def _money(totals: dict[str, Decimal]) -> dict[str, str]:
+    return {currency: str(totals[currency].quantize(CENT)) for currency in sorted(totals)}
 
 
-# --- families: each one query, every KPI of the family for both periods -------------------
+@dataclass(frozen=True)
+class Family:
+    """`parts(session, start, end)`: a SELECT of (owner, currency, part...) over the facts
+    of [start, end), grouped by owner and currency; `money` names the parts that are money;
+    `days` the fact columns whose day a fact counts on (a write to one dirties that day);
+    `finish(parts)` the KPIs of a period from its summed parts."""
+
+    model: Any
+    days: tuple[str, ...]
+    parts: Callable[[Session, datetime, datetime], Any]
+    finish: Callable[[dict[str, Any]], dict[str, Any]]
+    money: tuple[str, ...] = ()
+    by_owner: bool = False
 
 
-def deals(session: Session, w: Window) -> dict[str, tuple]:
+def _deal_parts(session: Session, start: datetime, end: datetime):
     d = OpportunityFacts
     amount, weighted = _amount(session, d.amount), _amount(session, d.weighted_amount)
-    columns = []
-    for name, period in zip(PERIODS, w.periods, strict=True):
-        created, closed = _in(d.created_at, period), _in(d.closed_at, period)
-        won, lost = and_(closed, d.status == "won"), and_(closed, d.status == "lost")
-        from_campaign = d.source_campaign_id.is_not(None)
-        expected = and_(d.status == "open", d.expected_close_date >= period.start.date(),
-                        d.expected_close_date < period.end.date())
-        timed_win = and_(won, d.created_at.is_not(None))
-        columns += [
-            _count(created).label(f"new_deals_{name}"),
-            _count(and_(created, from_campaign)).label(f"campaign_deals_{name}"),
-            _count(won).label(f"won_{name}"), _count(lost).label(f"lost_{name}"),
-            _sum(created, amount).label(f"new_pipeline_{name}"),
-            _sum(won, amount).label(f"won_amount_{name}"),
-            _sum(and_(won, from_campaign), amount).label(f"campaign_revenue_{name}"),
-            _sum(expected, weighted).label(f"forecast_{name}"),
-            _sum(timed_win, _seconds(session, d.created_at, d.closed_at))
-            .label(f"cycle_seconds_{name}"),
-            _count(timed_win).label(f"cycle_count_{name}")]
-    whole = w.period.previous().start.date(), w.period.end.date()
-    query = select(d.currency, *columns).where(
-        d.deleted_at.is_(None), d.status.is_not(None),
-        or_(w.during(d.created_at), w.during(d.closed_at),
-            and_(d.status == "open", d.expected_close_date >= whole[0],
-                 d.expected_close_date < whole[1]))).group_by(d.currency)
-    if w.owner_id:
-        query = query.where(d.owner_id == w.owner_id)
-    rows = session.execute(query).all()
-
-    def total(label: str) -> int:
-        return sum(row._mapping[label] or 0 for row in rows)
-
-    def win_rate(name: str) -> float | None:
-        won = total(f"won_{name}")
-        return rate(won, won + total(f"lost_{name}"))
-
-    return {
-        "new_deals": _both(lambda name: total(f"new_deals_{name}")),
-        "campaign_deals": _both(lambda name: total(f"campaign_deals_{name}")),
-        "won_deals": _both(lambda name: total(f"won_{name}")),
-        "win_rate": _both(win_rate),
-        "new_pipeline": _both(lambda name: _money(rows, f"new_pipeline_{name}")),
-        "won_amount": _both(lambda name: _money(rows, f"won_amount_{name}")),
-        "campaign_revenue": _both(lambda name: _money(rows, f"campaign_revenue_{name}")),
-        "forecast": _both(lambda name: _money(rows, f"forecast_{name}")),
-        "sales_cycle_days": _both(lambda name: _average(
-            sum(row._mapping[f"cycle_seconds_{name}"] or 0 for row in rows),
-            total(f"cycle_count_{name}"), 86400.0, 1)),
-    }
+    created, closed = _in(d.created_at, start, end), _in(d.closed_at, start, end)
+    won, lost = and_(closed, d.status == "won"), and_(closed, d.status == "lost")
+    from_campaign = d.source_campaign_id.is_not(None)
+    expected = and_(d.status == "open", _in(d.expected_close_date, start.date(), end.date()))
+    timed_win = and_(won, d.created_at.is_not(None))
+    return select(
+        func.coalesce(d.owner_id, "").label("owner"),
+        func.coalesce(d.currency, "").label("currency"),
+        _count(created).label("new_deals"),
+        _count(and_(created, from_campaign)).label("campaign_deals"),
+        _count(won).label("won"), _count(lost).label("lost"),
+        _sum(created, amount).label("new_pipeline"), _sum(won, amount).label("won_amount"),
+        _sum(and_(won, from_campaign), amount).label("campaign_revenue"),
+        _sum(expected, weighted).label("forecast"),
+        _sum(timed_win, _seconds(session, d.created_at, d.closed_at)).label("cycle_seconds"),
+        _count(timed_win).label("cycle_count"),
+    ).where(d.deleted_at.is_(None), d.status.is_not(None), or_(created, closed, expected)
+            ).group_by(d.owner_id, d.currency)
 
 
-def orders(session: Session, w: Window) -> dict[str, tuple]:
+def _deal_kpis(p: dict[str, Any]) -> dict[str, Any]:
+    return {"new_deals": p["new_deals"], "campaign_deals": p["campaign_deals"],
+            "won_deals": p["won"], "win_rate": rate(p["won"], p["won"] + p["lost"]),
+            "new_pipeline": _money(p["new_pipeline"]), "won_amount": _money(p["won_amount"]),
+            "campaign_revenue": _money(p["campaign_revenue"]),
+            "forecast": _money(p["forecast"]),
+            "sales_cycle_days": _average(p["cycle_seconds"], p["cycle_count"], 86400.0, 1)}
+
+
+def _order_parts(session: Session, start: datetime, end: datetime):
     o = OrderFacts
-    columns = [_sum(_in(o.ordered_at, period), _amount(session, o.total)).label(name)
-               for name, period in zip(PERIODS, w.periods, strict=True)]
-    query = select(o.currency, *columns).where(w.during(o.ordered_at)).group_by(o.currency)
-    if w.owner_id:
-        query = query.where(o.owner_id == w.owner_id)
-    rows = session.execute(query).all()
-    return {"order_revenue": _both(lambda name: _money(rows, name))}
+    return select(func.coalesce(o.owner_id, "").label("owner"), o.currency.label("currency"),
+                  func.sum(_amount(session, o.total)).label("total")).where(
+        _in(o.ordered_at, start, end)).group_by(o.owner_id, o.currency)
 
 
-def activities(session: Session, w: Window) -> dict[str, tuple]:
+def _activity_parts(session: Session, start: datetime, end: datetime):
     a = ActivityFacts
-    query = select(*(_count(_in(a.created_at, period)).label(name)
-                     for name, period in zip(PERIODS, w.periods, strict=True))).where(
-        a.type.is_not(None), w.during(a.created_at))
-    if w.owner_id:
-        query = query.where(a.assignee_id == w.owner_id)
-    row = session.execute(query).one()._mapping
-    return {"activities": _both(lambda name: row[name])}
+    return select(func.coalesce(a.assignee_id, "").label("owner"), _NONE.label("currency"),
+                  func.count().label("activities")).where(
+        a.type.is_not(None), _in(a.created_at, start, end)).group_by(a.assignee_id)
 
 
-def leads(session: Session, w: Window) -> dict[str, tuple]:
-    """Leads created in the period (not merged away), and how many became customers."""
+def _lead_parts(session: Session, start: datetime, end: datetime):
+    """Leads created in the range (not merged away), and how many became customers."""
     c = ContactFacts
-    columns = []
-    for name, period in zip(PERIODS, w.periods, strict=True):
-        lead = and_(_in(c.created_at, period), c.was_lead.is_(True))
-        columns += [_count(lead).label(f"leads_{name}"),
-                    _count(and_(lead, c.became_customer_at.is_not(None)))
-                    .label(f"customers_{name}")]
-    row = session.execute(select(*columns).where(
-        c.deleted_at.is_(None), c.merged_into.is_(None), w.during(c.created_at))).one()._mapping
-    return {"leads": _both(lambda name: row[f"leads_{name}"]),
-            "lead_conversion": _both(lambda name: rate(row[f"customers_{name}"],
-                                                       row[f"leads_{name}"]))}
+    return select(_NONE.label("owner"), _NONE.label("currency"), func.count().label("leads"),
+                  _count(c.became_customer_at.is_not(None)).label("customers")).where(
+        c.deleted_at.is_(None), c.merged_into.is_(None), c.was_lead.is_(True),
+        _in(c.created_at, start, end))
 
 
-def customers(session: Session, w: Window) -> dict[str, tuple]:
+def _customer_parts(session: Session, start: datetime, end: datetime):
     c = ContactFacts
-    row = session.execute(select(*(
-        _count(_in(c.became_customer_at, period)).label(name)
-        for name, period in zip(PERIODS, w.periods, strict=True))).where(
+    return select(_NONE.label("owner"), _NONE.label("currency"),
+                  func.count().label("new_customers")).where(
         c.deleted_at.is_(None), c.created_at.is_not(None), c.merged_into.is_(None),
-        w.during(c.became_customer_at))).one()._mapping
-    return {"new_customers": _both(lambda name: row[name])}
+        _in(c.became_customer_at, start, end))
 
 
-def mails(session: Session, w: Window) -> dict[str, tuple]:
+def _mail_parts(session: Session, start: datetime, end: datetime):
     r = CampaignRecipient
-    row = session.execute(select(*(
-        _count(_in(r.sent_at, period)).label(name)
-        for name, period in zip(PERIODS, w.periods, strict=True))).where(
-        w.during(r.sent_at))).one()._mapping
-    return {"mails_sent": _both(lambda name: row[name])}
+    return select(_NONE.label("owner"), _NONE.label("currency"),
+                  func.count().label("mails_sent")).where(
+        _in(r.sent_at, start, end))
 
 
-def tickets(session: Session, w: Window) -> dict[str, tuple]:
+def _ticket_parts(session: Session, start: datetime, end: datetime):
     t = TicketFacts
-    columns = []
-    for name, period in zip(PERIODS, w.periods, strict=True):
-        created, solved = _in(t.created_at, period), _in(t.solved_at, period)
-        responded = and_(created, t.first_responded_at.is_not(None))
-        timed_solve = and_(solved, t.created_at.is_not(None))
-        breached = or_(t.first_response_breached.is_(True), t.resolution_breached.is_(True))
-        decided = and_(created, t.sla_policy_id.is_not(None),
-                       or_(breached, t.solved_at.is_not(None)))
-        columns += [
-            _count(created).label(f"tickets_{name}"),
-            _sum(responded, _seconds(session, t.created_at, t.first_responded_at))
-            .label(f"response_seconds_{name}"),
-            _count(responded).label(f"responded_{name}"),
-            _sum(timed_solve, _seconds(session, t.created_at, t.solved_at))
-            .label(f"resolution_seconds_{name}"),
-            _count(timed_solve).label(f"solved_{name}"),
-            _count(decided).label(f"decided_{name}"),
-            _count(and_(decided, ~breached)).label(f"met_{name}")]
-    row = session.execute(select(*columns).where(
-        t.status.is_not(None), or_(w.during(t.created_at), w.during(t.solved_at)))
-    ).one()._mapping
-    return {
-        "tickets": _both(lambda name: row[f"tickets_{name}"]),
-        "first_response_hours": _both(lambda name: _average(
-            row[f"response_seconds_{name}"] or 0, row[f"responded_{name}"], 3600.0, 2)),
-        "resolution_hours": _both(lambda name: _average(
-            row[f"resolution_seconds_{name}"] or 0, row[f"solved_{name}"], 3600.0, 2)),
-        "sla_compliance": _both(lambda name: rate(row[f"met_{name}"],
-                                                  row[f"decided_{name}"])),
-    }
+    created, solved = _in(t.created_at, start, end), _in(t.solved_at, start, end)
+    responded = and_(created, t.first_responded_at.is_not(None))
+    timed_solve = and_(solved, t.created_at.is_not(None))
+    breached = or_(t.first_response_breached.is_(True), t.resolution_breached.is_(True))
+    decided = and_(created, t.sla_policy_id.is_not(None),
+                   or_(breached, t.solved_at.is_not(None)))
+    return select(
+        _NONE.label("owner"), _NONE.label("currency"), _count(created).label("tickets"),
+        _sum(responded, _seconds(session, t.created_at, t.first_responded_at))
+        .label("response_seconds"),
+        _count(responded).label("responded"),
+        _sum(timed_solve, _seconds(session, t.created_at, t.solved_at))
+        .label("resolution_seconds"),
+        _count(timed_solve).label("solved"),
+        _count(decided).label("decided"), _count(and_(decided, ~breached)).label("met"),
+    ).where(t.status.is_not(None), or_(created, solved))
 
 
-def backlog(session: Session, w: Window) -> dict[str, tuple]:
-    """Tickets open at the end of each period (or now, for the current one)."""
+def _ticket_kpis(p: dict[str, Any]) -> dict[str, Any]:
+    return {"tickets": p["tickets"],
+            "first_response_hours": _average(p["response_seconds"], p["responded"], 3600.0, 2),
+            "resolution_hours": _average(p["resolution_seconds"], p["solved"], 3600.0, 2),
+            "sla_compliance": rate(p["met"], p["decided"])}
+
+
+def _backlog_parts(session: Session, start: datetime, end: datetime):
+    """Tickets opened in the range, and those that stopped waiting in it (solved or closed,
+    whichever came first): the backlog at a moment is all opened before it less all that
+    stopped waiting before it."""
     t = TicketFacts
-    moments = [min(w.now, period.end) for period in w.periods]
-    columns = [_count(and_(t.created_at < moment,
-                           or_(t.solved_at.is_(None), t.solved_at >= moment),
-                           or_(t.closed_at.is_(None), t.closed_at >= moment))).label(name)
-               for name, moment in zip(PERIODS, moments, strict=True)]
-    earliest = min(moments)
-    row = session.execute(select(*columns).where(
-        t.status.is_not(None), t.created_at < max(moments),
-        or_(t.solved_at.is_(None), t.solved_at >= earliest))).one()._mapping
-    return {"backlog": _both(lambda name: row[name])}
+    stopped = case((t.solved_at.is_(None), t.closed_at), (t.closed_at.is_(None), t.solved_at),
+                   (t.solved_at < t.closed_at, t.solved_at), else_=t.closed_at)
+    opened, done = _in(t.created_at, start, end), _in(stopped, start, end)
+    return select(_NONE.label("owner"), _NONE.label("currency"), _count(opened).label("opened"),
+                  _count(done).label("stopped")).where(
+        t.status.is_not(None), t.created_at.is_not(None),
+        or_(opened, _in(t.solved_at, start, end), _in(t.closed_at, start, end)))
 
 
-def csat(session: Session, w: Window) -> dict[str, tuple]:
+def _csat_parts(session: Session, start: datetime, end: datetime):
     r = CsatFacts
-    columns = []
-    for name, period in zip(PERIODS, w.periods, strict=True):
-        inside = _in(r.submitted_at, period)
-        columns += [_sum(inside, r.rating).label(f"total_{name}"),
-                    _count(inside).label(f"count_{name}")]
-    row = session.execute(select(*columns).where(
-        r.rating.is_not(None), w.during(r.submitted_at))).one()._mapping
-    return {"csat": _both(lambda name: _average(row[f"total_{name}"] or 0,
-                                               row[f"count_{name}"], 1.0, 2))}
+    return select(_NONE.label("owner"), _NONE.label("currency"), func.sum(r.rating).label("total"),
+                  func.count().label("ratings")).where(
+        r.rating.is_not(None), _in(r.submitted_at, start, end))
 
 
-FAMILIES: dict[str, Callable[[Session, Window], dict[str, tuple]]] = {
-    "deals": deals, "orders": orders, "activities": activities, "leads": leads,
-    "customers": customers, "mails": mails, "tickets": tickets, "backlog": backlog,
-    "csat": csat}
+FAMILIES: dict[str, Family] = {
+    "deals": Family(OpportunityFacts, ("created_at", "closed_at", "expected_close_date"),
+                    _deal_parts, _deal_kpis, by_owner=True,
+                    money=("new_pipeline", "won_amount", "campaign_revenue", "forecast")),
+    "orders": Family(OrderFacts, ("ordered_at",), _order_parts,
+                     lambda p: {"order_revenue": _money(p["total"])}, money=("total",),
+                     by_owner=True),
+    "activities": Family(ActivityFacts, ("created_at",), _activity_parts,
+                         lambda p: {"activities": p["activities"]}, by_owner=True),
+    "leads": Family(ContactFacts, ("created_at",), _lead_parts,
+                    lambda p: {"leads": p["leads"],
+                               "lead_conversion": rate(p["customers"], p["leads"])}),
+    "customers": Family(ContactFacts, ("became_customer_at",), _customer_parts,
+                        lambda p: {"new_customers": p["new_customers"]}),
+    "mails": Family(CampaignRecipient, ("sent_at",), _mail_parts,
+                    lambda p: {"mails_sent": p["mails_sent"]}),
+    "tickets": Family(TicketFacts, ("created_at", "solved_at"), _ticket_parts, _ticket_kpis),
+    "backlog": Family(TicketFacts, ("created_at", "solved_at", "closed_at"), _backlog_parts,
+                      lambda p: {"backlog": p["opened"] - p["stopped"]}),
+    "csat": Family(CsatFacts, ("submitted_at",), _csat_parts,
+                   lambda p: {"csat": _average(p["total"], p["ratings"], 1.0, 2)}),
+}
 
 
-def measure(session: Session, families: set[str], w: Window) -> dict[str, tuple]:
-    """{KPI key: (value, previous)} of every KPI of `families`."""
-    values: dict[str, tuple] = {}
-    for family in sorted(families):
-        values.update(FAMILIES[family](session, w))
-    return values
+# --- adding up the days of a period -----------------------------------------------------------
+
+
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def add_up(family: Family, rows: list[tuple[str, str, dict[str, Any]]]) -> dict[str, Any]:
+    """The parts of several (owner, currency, parts) rows added up: numbers summed (0 when
+    no row has them), money kept per currency."""
+    total: dict[str, Any] = defaultdict(int, {name: {} for name in family.money})
+    for _, currency, parts in rows:
+        for name, value in parts.items():
+            if name not in family.money:
+                total[name] += value or 0
+            elif value is not None and currency:
+                total[name][currency] = total[name].get(currency, Decimal(0)) + \
+                    Decimal(str(value))
+    return total
+
+
+def kpis_of(name: str, days: dict[date, list], w: Window) -> dict[str, tuple]:
+    """{KPI: (value, previous)} of a family from its rollups, {day: [(owner, currency,
+    parts)]} (only the owner's, when the window is an owner's)."""
+    family = FAMILIES[name]
+    values = []
+    for period in w.periods:
+        if name == "backlog":
+            # At the end of the period, or now for the current one: every day before it.
+            moment = min(w.now, period.end)
+            first = date.min
+            last = moment.date() + timedelta(days=0 if moment.time() == time(0) else 1)
+        else:
+            first, last = period.start.date(), period.end.date()
+        chosen = [row for day, rows in days.items() if first <= day < last for row in rows]
+        values.append(family.finish(add_up(family, chosen)))
+    return {key: (values[0][key], values[1][key]) for key in values[0]}

@@ -38,6 +38,7 @@ from reporting.models import (
     TicketFacts,
     UpsellFlag,
 )
+from reporting.operations import rollups
 from reporting.operations.writes import Writes
 
 ERASED = {"erased": True}
@@ -322,7 +323,7 @@ def apply_all(session: Session, events: list[dict[str, Any]],
     """Apply events (envelopes loaded by their contracts) to every read model, their
     writes gathered and sent together; `payloads`, when given, are their data as it
     travelled, in the same order."""
-    w = Writes(session)
+    w = Writes(session, before_flush=rollups.mark_dirty)
     for index, event in enumerate(events):
         journal(w, event, payloads[index] if payloads is not None else None)
         project = APPLY.get(event["type"])

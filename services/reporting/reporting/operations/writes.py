@@ -17,6 +17,8 @@ Kinds of write, each an INSERT ... ON CONFLICT so that the row need not exist ye
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -54,6 +56,8 @@ class _Newest:
 @dataclass
 class Writes:
     session: Session
+    # Called with {table: rows} before they are sent (the rollups mark their days).
+    before_flush: Callable[[Session, dict[Any, list[dict[str, Any]]]], None] | None = None
     # {(table, key column, keys, value names, once names, flag names): {keys: _Newest}}
     _newest: dict[tuple, dict[tuple, _Newest]] = field(default_factory=dict)
     # {(table, keys, column, value names): {keys: row}}
@@ -105,6 +109,13 @@ class Writes:
     # --- sending them -----------------------------------------------------------------------
 
     def flush(self) -> None:
+        if self.before_flush is not None:
+            touched: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+            for spec, rows in self._newest.items():
+                touched[spec[0]] += [h.row for h in rows.values()]
+            for spec, rows in (*self._earliest.items(), *self._first.items()):
+                touched[spec[0]] += list(rows.values())
+            self.before_flush(self.session, touched)
         for spec, rows in self._newest.items():
             self._send("newest", spec, [{**h.row, **h.once, **h.flags} for h in rows.values()])
         for spec, rows in self._earliest.items():

@@ -38,6 +38,7 @@ def figures(session, on: date = date(2026, 11, 10)) -> dict:
                                              "ann", NOW)
     everything["history"] = history.history(session, "contact", "c0", 500, None)
     everything["as_of"] = history.customer_as_of(session, "account", "acme", at(36.2))
+    session.commit()  # dashboards write the rollups of the days they found dirty
     return everything
 
 
@@ -316,12 +317,43 @@ def _busier_history() -> list[dict]:
 def test_dashboards_measured_by_the_database_agree_with_the_reports_definitions(
         unit, kind, on):
     feed(unit, _busier_history())
-    period = period_of(kind, on)
     assert set(REFERENCE) == set(dashboards.KPIS)
+    _assert_dashboards_as_defined(unit.session, period_of(kind, on))
+
+
+def _assert_dashboards_as_defined(session, period) -> None:
     for role in dashboards.ROLES:
         for owner in (None, "ann", "bob"):
-            facts = Facts(unit.session, Scope(owner))
-            for kpi in dashboards.dashboard(unit.session, role, period, owner, NOW)["kpis"]:
+            facts = Facts(session, Scope(owner))
+            for kpi in dashboards.dashboard(session, role, period, owner, NOW)["kpis"]:
                 expected = (REFERENCE[kpi["key"]](facts, period),
                             REFERENCE[kpi["key"]](facts, period.previous()))
                 assert (kpi["value"], kpi["previous"]) == expected, (role, owner, kpi["key"])
+    session.commit()
+
+
+def test_the_days_a_fact_leaves_and_reaches_are_added_up_again(unit):
+    """Dashboards add up daily rollups, kept from one read to the next: a fact that moves
+    to another day (a close date pushed to December, a won deal deleted, a ticket solved
+    again later, a contact become a customer) must leave its old day's rollup too."""
+    h = platform_history()
+    feed(unit, h.events)
+    months = [period_of("month", date(2026, 11, 10)), period_of("month", date(2026, 12, 10))]
+    for period in months:
+        _assert_dashboards_as_defined(unit.session, period)
+    known = len(h.events)
+    h.deal("d3", "opportunity.updated", at(46), at(33), "proposal", amount="2000.00",
+           probability=60, campaign="camp1", expected_close_date="2026-12-10",
+           changed_fields=["expected_close_date"])
+    h.emit("sales", "opportunity.deleted", at(46), {"opportunity_id": "d1", "changed_by": "ann"})
+    h.ticket("t1", "ticket.solved", at(47), at(35), status="solved", responded=at(35.04),
+             solved=at(47), solved_at=iso(at(47)), first_response_met=True,
+             resolution_met=False, first_response_elapsed_minutes=57.6,
+             resolution_elapsed_minutes=999.0)
+    h.contact("c2", at(46), at(33), lifecycle_stage="customer", account_id="acme")
+    feed(unit, h.events[known:])
+    forecast = {k["key"]: k for k in dashboards.dashboard(
+        unit.session, "sales_rep", months[1], None, NOW)["kpis"]}["forecast"]
+    assert forecast["value"] == {"EUR": "1200.00"}  # d3, now expected in December
+    for period in months:
+        _assert_dashboards_as_defined(unit.session, period)
