@@ -110,8 +110,7 @@ class ReportingService(EventLog):
     def refresh_rollups(self) -> None:
         """Compute again the rollups of days that events dirtied, so that a dashboard
         seldom has to (after a rebuild, every day of the history is dirty)."""
-        rollups.refresh_some(self.db.session)
-        self.db.commit()
+        rollups.refresh_some(self.db.session, self.db.commit)
 
     @timer(interval=ALERT_CHECK_SECONDS)
     def check_alerts(self) -> None:

@@ -132,18 +132,19 @@ def refresh(session: Session, name: str, day: date, version: int | None) -> None
                                             marks.c.version == version))
 
 
-def refresh_dirty(session: Session, name: str, first: date, last: date,
-                  limit: int | None = None) -> int:
-    """Compute again the rollups of the family's dirty days in [first, last)."""
+def dirty_days(session: Session, name: str, first: date, last: date,
+               limit: int | None = None) -> list[tuple[date, int]]:
+    """The family's dirty days in [first, last), oldest first, with their versions."""
     marks = DirtyDay.__table__
     query = select(marks.c.day, marks.c.version).where(
         marks.c.family == name, marks.c.day >= first, marks.c.day < last).order_by(marks.c.day)
-    if limit:
-        query = query.limit(limit)
-    dirty = session.execute(query).all()
-    for day, version in dirty:
+    return list(session.execute(query.limit(limit) if limit else query).all())
+
+
+def refresh_dirty(session: Session, name: str, first: date, last: date) -> None:
+    """Compute again the rollups of the family's dirty days in [first, last)."""
+    for day, version in dirty_days(session, name, first, last):
         refresh(session, name, day, version)
-    return len(dirty)
 
 
 def measure(session: Session, names: set[str], w: Window) -> dict[str, tuple]:
@@ -167,8 +168,15 @@ def measure(session: Session, names: set[str], w: Window) -> dict[str, tuple]:
     return values
 
 
-def refresh_some(session: Session, limit: int = 200) -> int:
-    """Compute again up to `limit` dirty days of each family (the timer's share of the
-    work, so that dashboards seldom find one)."""
+def refresh_some(session: Session, commit, limit: int = 200) -> int:
+    """Compute again up to `limit` dirty days of each family, each in a transaction of its
+    own (`commit` after each): the timer's share of the work, so that dashboards seldom
+    find a dirty day, and never wait long for one it holds."""
     horizon = datetime.now(UTC).date() + timedelta(days=366 * 5)
-    return sum(refresh_dirty(session, name, date.min, horizon, limit) for name in FAMILIES)
+    done = 0
+    for name in FAMILIES:
+        for day, version in dirty_days(session, name, date.min, horizon, limit):
+            refresh(session, name, day, version)
+            commit()
+            done += 1
+    return done

@@ -9,12 +9,14 @@ from datetime import date, timedelta
 
 import pytest
 from reporting_history import NOW, at, iso, platform_history
+from sqlalchemy import func, select
 
 from crm_contracts.registry import load_event
 from reporting.domain import sales, support
 from reporting.domain.figures import money
 from reporting.domain.periods import period_of
-from reporting.operations import dashboards, history, rebuild, reports
+from reporting.models import DirtyDay
+from reporting.operations import dashboards, history, rebuild, reports, rollups
 from reporting.operations.facts import Facts, Scope
 from reporting.operations.projection import apply, apply_all
 
@@ -208,8 +210,6 @@ def test_an_unknown_report_or_grouping_names_the_field(unit):
 
 
 def test_an_alert_is_emitted_once_per_crossing(unit, events):
-    from sqlalchemy import select
-
     from crm_chassis.outbox import OutboxEvent
     from reporting.operations import alerts
 
@@ -352,6 +352,10 @@ def test_the_days_a_fact_leaves_and_reaches_are_added_up_again(unit):
              resolution_elapsed_minutes=999.0)
     h.contact("c2", at(46), at(33), lifecycle_stage="customer", account_id="acme")
     feed(unit, h.events[known:])
+    assert unit.session.scalar(select(func.count()).select_from(DirtyDay)) > 0
+    # The timer's way (each day in a transaction of its own) or the next dashboard's.
+    assert rollups.refresh_some(unit.session, unit.commit) > 0
+    assert unit.session.scalar(select(func.count()).select_from(DirtyDay)) == 0
     forecast = {k["key"]: k for k in dashboards.dashboard(
         unit.session, "sales_rep", months[1], None, NOW)["kpis"]}["forecast"]
     assert forecast["value"] == {"EUR": "1200.00"}  # d3, now expected in December
