@@ -18,10 +18,9 @@ the session on a tracked model's table are both seen; a change written by raw SQ
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, String, event, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from crm_chassis.db import Base
+from crm_chassis.db import Base, conflict_insert
 
 _PENDING = "crm.changes.pending"  # session.info: counter names to bump at commit
 
@@ -64,9 +63,8 @@ def _bump(session) -> None:
     if not session.info.get(_PENDING):
         return
     table = ChangeCounter.__table__
-    insert = (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert
     for name in sorted(session.info.pop(_PENDING)):  # sorted: two writers lock in one order
-        statement = insert(table).values(name=name, value=1)
+        statement = conflict_insert(session, table).values(name=name, value=1)
         session.execute(statement.on_conflict_do_update(
             index_elements=[table.c.name], set_={"value": table.c.value + 1}))
 

@@ -23,12 +23,11 @@ from kombu import Queue
 from marshmallow import ValidationError
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import ContainerBeingKilled
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from crm_chassis import observability
 from crm_chassis.amqp import ConfirmedPublisher
-from crm_chassis.db import is_postgres
+from crm_chassis.db import conflict_insert
 from crm_chassis.inbox import HandledEvent
 from crm_contracts.registry import UnknownEvent, load_event
 
@@ -186,10 +185,9 @@ def _claim(session, events: list[dict[str, Any]], name: str) -> list[dict[str, A
     transaction, then finds it claimed."""
     rows = {event["id"]: {"event_id": event["id"], "handler": name,
                           "handled_at": datetime.now(UTC)} for event in events}
-    dialect = postgresql if is_postgres(session) else sqlite
     claimed = set(session.scalars(
-        dialect.insert(HandledEvent).values(list(rows.values())).on_conflict_do_nothing()
-        .returning(HandledEvent.event_id)))
+        conflict_insert(session, HandledEvent.__table__).values(list(rows.values()))
+        .on_conflict_do_nothing().returning(HandledEvent.event_id)))
     fresh = []
     for event in events:
         if event["id"] in claimed:

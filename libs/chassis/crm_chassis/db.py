@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, TypeDecorator, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -79,6 +80,13 @@ def is_postgres(engine_or_session: Engine | Session) -> bool:
     bind = engine_or_session.get_bind() if isinstance(engine_or_session, Session) \
         else engine_or_session
     return bind.dialect.name == "postgresql"
+
+
+def conflict_insert(engine_or_session: Engine | Session, table):
+    """The database's own INSERT on `table`: PostgreSQL's and SQLite's both have
+    ON CONFLICT (`on_conflict_do_nothing`, `on_conflict_do_update`)."""
+    dialect = postgresql if is_postgres(engine_or_session) else sqlite
+    return dialect.insert(table)
 
 
 class UTCDateTime(TypeDecorator):

@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, and_, or_
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+
+from crm_chassis.db import conflict_insert
 
 # The chassis's, re-exported for the service's modules.
 from crm_chassis.listing import decode_cursor, encode_cursor
@@ -22,11 +22,9 @@ def ensure_row(session: Session, model, key: str, **values):
     projecting the same new record at once (contact.created and consent.changed arrive on
     different queues) must not both INSERT: the loser's commit would fail, and the chassis
     would take that for a duplicate delivery and drop its effects."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     primary = model.__table__.primary_key.columns.keys()[0]
-    session.execute(insert(model.__table__).values(**{primary: key, **values})
-                    .on_conflict_do_nothing())
+    session.execute(conflict_insert(session, model.__table__)
+                    .values(**{primary: key, **values}).on_conflict_do_nothing())
     return session.get(model, key, populate_existing=True)
 
 

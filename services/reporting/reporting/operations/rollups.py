@@ -16,9 +16,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from crm_chassis.db import conflict_insert, is_postgres
 from reporting.models import DailyRollup, DirtyDay
 from reporting.operations.kpis import FAMILIES, Window, add_up, kpis_of, midnight
 
@@ -26,10 +26,6 @@ from reporting.operations.kpis import FAMILIES, Window, add_up, kpis_of, midnigh
 _BY_TABLE: dict[Any, list[str]] = defaultdict(list)
 for _name, _family in FAMILIES.items():
     _BY_TABLE[_family.model.__table__].append(_name)
-
-
-def _insert(session: Session):
-    return (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert
 
 
 def _day(value) -> date | None:
@@ -58,7 +54,7 @@ def mark_dirty(session: Session, touched: dict[Any, list[dict[str, Any]]]) -> No
                     if (day := _day(state.get(column))) is not None:
                         dirty.add((name, day))
     if dirty:
-        statement = _insert(session)(DirtyDay.__table__)
+        statement = conflict_insert(session, DirtyDay.__table__)
         session.execute(statement.on_conflict_do_update(
             index_elements=["family", "day"],
             set_={"version": DirtyDay.__table__.c.version + 1}),
@@ -74,8 +70,7 @@ def _current(session: Session, table, columns: list[str], rows: list[dict[str, A
     else:
         matching = tuple_(*key).in_({tuple(row[c.name] for c in key) for row in rows})
     query = select(*(table.c[c] for c in columns)).where(matching)
-    return query.with_for_update() if session.get_bind().dialect.name == "postgresql" \
-        else query
+    return query.with_for_update() if is_postgres(session) else query
 
 
 EVERYONE = "*"  # the owner of the rollup rows that add up every owner's
@@ -122,7 +117,7 @@ def refresh(session: Session, name: str, day: date, version: int | None) -> None
         values.append({"family": name, "day": day, "owner_id": EVERYONE, "currency": currency,
                        "parts": _stored(add_up(family, owned), currency)})
     if values:
-        statement = _insert(session)(table)
+        statement = conflict_insert(session, table)
         session.execute(statement.on_conflict_do_update(
             index_elements=["family", "day", "owner_id", "currency"],
             set_={"parts": statement.excluded.parts}), values)

@@ -25,8 +25,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, case, column, func, literal_column, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from crm_chassis.db import conflict_insert
 
 
 def _json_value(value: Any) -> str:
@@ -140,7 +141,8 @@ class Writes:
         shape = (dialect, batched, kind, spec, tuple(rows[0]))
         statement = _STATEMENTS.get(shape)
         if statement is None:
-            statement = _STATEMENTS[shape] = _build(dialect, batched, kind, spec, list(rows[0]))
+            statement = _STATEMENTS[shape] = _build(self.session, batched, kind, spec,
+                                                    list(rows[0]))
         if batched:
             self.session.execute(statement, {"rows": json.dumps(rows, default=_json_value)})
         else:
@@ -151,9 +153,9 @@ class Writes:
 _STATEMENTS: dict[tuple, Any] = {}
 
 
-def _build(dialect: str, batched: bool, kind: str, spec: tuple, names: list[str]):
+def _build(session: Session, batched: bool, kind: str, spec: tuple, names: list[str]):
     table = spec[0]
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    statement = conflict_insert(session, table)
     if batched:
         statement = statement.from_select(names, select(*(column(name) for name in names))
                                           .select_from(func.json_populate_recordset(
