@@ -30,7 +30,7 @@ class Period:
         return {"kind": self.kind, "from": self.start.isoformat(), "to": self.end.isoformat()}
 
 
-def _midnight(day: date) -> datetime:
+def midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
@@ -42,7 +42,7 @@ def _month_start(year: int, month: int) -> date:
 def period_of(kind: str, on: date) -> Period:
     """The period of `kind` that holds the day `on` (rolling: the N days ending with it)."""
     if kind in ROLLING:
-        end = _midnight(on + timedelta(days=1))
+        end = midnight(on + timedelta(days=1))
         return Period(kind, end - timedelta(days=ROLLING[kind]), end)
     if kind == "day":
         first, last = on, on + timedelta(days=1)
@@ -58,4 +58,4 @@ def period_of(kind: str, on: date) -> Period:
         first, last = date(on.year, 1, 1), date(on.year + 1, 1, 1)
     else:
         raise ValueError(f"unknown period {kind!r}")
-    return Period(kind, _midnight(first), _midnight(last))
+    return Period(kind, midnight(first), midnight(last))

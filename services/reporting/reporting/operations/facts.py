@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reporting.models import (
@@ -39,26 +38,16 @@ class Scope:
 
 
 class Facts:
-    """Loads each table once per request, on first use.
-
-    With `since`, only the rows that can count in a period starting then: records created,
-    closed, solved, ordered or rated since, and those still open (a dashboard reads two
-    periods, not the whole history). Reports over all time leave it out."""
+    """Loads each table once per request, on first use (what the reports compute from;
+    dashboards add up daily rollups instead, operations/rollups.py)."""
 
     def __init__(self, session: Session, scope: Scope | None = None,
-                 since: datetime | None = None, customer: dict[str, str] | None = None):
+                 customer: dict[str, str] | None = None):
         self.session = session
         self.scope = scope or Scope()
-        self.since = since
         # One customer's rows only, e.g. {"account_id": ...}: what a 360 view reads.
         self.customer = customer or {}
         self._cache: dict[str, list] = {}
-
-    def _recent(self, *columns, still: list | None = None) -> list:
-        """Where clauses: any of `columns` at or after `since`, or any of `still`."""
-        if self.since is None:
-            return []
-        return [or_(*(column >= self.since for column in columns), *(still or []))]
 
     def _all(self, name: str, query) -> list:
         if name not in self._cache:
@@ -70,9 +59,7 @@ class Facts:
     @property
     def deals(self) -> list:
         query = _rows(OpportunityFacts).where(
-            OpportunityFacts.deleted_at.is_(None), OpportunityFacts.status.is_not(None),
-            *self._recent(OpportunityFacts.created_at, OpportunityFacts.closed_at,
-                          still=[OpportunityFacts.status == "open"]))
+            OpportunityFacts.deleted_at.is_(None), OpportunityFacts.status.is_not(None))
         if self.scope.owner_id:
             query = query.where(OpportunityFacts.owner_id == self.scope.owner_id)
         return self._all("deals", query)
@@ -87,9 +74,7 @@ class Facts:
 
     @property
     def activities(self) -> list:
-        query = _rows(ActivityFacts).where(
-            ActivityFacts.type.is_not(None),
-            *self._recent(ActivityFacts.created_at, ActivityFacts.completed_at))
+        query = _rows(ActivityFacts).where(ActivityFacts.type.is_not(None))
         if self.scope.owner_id:
             query = query.where(ActivityFacts.assignee_id == self.scope.owner_id)
         return self._all("activities", query)
@@ -97,8 +82,7 @@ class Facts:
     @property
     def contacts(self) -> list:
         return self._all("contacts", _rows(ContactFacts).where(
-            ContactFacts.deleted_at.is_(None), ContactFacts.created_at.is_not(None),
-            *self._recent(ContactFacts.created_at, ContactFacts.became_customer_at)))
+            ContactFacts.deleted_at.is_(None), ContactFacts.created_at.is_not(None)))
 
     @property
     def accounts(self) -> list:
@@ -107,22 +91,19 @@ class Facts:
 
     @property
     def orders(self) -> list:
-        query = _rows(OrderFacts).where(*self._recent(OrderFacts.ordered_at))
+        query = _rows(OrderFacts)
         if self.scope.owner_id:
             query = query.where(OrderFacts.owner_id == self.scope.owner_id)
         return self._all("orders", query)
 
     @property
     def tickets(self) -> list:
-        return self._all("tickets", _rows(TicketFacts).where(
-            TicketFacts.status.is_not(None),
-            *self._recent(TicketFacts.created_at, TicketFacts.solved_at, TicketFacts.closed_at,
-                          still=[TicketFacts.solved_at.is_(None)])))
+        return self._all("tickets", _rows(TicketFacts).where(TicketFacts.status.is_not(None)))
 
     @property
     def ratings(self) -> list:
         return self._all("ratings", _rows(CsatFacts).where(
-            CsatFacts.rating.is_not(None), *self._recent(CsatFacts.submitted_at)))
+            CsatFacts.rating.is_not(None)))
 
     @property
     def upsell_flags(self) -> list:
@@ -130,8 +111,7 @@ class Facts:
 
     @property
     def recipients(self) -> list:
-        return self._all("recipients", _rows(CampaignRecipient).where(
-            *self._recent(CampaignRecipient.sent_at)))
+        return self._all("recipients", _rows(CampaignRecipient))
 
     @property
     def campaigns(self) -> dict[str, Any]:

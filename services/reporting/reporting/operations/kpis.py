@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Float, Numeric, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from crm_chassis.db import is_postgres
 from reporting.domain.figures import rate
 from reporting.domain.periods import Period
 from reporting.models import (
@@ -63,7 +64,7 @@ def _sum(condition, value):
 
 def _seconds(session: Session, start, end):
     """end - start in seconds, in the dialect's words."""
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         return func.extract("epoch", end - start)
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
@@ -71,8 +72,7 @@ def _seconds(session: Session, start, end):
 def _amount(session: Session, column):
     """A decimal string as a number to sum: exact NUMERIC on PostgreSQL; SQLite has no
     decimal type (its float sum is rounded to the cent, as the reports round theirs)."""
-    return cast(column, Numeric(24, 6) if session.get_bind().dialect.name == "postgresql"
-                else Float)
+    return cast(column, Numeric(24, 6) if is_postgres(session) else Float)
 
 
 def _average(total, count, scale: float, digits: int) -> float | None:
@@ -88,7 +88,8 @@ class Family:
     """`parts(session, start, end)`: a SELECT of (owner, currency, part...) over the facts
     of [start, end), grouped by owner and currency; `money` names the parts that are money;
     `days` the fact columns whose day a fact counts on (a write to one dirties that day);
-    `finish(parts)` the KPIs of a period from its summed parts."""
+    `finish(parts)` the KPIs of a period from its summed parts. A `cumulative` family's
+    KPI is a state at the period's end (or now): every day before it is added up."""
 
     model: Any
     days: tuple[str, ...]
@@ -96,6 +97,7 @@ class Family:
     finish: Callable[[dict[str, Any]], dict[str, Any]]
     money: tuple[str, ...] = ()
     by_owner: bool = False
+    cumulative: bool = False
 
 
 def _deal_parts(session: Session, start: datetime, end: datetime):
@@ -234,17 +236,13 @@ FAMILIES: dict[str, Family] = {
                     lambda p: {"mails_sent": p["mails_sent"]}),
     "tickets": Family(TicketFacts, ("created_at", "solved_at"), _ticket_parts, _ticket_kpis),
     "backlog": Family(TicketFacts, ("created_at", "solved_at", "closed_at"), _backlog_parts,
-                      lambda p: {"backlog": p["opened"] - p["stopped"]}),
+                      lambda p: {"backlog": p["opened"] - p["stopped"]}, cumulative=True),
     "csat": Family(CsatFacts, ("submitted_at",), _csat_parts,
                    lambda p: {"csat": _average(p["total"], p["ratings"], 1.0, 2)}),
 }
 
 
 # --- adding up the days of a period -----------------------------------------------------------
-
-
-def midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
 
 
 def add_up(family: Family, rows: list[tuple[str, str, dict[str, Any]]]) -> dict[str, Any]:
@@ -267,7 +265,7 @@ def kpis_of(name: str, days: dict[date, list], w: Window) -> dict[str, tuple]:
     family = FAMILIES[name]
     values = []
     for period in w.periods:
-        if name == "backlog":
+        if family.cumulative:
             # At the end of the period, or now for the current one: every day before it.
             moment = min(w.now, period.end)
             first = date.min

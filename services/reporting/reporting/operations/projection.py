@@ -55,6 +55,12 @@ def seen_key(event: dict[str, Any], version: int | None = None,
     return f"{prefix}{stamp(moment or event['occurred_at'])}|{event['id']}"
 
 
+def _creator(event: dict[str, Any], created: str) -> dict[str, Any]:
+    """Who created the record: only its `created` event says, and it is kept once known."""
+    return {"created_by": event["data"].get("changed_by") if event["type"] == created
+            else None}
+
+
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
@@ -66,13 +72,11 @@ def _contact(w: Writes, event: dict[str, Any], contact: dict[str, Any]) -> None:
     keys = {"id": contact["id"]}
     filled, total = contact_completeness(contact)
     stage = contact.get("lifecycle_stage")
-    created = event["type"] == "contact.created"
     w.newest(ContactFacts, keys, seen_key(event, contact["version"]), {
         "account_id": contact.get("account_id"), "owner_id": contact.get("owner_id"),
         "lifecycle_stage": stage, "created_at": contact["created_at"], "filled": filled,
         "fields_total": total},
-        once={"created_by": event["data"].get("changed_by") if created else None},
-        flags={"was_lead": stage == "lead"})
+        once=_creator(event, "contact.created"), flags={"was_lead": stage == "lead"})
     if stage == "customer":
         w.earliest(ContactFacts, keys, "became_customer_at", contact["updated_at"])
 
@@ -108,12 +112,10 @@ def contact_erased(w: Writes, event: dict[str, Any]) -> None:
 def account_changed(w: Writes, event: dict[str, Any]) -> None:
     account = event["data"]["account"]
     filled, total = account_completeness(account)
-    created = event["type"] == "account.created"
     w.newest(AccountFacts, {"id": account["id"]}, seen_key(event, account["version"]), {
         "owner_id": account.get("owner_id"), "tier": account.get("tier"),
         "industry": account.get("industry"), "created_at": account["created_at"],
-        "filled": filled, "fields_total": total},
-        once={"created_by": event["data"].get("changed_by") if created else None})
+        "filled": filled, "fields_total": total}, once=_creator(event, "account.created"))
 
 
 def account_deleted(w: Writes, event: dict[str, Any]) -> None:
@@ -127,7 +129,6 @@ def account_deleted(w: Writes, event: dict[str, Any]) -> None:
 def opportunity_changed(w: Writes, event: dict[str, Any]) -> None:
     data = event["data"]
     deal = data["opportunity"]
-    created = event["type"] == "opportunity.created"
     w.newest(OpportunityFacts, {"id": deal["id"]}, seen_key(event, deal["version"]), {
         "owner_id": deal.get("owner_id"), "account_id": deal.get("account_id"),
         "contact_id": deal.get("contact_id"), "pipeline_id": deal["pipeline_id"],
@@ -139,7 +140,7 @@ def opportunity_changed(w: Writes, event: dict[str, Any]) -> None:
         "source_campaign_id": deal.get("source_campaign_id"),
         "created_at": deal["created_at"], "closed_at": deal.get("closed_at"),
         "stage_entered_at": deal["stage_entered_at"]},
-        once={"created_by": data.get("changed_by") if created else None})
+        once=_creator(event, "opportunity.created"))
     if event["type"] == "opportunity.stage_changed":
         w.first(StageChange, {
             "event_id": event["id"], "opportunity_id": deal["id"],
@@ -166,13 +167,12 @@ def order_created(w: Writes, event: dict[str, Any]) -> None:
 
 def activity_changed(w: Writes, event: dict[str, Any]) -> None:
     activity = event["data"]["activity"]
-    created = event["type"] == "activity.created"
     w.newest(ActivityFacts, {"id": activity["id"]}, seen_key(event, activity["version"]), {
         "type": activity["type"], "assignee_id": activity.get("assignee_id"),
         "contact_id": activity.get("contact_id"), "account_id": activity.get("account_id"),
         "opportunity_id": activity.get("opportunity_id"),
         "created_at": activity["created_at"], "completed_at": activity.get("completed_at")},
-        once={"created_by": event["data"].get("changed_by") if created else None})
+        once=_creator(event, "activity.created"))
 
 
 # --- support ----------------------------------------------------------------------------------
@@ -187,10 +187,9 @@ def ticket_changed(w: Writes, event: dict[str, Any]) -> None:
     data = event["data"]
     ticket = data["ticket"]
     keys = {"id": ticket["id"]}
-    created = event["type"] == "ticket.created"
     w.newest(TicketFacts, keys, seen_key(event, ticket["version"]),
              {name: ticket.get(name) for name in TICKET_COLUMNS},
-             once={"created_by": data.get("changed_by") if created else None})
+             once=_creator(event, "ticket.created"))
     if event["type"] == "ticket.solved":
         # The latest solving counts (a reopened ticket is solved again): a key of its own.
         w.newest(TicketFacts, keys, seen_key(event, moment=data["solved_at"]), {

@@ -19,8 +19,9 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from crm_chassis.db import conflict_insert, is_postgres
+from reporting.domain.periods import midnight
 from reporting.models import DailyRollup, DirtyDay
-from reporting.operations.kpis import FAMILIES, Window, add_up, kpis_of, midnight
+from reporting.operations.kpis import FAMILIES, Window, add_up, kpis_of
 
 # The families of each fact table, for marking.
 _BY_TABLE: dict[Any, list[str]] = defaultdict(list)
@@ -149,7 +150,7 @@ def measure(session: Session, names: set[str], w: Window) -> dict[str, tuple]:
     values: dict[str, tuple] = {}
     for name in sorted(names):
         family = FAMILIES[name]
-        start = date.min if name == "backlog" else first
+        start = date.min if family.cumulative else first
         refresh_dirty(session, name, start, last)
         table = DailyRollup.__table__
         query = select(table.c.day, table.c.owner_id, table.c.currency, table.c.parts).where(
@@ -167,10 +168,9 @@ def refresh_some(session: Session, commit, limit: int = 200) -> int:
     """Compute again up to `limit` dirty days of each family, each in a transaction of its
     own (`commit` after each): the timer's share of the work, so that dashboards seldom
     find a dirty day, and never wait long for one it holds."""
-    horizon = datetime.now(UTC).date() + timedelta(days=366 * 5)
     done = 0
     for name in FAMILIES:
-        for day, version in dirty_days(session, name, date.min, horizon, limit):
+        for day, version in dirty_days(session, name, date.min, date.max, limit):
             refresh(session, name, day, version)
             commit()
             done += 1
