@@ -1,65 +1,79 @@
-import { lazy, Suspense, useEffect } from "react";
+import { Suspense, useEffect, useState } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from "react-router-dom";
 import { SessionProvider, useSession } from "./session";
 import { AnnouncerProvider } from "./announcer";
 import { Layout } from "./Layout";
 import { ErrorPanel, Loading } from "./ui";
 import { homeFor } from "./lib/nav";
+import { screen } from "./lib/screen";
 import SignIn from "./routes/SignIn";
 import NotFound from "./routes/NotFound";
 
 // Each screen is its own chunk: the first load carries only the shell and sign-in.
-const loadContacts = () => import("./routes/Contacts");
-const Contacts = lazy(loadContacts);
-const ContactEdit = lazy(() => import("./routes/ContactEdit"));
-const ContactDuplicates = lazy(() => import("./routes/ContactDuplicates"));
-const DuplicatesReport = lazy(() => import("./routes/ContactDuplicates").then((module) => ({ default: module.DuplicatesReport })));
-const ContactImport = lazy(() => import("./routes/ContactImport"));
-const Accounts = lazy(() => import("./routes/Accounts"));
-const Account360 = lazy(() => import("./routes/Account360"));
-const AccountEdit = lazy(() => import("./routes/AccountEdit"));
-const Contact360 = lazy(() => import("./routes/Contact360"));
-const loadPipeline = () => import("./routes/Pipeline");
-const Pipeline = lazy(loadPipeline);
-const loadMyDay = () => import("./routes/MyDay");
-const MyDay = lazy(loadMyDay);
-const loadQueue = () => import("./routes/Queue");
-const Queue = lazy(loadQueue);
-const TicketPage = lazy(() => import("./routes/TicketPage"));
-const Dashboards = lazy(() => import("./routes/Dashboards"));
-const Segments = lazy(() => import("./routes/marketing/Segments"));
-const SegmentEdit = lazy(() => import("./routes/marketing/SegmentEdit"));
-const Templates = lazy(() => import("./routes/marketing/Templates"));
-const TemplateEdit = lazy(() => import("./routes/marketing/TemplateEdit"));
-const Campaigns = lazy(() => import("./routes/marketing/Campaigns"));
-const CampaignNew = lazy(() => import("./routes/marketing/CampaignNew"));
-const CampaignPage = lazy(() => import("./routes/marketing/CampaignPage"));
-const Users = lazy(() => import("./routes/admin/Users"));
-const CustomFields = lazy(() => import("./routes/admin/CustomFields"));
-const ApiKeys = lazy(() => import("./routes/admin/ApiKeys"));
-const DealPage = lazy(() => import("./routes/DealPage"));
-const DealNew = lazy(() => import("./routes/DealNew"));
-const Forecast = lazy(() => import("./routes/Forecast"));
-const TeamBacklog = lazy(() => import("./routes/TeamBacklog"));
+const Contacts = screen(() => import("./routes/Contacts"));
+const ContactEdit = screen(() => import("./routes/ContactEdit"));
+const ContactDuplicates = screen(() => import("./routes/ContactDuplicates"));
+const DuplicatesReport = screen(() => import("./routes/ContactDuplicates").then((module) => ({ default: module.DuplicatesReport })));
+const ContactImport = screen(() => import("./routes/ContactImport"));
+const Accounts = screen(() => import("./routes/Accounts"));
+const Account360 = screen(() => import("./routes/Account360"));
+const AccountEdit = screen(() => import("./routes/AccountEdit"));
+const Contact360 = screen(() => import("./routes/Contact360"));
+const Pipeline = screen(() => import("./routes/Pipeline"));
+const MyDay = screen(() => import("./routes/MyDay"));
+const Queue = screen(() => import("./routes/Queue"));
+const TicketPage = screen(() => import("./routes/TicketPage"));
+const Dashboards = screen(() => import("./routes/Dashboards"));
+const Segments = screen(() => import("./routes/marketing/Segments"));
+const SegmentEdit = screen(() => import("./routes/marketing/SegmentEdit"));
+const Templates = screen(() => import("./routes/marketing/Templates"));
+const TemplateEdit = screen(() => import("./routes/marketing/TemplateEdit"));
+const Campaigns = screen(() => import("./routes/marketing/Campaigns"));
+const CampaignNew = screen(() => import("./routes/marketing/CampaignNew"));
+const CampaignPage = screen(() => import("./routes/marketing/CampaignPage"));
+const Users = screen(() => import("./routes/admin/Users"));
+const CustomFields = screen(() => import("./routes/admin/CustomFields"));
+const ApiKeys = screen(() => import("./routes/admin/ApiKeys"));
+const DealPage = screen(() => import("./routes/DealPage"));
+const DealNew = screen(() => import("./routes/DealNew"));
+const Forecast = screen(() => import("./routes/Forecast"));
+const TeamBacklog = screen(() => import("./routes/TeamBacklog"));
 
 // The screens people land on: on a cold load of one of them, its code is fetched while the
 // session is being checked rather than after (that wait was a third of the load's time).
 const LANDINGS: [RegExp, () => Promise<unknown>][] = [
-  [/^\/contacts\/?$/, loadContacts], [/^\/pipeline\/?$/, loadPipeline],
-  [/^\/my-day\/?$/, loadMyDay], [/^\/queue\/?$/, loadQueue],
+  [/^\/contacts\/?$/, Contacts.preload], [/^\/pipeline\/?$/, Pipeline.preload],
+  [/^\/my-day\/?$/, MyDay.preload], [/^\/queue\/?$/, Queue.preload],
 ];
 
-export function preloadScreen(path: string): void {
+/** Fetches the code of the screen at `path` if it is a landing screen; settles when done. */
+export function preloadScreen(path: string): Promise<unknown> {
   const found = LANDINGS.find(([pattern]) => pattern.test(path));
-  if (found) void found[1]().catch(() => undefined);  // a failure shows when the screen renders
+  // A failure is not this one's to show: the screen shows it when it renders.
+  return found ? found[1]().catch(() => undefined) : Promise.resolve();
 }
 
 // The customer portal: for contacts, outside the staff layout and session.
-const Portal = lazy(() => import("./routes/portal/Portal"));
-const Survey = lazy(() => import("./routes/portal/Survey"));
+const Portal = screen(() => import("./routes/portal/Portal"));
+const Survey = screen(() => import("./routes/portal/Survey"));
 
-function Guarded() {
-  const { user, loading, error, expire } = useSession();
+// True once `promise` has settled, either way.
+function useSettled(promise: Promise<unknown>): boolean {
+  const [settled, setSettled] = useState(false);
+  useEffect(() => {
+    let mounted = true;
+    void promise.finally(() => { if (mounted) setSettled(true); });
+    return () => { mounted = false; };
+  }, [promise]);
+  return settled;
+}
+
+// `landing` is the landing screen's code being fetched: rendered before it arrives, the
+// screen would suspend, and React holds a suspended screen back for 300 ms once it has
+// shown the fallback, so the plain "Loading" stays up until both it and the session are in.
+function Guarded({ landing }: { landing: Promise<unknown> }) {
+  const { user, loading: checking, error, expire } = useSession();
+  const loading = !useSettled(landing) || checking;
   const location = useLocation();
   const navigate = useNavigate();
   useEffect(() => {
@@ -122,7 +136,7 @@ function Guarded() {
   );
 }
 
-export function App() {
+export function App({ landing = Promise.resolve() }: { landing?: Promise<unknown> }) {
   return (
     <BrowserRouter>
       <SessionProvider>
@@ -131,7 +145,7 @@ export function App() {
             <Route path="/sign-in" element={<SignIn />} />
             <Route path="/portal/*" element={<Suspense fallback={<Loading />}><Portal /></Suspense>} />
             <Route path="/survey/:token" element={<Suspense fallback={<Loading />}><Survey /></Suspense>} />
-            <Route path="/*" element={<Guarded />} />
+            <Route path="/*" element={<Guarded landing={landing} />} />
           </Routes>
         </AnnouncerProvider>
       </SessionProvider>

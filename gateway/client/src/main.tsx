@@ -4,9 +4,9 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@ta
 import { ApiError } from "./api/client";
 import { setupI18n } from "./i18n";
 import { App, preloadScreen } from "./App";
+import { meQuery } from "./session";
 import "./styles.css";
 
-preloadScreen(window.location.pathname);
 setupI18n();
 
 // A 401 anywhere means the session is gone: App sends the user to sign-in, then back.
@@ -24,10 +24,15 @@ const queries = new QueryClient({
   },
 });
 
+// Who is signed in and the landing screen's code are both asked for at once, before the
+// first render (App waits for both before it shows the screen).
+void queries.prefetchQuery(meQuery);
+const landing = preloadScreen(window.location.pathname);
+
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={queries}>
-      <App />
+      <App landing={landing} />
     </QueryClientProvider>
   </StrictMode>,
 );

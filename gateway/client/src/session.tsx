@@ -1,7 +1,7 @@
 // Who is signed in. The session itself is an httpOnly cookie the page cannot read: the
 // client asks /auth/me, and any 401 later sends the user to sign-in and back.
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError, unwrap, type User } from "./api/client";
 
 type Session = {
@@ -16,6 +16,22 @@ type Session = {
 
 const SessionContext = createContext<Session | null>(null);
 const ME = ["me"];
+
+// Who is signed in, or null when nobody is. main.tsx asks before the first render, so the
+// answer is on its way while the page's code is still being run.
+export const meQuery = queryOptions({
+  queryKey: ME,
+  queryFn: async (): Promise<User | null> => {
+    try {
+      return await unwrap(api.GET("/api/v1/auth/me"));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return null;
+      throw error;
+    }
+  },
+  staleTime: Infinity,
+  retry: false,
+});
 // Another user's data must not outlive their session; the session query itself stays, so
 // that the components watching it see the change.
 const notMe = { predicate: (query: { queryKey: readonly unknown[] }) => query.queryKey[0] !== "me" };
@@ -23,19 +39,7 @@ const notMe = { predicate: (query: { queryKey: readonly unknown[] }) => query.qu
 export function SessionProvider({ children }: { children: ReactNode }) {
   const queries = useQueryClient();
   const [expired, setExpired] = useState(false);
-  const me = useQuery({
-    queryKey: ME,
-    queryFn: async () => {
-      try {
-        return await unwrap(api.GET("/api/v1/auth/me"));
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return null;
-        throw error;
-      }
-    },
-    staleTime: Infinity,
-    retry: false,
-  });
+  const me = useQuery(meQuery);
   const signedIn = useCallback((user: User) => {
     setExpired(false);
     queries.removeQueries(notMe);
