@@ -1,11 +1,13 @@
 import { Suspense, useEffect, useState } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from "react-router-dom";
+import type { QueryClient } from "@tanstack/react-query";
 import { SessionProvider, useSession } from "./session";
 import { AnnouncerProvider } from "./announcer";
 import { Layout } from "./Layout";
 import { ErrorPanel, Loading } from "./ui";
 import { homeFor } from "./lib/nav";
-import { screen } from "./lib/screen";
+import { screen, type Screen } from "./lib/screen";
+import { contactsList, queryOf, savedViews } from "./lib/contactList";
 import SignIn from "./routes/SignIn";
 import NotFound from "./routes/NotFound";
 
@@ -39,18 +41,26 @@ const DealNew = screen(() => import("./routes/DealNew"));
 const Forecast = screen(() => import("./routes/Forecast"));
 const TeamBacklog = screen(() => import("./routes/TeamBacklog"));
 
-// The screens people land on: on a cold load of one of them, its code is fetched while the
-// session is being checked rather than after (that wait was a third of the load's time).
-const LANDINGS: [RegExp, () => Promise<unknown>][] = [
-  [/^\/contacts\/?$/, Contacts.preload], [/^\/pipeline\/?$/, Pipeline.preload],
-  [/^\/my-day\/?$/, MyDay.preload], [/^\/queue\/?$/, Queue.preload],
+// The screens people land on. On a cold load of one of them, its code (and for the contacts
+// list its first page) is fetched while the session is being checked rather than after:
+// that wait was a third of the load's time.
+const LANDINGS: { path: RegExp; screen: Screen<object>; data?: (queries: QueryClient, search: URLSearchParams) => void }[] = [
+  { path: /^\/contacts\/?$/, screen: Contacts, data: (queries, search) => {
+    void queries.prefetchInfiniteQuery(contactsList(queryOf(search)));
+    void queries.prefetchQuery(savedViews("contacts"));
+  } },
+  { path: /^\/pipeline\/?$/, screen: Pipeline },
+  { path: /^\/my-day\/?$/, screen: MyDay },
+  { path: /^\/queue\/?$/, screen: Queue },
 ];
 
-/** Fetches the code of the screen at `path` if it is a landing screen; settles when done. */
-export function preloadScreen(path: string): Promise<unknown> {
-  const found = LANDINGS.find(([pattern]) => pattern.test(path));
+/** Starts fetching what the landing screen at `where` needs; settles once its code is in. */
+export function land(queries: QueryClient, where: Location): Promise<unknown> {
+  const landing = LANDINGS.find(({ path }) => path.test(where.pathname));
+  if (!landing) return Promise.resolve();
+  landing.data?.(queries, new URLSearchParams(where.search));
   // A failure is not this one's to show: the screen shows it when it renders.
-  return found ? found[1]().catch(() => undefined) : Promise.resolve();
+  return landing.screen.preload().catch(() => undefined);
 }
 
 // The customer portal: for contacts, outside the staff layout and session.

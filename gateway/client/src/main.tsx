@@ -3,7 +3,7 @@ import { createRoot } from "react-dom/client";
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ApiError } from "./api/client";
 import { setupI18n } from "./i18n";
-import { App, preloadScreen } from "./App";
+import { App, land } from "./App";
 import { meQuery } from "./session";
 import "./styles.css";
 
@@ -24,10 +24,10 @@ const queries = new QueryClient({
   },
 });
 
-// Who is signed in and the landing screen's code are both asked for at once, before the
-// first render (App waits for both before it shows the screen).
+// Who is signed in and what the landing screen needs are all asked for at once, before the
+// first render (App waits for the session and the screen's code before it shows it).
 void queries.prefetchQuery(meQuery);
-const landing = preloadScreen(window.location.pathname);
+const landing = land(queries, window.location);
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

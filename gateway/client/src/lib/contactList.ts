@@ -2,6 +2,9 @@
 // a saved view, the export link and the list all replay one query. The contacts list's and
 // the accounts list's are two instances of `listQuery`.
 
+import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import { api, unwrap, type Schemas } from "../api/client";
+
 export type ListQuery = Record<string, string>;
 
 /** The query helpers of a list that takes `names` as parameters, sorted by one of `sorts`. */
@@ -45,6 +48,32 @@ export const LIST_PARAMS = ["q", "lifecycle_stage", "city", "country", "tag", "o
 export const SORTS = ["-updated_at", "last_name", "-last_name", "-created_at"] as const;
 export const contactQuery = listQuery(LIST_PARAMS, SORTS, "-updated_at");
 export const { queryOf, sameQuery, viewMatching, paramsOf } = contactQuery;
+
+type Stage = NonNullable<Schemas["ContactIn"]["lifecycle_stage"]>;
+/** Contacts a page of the list holds. */
+export const PAGE = 50;
+
+/** The contacts list for `query`, a page of PAGE at a time (shared by the list and the
+ * cold load's prefetch, so that both are one query). */
+export function contactsList(query: ListQuery) {
+  return infiniteQueryOptions({
+    queryKey: ["contacts", query],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => unwrap(api.GET("/api/v1/contacts", {
+      params: { query: { limit: PAGE, ...query, lifecycle_stage: query.lifecycle_stage as Stage | undefined,
+        sort: query.sort ?? contactQuery.defaultSort, ...(pageParam ? { cursor: pageParam } : {}) } },
+    })),
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  });
+}
+
+/** The saved views of a list. */
+export function savedViews(resource: "contacts" | "accounts") {
+  return queryOptions({
+    queryKey: ["saved-views", resource],
+    queryFn: () => unwrap(api.GET("/api/v1/saved-views", { params: { query: { resource } } })),
+  });
+}
 
 /** What the accounts list filters on. */
 export const ACCOUNT_PARAMS = ["q", "industry", "tier", "country", "owner_id", "sort"] as const;

@@ -9,7 +9,7 @@ import { formatDate } from "../lib/format";
 import { ErrorPanel, Loading } from "../ui";
 import { useSession } from "../session";
 import { can } from "../lib/nav";
-import { contactQuery, exportHref, paramsOf, queryOf, rowAfterKey, SORTS, type ListQuery } from "../lib/contactList";
+import { contactQuery, contactsList, exportHref, PAGE, paramsOf, queryOf, rowAfterKey, SORTS, type ListQuery } from "../lib/contactList";
 import { SavedViews } from "./SavedViews";
 import { addContactMessages } from "../messages/contacts";
 import "./contacts.css";
@@ -19,7 +19,6 @@ addContactMessages();
 type Stage = NonNullable<Schemas["ContactIn"]["lifecycle_stage"]>;
 export const STAGES: Stage[] = ["subscriber", "lead", "marketing_qualified_lead", "sales_qualified_lead",
   "opportunity", "customer", "evangelist", "other"];
-const PAGE = 50;
 const ROW_HEIGHT = 41;
 // Rows kept rendered beyond each edge of the window: about a page, so that a fast scroll or
 // Page Down shows rows rather than blanks, while the page holds ~120 rows however many load.
@@ -71,15 +70,7 @@ export default function Contacts() {
   }, [setParams]);
 
   const sort = query.sort ?? "-updated_at";
-  const contacts = useInfiniteQuery({
-    queryKey: ["contacts", query],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => unwrap(api.GET("/api/v1/contacts", {
-      params: { query: { limit: PAGE, ...query, lifecycle_stage: query.lifecycle_stage as Stage | undefined, sort,
-        ...(pageParam ? { cursor: pageParam } : {}) } },
-    })),
-    getNextPageParam: (page) => page.next_cursor ?? undefined,
-  });
+  const contacts = useInfiniteQuery(contactsList(query));
   const rows = contacts.data?.pages.flatMap((page) => page.items) ?? [];
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = contacts;
 

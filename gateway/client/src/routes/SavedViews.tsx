@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ApiError, unwrap, type Schemas } from "../api/client";
 import { useAnnounce } from "../announcer";
-import type { ListQuery } from "../lib/contactList";
+import { savedViews, type ListQuery } from "../lib/contactList";
 import { Field, invalidProps } from "../ui";
 
 export type SavedView = Schemas["SavedViewOut"];
@@ -18,11 +18,9 @@ export function SavedViews({ resource, current, apply, list }: {
   const { t } = useTranslation();
   const announce = useAnnounce();
   const queries = useQueryClient();
-  const key = ["saved-views", resource];
-  const views = useQuery({
-    queryKey: key,
-    queryFn: () => unwrap(api.GET("/api/v1/saved-views", { params: { query: { resource } } })),
-  });
+  const listed = savedViews(resource);
+  const key = listed.queryKey;
+  const views = useQuery(listed);
   const [naming, setNaming] = useState(false);
   const [name, setName] = useState("");
   const [errors, setErrors] = useState<Record<string, string[]>>({});
