@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { formatDate, formatMoney, formatNumber, formatTimeLeft } from "./format";
 
 // Intl puts narrow no-break spaces in French numbers: compare with plain spaces.
@@ -18,6 +18,15 @@ describe("formatting per locale", () => {
     expect(formatNumber(1234567.5, "en")).toBe("1,234,567.5");
     expect(formatDate("2026-11-26T10:00:00Z", "fr")).toBe("26 nov. 2026");
     expect(formatDate("2026-11-26T10:00:00Z", "en")).toBe("Nov 26, 2026");
+  });
+
+  it("shows a calendar day as that day whatever the browser's time zone", () => {
+    vi.stubEnv("TZ", "America/Los_Angeles");  // where UTC midnight is still the day before
+    try {
+      expect(formatDate("2026-11-26", "en")).toBe("Nov 26, 2026");
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("tells time left and time overdue", () => {

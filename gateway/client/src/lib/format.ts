@@ -25,7 +25,10 @@ export function formatMoney(amount: string, currency: string, locale: string): s
 }
 
 export function formatDate(iso: string, locale: string): string {
-  return memo(`d|${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: "medium" }))
+  // A calendar day ("2026-11-27") is no instant: read in the browser's zone, it would show
+  // as the day before west of UTC.
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  return memo(`d|${locale}|${day}`, () => new Intl.DateTimeFormat(locale, { dateStyle: "medium", ...(day ? { timeZone: "UTC" } : {}) }))
     .format(new Date(iso));
 }
 
