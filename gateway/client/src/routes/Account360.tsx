@@ -13,6 +13,7 @@ import { Part, TicketList, Timeline, type Missing } from "../view360";
 import { useNow } from "../useNow";
 import { useSession } from "../session";
 import { can } from "../lib/nav";
+import { CustomValues } from "./CustomValues";
 import { addContactMessages } from "../messages/contacts";
 import "./contacts.css";
 
@@ -95,6 +96,7 @@ export default function Account360() {
             {account.size && <><dt>{t("accounts.size")}</dt><dd>{t("accounts.employees", { size: account.size })}</dd></>}
             {account.phone && <><dt>{t("field.phone")}</dt><dd><a href={`tel:${account.phone}`}>{account.phone}</a></dd></>}
             {(account.city || account.country) && <><dt>{t("accounts.place")}</dt><dd>{[account.address_line, account.postal_code, account.city, account.country].filter(Boolean).join(", ")}</dd></>}
+            <CustomValues object="account" values={account.custom_fields} />
           </dl>
         </section>
         <Part id="kpis" title={t("c360.kpis")} section="kpis" view={data}>

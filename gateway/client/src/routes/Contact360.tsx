@@ -7,6 +7,7 @@ import { timelineOf } from "../lib/timeline";
 import { useLocale } from "../locale";
 import { ErrorPanel, Loading } from "../ui";
 import { Part, TicketList, Timeline, type Missing } from "../view360";
+import { CustomValues } from "./CustomValues";
 import { useNow } from "../useNow";
 import { useSession } from "../session";
 import { can } from "../lib/nav";
@@ -68,6 +69,7 @@ export default function Contact360() {
             {contact.lifecycle_stage && <><dt>{t("field.lifecycle_stage")}</dt><dd>{t(`stage.${contact.lifecycle_stage}`)}</dd></>}
             {(contact.city || contact.country) && <><dt>{t("field.city")}</dt><dd>{[contact.city, contact.country].filter(Boolean).join(", ")}</dd></>}
             {(contact.tags ?? []).length > 0 && <><dt>{t("field.tags")}</dt><dd>{(contact.tags ?? []).join(", ")}</dd></>}
+            <CustomValues object="contact" values={contact.custom_fields} />
           </dl>
         </section>
         <Part id="kpis" title={t("c360.kpis")} section="kpis" view={view.data}>
