@@ -254,3 +254,25 @@ def test_a_contacts_writes_are_audited_as_the_contact(app, client, fake_rpc, por
         entry = session.scalars(select(AuditEntry).where(
             AuditEntry.path == "/api/v1/portal/tickets")).one()
     assert (entry.actor_type, entry.actor_id, entry.resource_id) == ("contact", "c1", "t1")
+
+
+def test_me_names_the_signed_in_contact_and_ends_with_it(client, fake_rpc, portal_bearer, login):
+    people = {"c1": {**CONTACTS["ana@example.org"], "last_name": "Lima", "phone": "+331"}}
+
+    def get_contact(contact_id):
+        if contact_id not in people:
+            raise remote("NotFound", f"no contact {contact_id}")
+        return people[contact_id]
+    fake_rpc.on("contacts", "get_contact", get_contact)
+    ana = portal_bearer("ana@example.org")
+    answer = client.get("/api/v1/portal/me", headers=ana)
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json() == {"contact_id": "c1", "first_name": "Ana", "last_name": "Lima",
+                                 "email": "Ana@Example.org"}  # nothing more than that
+    people["c1"]["merged_into_id"] = "c9"
+    assert client.get("/api/v1/portal/me", headers=ana).status_code == 410
+    del people["c1"]
+    gone = client.get("/api/v1/portal/me", headers=ana)
+    assert (gone.status_code, gone.get_json()["title"]) == (410, "Session ended")
+    assert client.get("/api/v1/portal/me").status_code == 401
+    assert client.get("/api/v1/portal/me", headers=login("admin")).status_code == 403

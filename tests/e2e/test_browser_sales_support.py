@@ -312,6 +312,7 @@ def test_a_customer_signs_in_to_the_portal_with_a_mailed_link(platform, admin_ap
     link = "/portal/" + _sign_in_link(platform, email).split("/portal/", 1)[1]
     page.goto(link)
     page.wait_for_url(re.compile(r"/portal$"))
+    expect(page.get_by_text("Signed in as Pia Portal")).to_be_visible()
 
     # Their requests; one of them with the public answer and never the internal note.
     row = page.get_by_role("row").filter(has_text=ticket["number"])

@@ -25,6 +25,7 @@ from gateway import mail, services
 from gateway.api.support_schemas import (
     PortalArticleOut,
     PortalArticleSearch,
+    PortalMeOut,
     PortalMessageOut,
     PortalReplyIn,
     PortalSessionIn,
@@ -40,7 +41,7 @@ from gateway.errors import Problem
 from gateway.http import page_schema
 from gateway.models import LoginAttempt, PortalSignInLink, now
 from gateway.permissions import PORTAL, public, requires
-from gateway.rpc import RpcError
+from gateway.rpc import RemoteError, RpcError
 
 log = logging.getLogger(__name__)
 blp = Blueprint("portal", __name__, url_prefix="/api/v1/portal",
@@ -178,6 +179,26 @@ def _contact_id() -> str:
     if g.principal.kind != "contact":
         raise Problem(403, "Forbidden", "the portal is for contacts signed in with a link")
     return g.principal.id
+
+
+@blp.route("/me", methods=["GET"])
+@requires(PORTAL)
+@blp.response(200, PortalMeOut)
+@blp.alt_response(410, description="the contact was merged or erased: sign in again")
+def me():
+    """Who is signed in: the contact's name and email."""
+    contact_id = _contact_id()
+    try:
+        contact = services.call("contacts", "get_contact", contact_id)
+    except RemoteError as exc:
+        if exc.exc_type != "NotFound":
+            raise
+        contact = None
+    # A session outlives neither the contact's deletion, nor its erasure, nor its merge.
+    if contact is None or contact.get("erased_at") or contact.get("merged_into_id"):
+        raise Problem(410, "Session ended", "this contact no longer exists: sign in again")
+    return {"contact_id": contact_id, **{name: contact.get(name)
+                                         for name in ("first_name", "last_name", "email")}}
 
 
 @blp.route("/tickets", methods=["GET"])

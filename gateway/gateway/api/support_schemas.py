@@ -443,6 +443,13 @@ class PortalSessionOut(Schema):
     contact_id = fields.String()
 
 
+class PortalMeOut(Schema):
+    contact_id = fields.String()
+    first_name = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+
+
 class PortalTicketIn(_In):
     subject = _name(300, required=True)
     description = _name(100_000, required=True)

@@ -17,7 +17,7 @@ const en = {
   },
   portal: {
     name: "Customer portal", nav: "Portal", tickets: "My requests", newTicket: "New request", help: "Help articles",
-    signOut: "Sign out",
+    signOut: "Sign out", signedInAs: "Signed in as {{name}}",
     signIn: { title: "Sign in to the customer portal", intro: "Enter the email address we know you by: we will mail you a link that signs you in.",
       email: "Email", send: "Email me a sign-in link",
       sent: "If {{email}} is known to us, a sign-in link is on its way. It works once, for 15 minutes.",
@@ -62,7 +62,7 @@ const fr: Messages = {
   },
   portal: {
     name: "Espace client", nav: "Espace client", tickets: "Mes demandes", newTicket: "Nouvelle demande", help: "Articles d’aide",
-    signOut: "Se déconnecter",
+    signOut: "Se déconnecter", signedInAs: "Connecté en tant que {{name}}",
     signIn: { title: "Connexion à l’espace client", intro: "Saisissez l’adresse e-mail que nous vous connaissons : nous vous enverrons un lien de connexion.",
       email: "E-mail", send: "Recevoir un lien de connexion",
       sent: "Si nous connaissons {{email}}, un lien de connexion vous a été envoyé. Il fonctionne une fois, pendant 15 minutes.",

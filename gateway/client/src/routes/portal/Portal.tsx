@@ -3,7 +3,7 @@
 import { Link, Navigate, NavLink, Route, Routes, useLocation, useNavigate } from "react-router-dom";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, unwrap } from "../../api/client";
+import { api, ApiError, unwrap, type Schemas } from "../../api/client";
 import { addMessages } from "../../i18n";
 import { LanguageSwitch } from "../../Layout";
 import { supportMessages } from "../../messages/support";
@@ -19,19 +19,21 @@ addMessages(supportMessages);
 export const PORTAL_SESSION = ["portal", "session"];
 const inPortal = { predicate: (query: { queryKey: readonly unknown[] }) => query.queryKey[0] === "portal" };
 
-/** Whether a contact is signed in here: any portal call answers 401 otherwise, and 403 to
- * a member of staff (whose session is not a contact's). */
+type PortalSession =
+  | { state: "contact"; me: Schemas["PortalMeOut"] }
+  | { state: "none" | "staff" | "ended" };
+
+/** Who is signed in here: a contact, nobody (401), a member of staff, whose session is not
+ * a contact's (403), or a contact merged or erased since (410). */
 function usePortalSession() {
   return useQuery({
     queryKey: PORTAL_SESSION,
-    queryFn: async () => {
+    queryFn: async (): Promise<PortalSession> => {
       try {
-        await unwrap(api.GET("/api/v1/portal/tickets", { params: { query: { limit: 1 } } }));
-        return "contact" as const;
+        return { state: "contact", me: await unwrap(api.GET("/api/v1/portal/me")) };
       } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return "none" as const;
-        if (error instanceof ApiError && error.status === 403) return "staff" as const;
-        if (error instanceof ApiError && error.status === 410) return "ended" as const;
+        const states: Record<number, "none" | "staff" | "ended"> = { 401: "none", 403: "staff", 410: "ended" };
+        if (error instanceof ApiError && states[error.status]) return { state: states[error.status]! };
         throw error;
       }
     },
@@ -39,8 +41,9 @@ function usePortalSession() {
   });
 }
 
-function PortalLayout() {
+function PortalLayout({ me }: { me: Schemas["PortalMeOut"] }) {
   const { t } = useTranslation();
+  const name = [me.first_name, me.last_name].filter(Boolean).join(" ") || me.email;
   const navigate = useNavigate();
   const queries = useQueryClient();
   async function signOut() {
@@ -61,6 +64,7 @@ function PortalLayout() {
           </ul>
         </nav>
         <div className="account">
+          {name && <span className="who">{t("portal.signedInAs", { name })}</span>}
           <LanguageSwitch />
           <button type="button" onClick={() => void signOut()}>{t("portal.signOut")}</button>
         </div>
@@ -83,11 +87,12 @@ function Guarded() {
   const location = useLocation();
   if (session.isPending) return <main className="page"><Loading /></main>;
   if (session.isError) return <main className="page"><ErrorPanel error={session.error} retry={() => void session.refetch()} /></main>;
-  if (session.data !== "contact") {
+  if (session.data.state !== "contact") {
+    const { state } = session.data;
     const next = encodeURIComponent(location.pathname + location.search);
-    return <Navigate to={`/portal/sign-in?next=${next}${session.data === "none" ? "" : `&why=${session.data}`}`} replace />;
+    return <Navigate to={`/portal/sign-in?next=${next}${state === "none" ? "" : `&why=${state}`}`} replace />;
   }
-  return <PortalLayout />;
+  return <PortalLayout me={session.data.me} />;
 }
 
 export default function Portal() {
