@@ -86,8 +86,18 @@ def test_a_saved_view_keeps_the_search_filters_and_sort(admin_api, crowd, page_f
     for name in rows.locator("td:nth-child(1)").all_inner_texts()[:20]:
         assert int(name[1:4]) % 4 == 0, name  # every fourth lives in Paris
 
-    page.get_by_role("button", name="Delete view “Paris crowd”").click()
-    page.get_by_test_id("announcer").get_by_text("View “Paris crowd” deleted.").wait_for()
+    # Renamed: the same query under another name.
+    page.get_by_role("button", name="Rename view “Paris crowd”").click()
+    expect(page.get_by_label("Name of the view")).to_have_value("Paris crowd")
+    page.get_by_label("Name of the view").fill("Paris crowd, by name")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_test_id("announcer").get_by_text("View renamed “Paris crowd, by name”.").wait_for()
+    views = api.get(f"{base}/api/v1/saved-views", params={"resource": "contacts"}).json()["items"]
+    assert [(v["name"], v["query"]) for v in views] == [
+        ("Paris crowd, by name", {"q": f"Crowd{crowd}", "city": "Paris", "sort": "-last_name"})]
+
+    page.get_by_role("button", name="Delete view “Paris crowd, by name”").click()
+    page.get_by_test_id("announcer").get_by_text("View “Paris crowd, by name” deleted.").wait_for()
     assert api.get(f"{base}/api/v1/saved-views",
                    params={"resource": "contacts"}).json()["items"] == []
 

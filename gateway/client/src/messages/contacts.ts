@@ -12,6 +12,7 @@ const en = {
   views: {
     label: "Saved view", none: "— No saved view —", save: "Save view", saveTitle: "Save the current search, filters and sort",
     name: "Name of the view", create: "Save", delete: "Delete view “{{name}}”", saved: "View “{{name}}” saved.",
+    rename: "Rename view “{{name}}”", renamed: "View renamed “{{name}}”.",
     deleted: "View “{{name}}” deleted.", applied: "View “{{name}}” applied.", failed: "The saved views could not be loaded.",
   },
   dupes: {
@@ -88,6 +89,7 @@ const fr: Messages = {
   views: {
     label: "Vue enregistrée", none: "— Aucune vue enregistrée —", save: "Enregistrer la vue", saveTitle: "Enregistrer la recherche, les filtres et le tri actuels",
     name: "Nom de la vue", create: "Enregistrer", delete: "Supprimer la vue « {{name}} »", saved: "Vue « {{name}} » enregistrée.",
+    rename: "Renommer la vue « {{name}} »", renamed: "Vue renommée « {{name}} ».",
     deleted: "Vue « {{name}} » supprimée.", applied: "Vue « {{name}} » appliquée.", failed: "Les vues enregistrées n’ont pas pu être chargées.",
   },
   dupes: {

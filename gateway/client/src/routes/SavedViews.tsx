@@ -21,7 +21,8 @@ export function SavedViews({ resource, current, apply, list }: {
   const listed = savedViews(resource);
   const key = listed.queryKey;
   const views = useQuery(listed);
-  const [naming, setNaming] = useState(false);
+  // The name form is open for a new view of the current query, or to rename a view.
+  const [naming, setNaming] = useState<"new" | SavedView | null>(null);
   const [name, setName] = useState("");
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [problem, setProblem] = useState<string | null>(null);
@@ -30,14 +31,14 @@ export function SavedViews({ resource, current, apply, list }: {
   const selected = list.viewMatching(items, current);
 
   const create = useMutation({
-    mutationFn: (viewName: string) => unwrap(api.POST("/api/v1/saved-views", {
-      body: { resource, name: viewName, query: current },
-    })),
+    mutationFn: (viewName: string) => naming === "new" || !naming
+      ? unwrap(api.POST("/api/v1/saved-views", { body: { resource, name: viewName, query: current } }))
+      : unwrap(api.PATCH("/api/v1/saved-views/{item_id}", { params: { path: { item_id: naming.id } }, body: { name: viewName } })),
     onSuccess: (view) => {
       void queries.invalidateQueries({ queryKey: key });
-      setNaming(false);
+      announce(t(naming === "new" ? "views.saved" : "views.renamed", { name: view.name }));
+      setNaming(null);
       setName("");
-      announce(t("views.saved", { name: view.name }));
     },
     onError: (error) => {
       if (!(error instanceof ApiError)) throw error;
@@ -80,15 +81,21 @@ export function SavedViews({ resource, current, apply, list }: {
           {items.map((view) => <option key={view.id} value={view.id}>{view.name}</option>)}
         </select>
       </label>
-      {selected && (
-        <button type="button" onClick={() => remove.mutate(selected)} disabled={remove.isPending}>
-          {t("views.delete", { name: selected.name })}
-        </button>
+      {selected && !naming && (
+        <>
+          <button type="button" onClick={() => { setNaming(selected); setName(selected.name ?? ""); }}>
+            {t("views.rename", { name: selected.name })}
+          </button>
+          <button type="button" onClick={() => remove.mutate(selected)} disabled={remove.isPending}>
+            {t("views.delete", { name: selected.name })}
+          </button>
+        </>
       )}
       {!naming ? (
-        <button type="button" onClick={() => setNaming(true)} title={t("views.saveTitle")}>{t("views.save")}</button>
+        <button type="button" onClick={() => setNaming("new")} title={t("views.saveTitle")}>{t("views.save")}</button>
       ) : (
-        <form className="save-view" onSubmit={submit} noValidate aria-label={t("views.saveTitle")}>
+        <form className="save-view" onSubmit={submit} noValidate
+          aria-label={naming === "new" ? t("views.saveTitle") : t("views.rename", { name: naming.name })}>
           <Field id={id} label={t("views.name")} errors={errors.name}>
             <input id={id} value={name} maxLength={100} required autoFocus
               onChange={(event) => setName(event.target.value)} {...invalidProps(id, errors.name)} />
@@ -96,7 +103,7 @@ export function SavedViews({ resource, current, apply, list }: {
           {problem && <p className="form-error" role="alert">{problem}</p>}
           <div className="actions">
             <button type="submit" className="primary" disabled={create.isPending}>{t("views.create")}</button>
-            <button type="button" onClick={() => { setNaming(false); setErrors({}); setProblem(null); }}>{t("app.cancel")}</button>
+            <button type="button" onClick={() => { setNaming(null); setName(""); setErrors({}); setProblem(null); }}>{t("app.cancel")}</button>
           </div>
         </form>
       )}
