@@ -17,6 +17,7 @@ import { useAnnounce } from "../announcer";
 import { usePeople } from "../usePeople";
 import { ErrorPanel, Field, invalidProps, Loading } from "../ui";
 import { DealActivities, DealQuotes, StageHistory } from "./DealParts";
+import { ConflictPanel } from "./ConflictPanel";
 import "./sales-support.css";
 
 addMessages(salesMessages);
@@ -104,7 +105,7 @@ function EditDeal({ deal, onDone }: { deal: Opportunity; onDone: () => void }) {
     setBase({ values: conflict.theirs, version: conflict.version });
     setConflict(null);
   }
-  const shown = (field: string, value: string) => (field === "owner_id" ? nameOf(value) ?? value : value) || "—";
+  const shown = (field: string, value: string) => (field === "owner_id" ? nameOf(value) ?? value : value);
   const text = (name: keyof Draft, label: string, extra: Record<string, string> = {}) => (
     <Field id={`deal-${name}`} label={label} errors={errors[name]}>
       <input id={`deal-${name}`} value={draft[name]} onChange={(event) => setDraft({ ...draft, [name]: event.target.value })}
@@ -116,30 +117,8 @@ function EditDeal({ deal, onDone }: { deal: Opportunity; onDone: () => void }) {
       aria-labelledby="edit-deal-title">
       <h2 id="edit-deal-title">{t("deal.editTitle")}</h2>
       {problem && <p className="form-error" role="alert">{problem}</p>}
-      {conflict && (
-        <div className="form-error conflict" role="alert" aria-labelledby="deal-conflict-title">
-          <p id="deal-conflict-title">{t("deal.conflictTitle")}</p>
-          {conflict.changes.length > 0 && (
-            <table>
-              <thead>
-                <tr><th scope="col">{t("conflict.field")}</th><th scope="col">{t("conflict.theirs")}</th><th scope="col">{t("conflict.mine")}</th></tr>
-              </thead>
-              <tbody>
-                {conflict.changes.map((change) => (
-                  <tr key={change.field}>
-                    <th scope="row">{t(FIELD_LABELS[change.field as keyof Draft])}</th>
-                    <td>{shown(change.field, change.theirs)}</td><td>{shown(change.field, change.mine)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          <div className="actions">
-            <button type="button" className="primary" onClick={keepMine}>{t("conflict.keepMine")}</button>
-            <button type="button" onClick={takeTheirs}>{t("conflict.takeTheirs")}</button>
-          </div>
-        </div>
-      )}
+      {conflict && <ConflictPanel id="deal-conflict-title" title={t("deal.conflictTitle")} changes={conflict.changes}
+        label={(field) => t(FIELD_LABELS[field as keyof Draft])} shown={shown} keepMine={keepMine} takeTheirs={takeTheirs} />}
       <div className="grid">
         {text("name", t("deal.name"))}
         {text("amount", t("deal.amount"), { inputMode: "decimal" })}

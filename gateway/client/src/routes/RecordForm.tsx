@@ -12,6 +12,7 @@ import { changedFields, rebase, type FieldChange } from "../lib/conflict";
 import { customBody, customDraft, draftKey, type CustomField, type Draft } from "../lib/customFields";
 import { ErrorPanel, Field, invalidProps, Loading } from "../ui";
 import { useCustomFields } from "./CustomValues";
+import { ConflictPanel } from "./ConflictPanel";
 
 type Versioned = { id?: string; version?: number; custom_fields?: Record<string, unknown> };
 // What the form started from: the record's id ("" for a new one), the values a conflict is
@@ -124,29 +125,8 @@ export function RecordForm<R extends Versioned>({ object, id, heading, conflictT
       <h1 id={`${object}-edit-title`}>{heading}</h1>
       <form className="form" noValidate onSubmit={(event: FormEvent) => { event.preventDefault(); void save(draft, start); }}>
         {problem && (problem.status !== 412 || !conflict) && <p className="form-error" role="alert">{problem.message}</p>}
-        {conflict && (
-          <div className="form-error conflict" role="alert" aria-labelledby={`${object}-conflict-title`}>
-            <p id={`${object}-conflict-title`}>{conflictTitle}</p>
-            {conflict.changes.length > 0 && (
-              <table>
-                <thead>
-                  <tr><th scope="col">{t("conflict.field")}</th><th scope="col">{t("conflict.theirs")}</th><th scope="col">{t("conflict.mine")}</th></tr>
-                </thead>
-                <tbody>
-                  {conflict.changes.map((change) => (
-                    <tr key={change.field}>
-                      <th scope="row">{label(change.field)}</th><td>{change.theirs || "—"}</td><td>{change.mine || "—"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-            <div className="actions">
-              <button type="button" className="primary" onClick={keepMine}>{t("conflict.keepMine")}</button>
-              <button type="button" onClick={takeTheirs}>{t("conflict.takeTheirs")}</button>
-            </div>
-          </div>
-        )}
+        {conflict && <ConflictPanel id={`${object}-conflict-title`} title={conflictTitle} changes={conflict.changes}
+          label={label} keepMine={keepMine} takeTheirs={takeTheirs} />}
         <div className="grid">
           {children({ draft, set, errors })}
           {fields.map((field) => (
