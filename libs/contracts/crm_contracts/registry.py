@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema
 
+from crm_contracts.compiled import schema_loader
 from crm_contracts.envelope import EnvelopeSchema
 
 _SCHEMAS: dict[tuple[str, int], type[Schema]] = {}
@@ -31,7 +32,9 @@ def register(event_type: str, version: int, source: str):
 
 
 _INSTANCES: dict[tuple[str, int], Schema] = {}
-_ENVELOPE = EnvelopeSchema()  # built once: building one costs more than a load with it
+_LOADERS: dict[tuple[str, int], Any] = {}
+# Built once: building one costs more than a load with it.
+_load_envelope = schema_loader(EnvelopeSchema())
 
 
 def schema_for(event_type: str, version: int) -> Schema:
@@ -70,15 +73,23 @@ def event_types() -> list[tuple[str, int]]:
 
 def dump_data(event_type: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
     """Validate a producer's payload and return it as plain JSON types."""
-    schema = schema_for(event_type, version)
-    return schema.dump(schema.load(data))
+    return schema_for(event_type, version).dump(_loader(event_type, version)(data))
 
 
 def load_event(envelope: dict[str, Any]) -> dict[str, Any]:
     """Validate an incoming envelope and its data; raises UnknownEvent or ValidationError."""
-    loaded = _ENVELOPE.load(envelope)
-    loaded["data"] = schema_for(loaded["type"], loaded["version"]).load(envelope["data"])
+    loaded = _load_envelope(envelope)
+    loaded["data"] = _loader(loaded["type"], loaded["version"])(envelope["data"])
     return loaded
+
+
+def _loader(event_type: str, version: int):
+    """The schema's load, compiled (crm_contracts.compiled): every consumer loads every
+    event it gets, and every producer the events it emits."""
+    key = (event_type, version)
+    if key not in _LOADERS:
+        _LOADERS[key] = schema_loader(schema_for(event_type, version))
+    return _LOADERS[key]
 
 
 def _load_all() -> None:
