@@ -33,22 +33,40 @@ def _newer(row, version: int | None) -> bool:
 
 
 def project_contact(uow, contact: dict[str, Any]) -> None:
+    project_contacts(uow, [contact])
+
+
+def project_contacts(uow, contacts: list[dict[str, Any]]) -> None:
+    """Each contact's record into the projection (in order: a batch may hold two versions
+    of one), then the segments and scores of those that changed, all read together. Like
+    any projection it is evaluated as it ends: a contact's passing state between two of
+    its versions in one batch is not scored."""
+    changed = [contact["id"] for contact in contacts if _project_contact(uow, contact)]
+    if changed:
+        flush(uow.session)
+        segments.refresh_contacts(uow, changed)
+        scoring.rescore_all(uow, changed, ScoreSettings.from_env(), "contact changed")
+
+
+def _project_contact(uow, contact: dict[str, Any]) -> bool:
+    """Whether this version of the contact was newer than the projection's."""
     row = uow.session.get(ContactView, contact["id"])
     if not _newer(row, contact.get("version")):
-        return
+        return False
+    values = {name: contact.get(name) for name in CONTACT_FIELDS}
+    values.update(email=(contact.get("email") or "").strip().lower() or None,
+                  tags=list(contact.get("tags") or []),
+                  custom_fields=dict(contact.get("custom_fields") or {}),
+                  version=contact.get("version") or 1)
     if row is None:
-        row = ensure_row(uow.session, ContactView, contact["id"], **_NEW_CONTACT)
+        # Inserted whole; a row a consent change made meanwhile is updated below.
+        row = ensure_row(uow.session, ContactView, contact["id"],
+                         **{**_NEW_CONTACT, **values})
         if not _newer(row, contact.get("version")):
-            return
-    for name in CONTACT_FIELDS:
-        setattr(row, name, contact.get(name))
-    row.email = (contact.get("email") or "").strip().lower() or None
-    row.tags = list(contact.get("tags") or [])
-    row.custom_fields = dict(contact.get("custom_fields") or {})
-    row.version = contact.get("version") or 1
-    flush(uow.session)
-    segments.refresh_contact(uow, row.id)
-    scoring.rescore(uow, row.id, ScoreSettings.from_env(), "contact changed")
+            return False
+    for name, value in values.items():
+        setattr(row, name, value)
+    return True
 
 
 def forget_contact(uow, contact_id: str) -> None:
@@ -147,20 +165,34 @@ def erase_contact(uow, data: dict[str, Any]) -> None:
 
 
 def project_ticket(uow, ticket: dict[str, Any]) -> None:
+    project_tickets(uow, [ticket])
+
+
+def project_tickets(uow, tickets: list[dict[str, Any]]) -> None:
+    """Each ticket into the projection, then the behaviour segments of the contacts whose
+    open tickets changed, read together."""
+    touched: set[str] = set()
+    for ticket in tickets:
+        touched |= _project_ticket(uow, ticket)
+    if touched:
+        flush(uow.session)
+        segments.refresh_contacts(uow, touched, behaviour_only=True)
+
+
+def _project_ticket(uow, ticket: dict[str, Any]) -> set[str]:
+    """The contacts whose tickets this version changed (none when it was not newer)."""
     row = uow.session.get(TicketView, ticket["id"])
     if not _newer(row, ticket.get("version")):
-        return
+        return set()
     if row is None:
         row = ensure_row(uow.session, TicketView, ticket["id"], status=ticket["status"],
-                         version=0)
+                         contact_id=ticket.get("contact_id"), version=ticket.get("version") or 0)
         if not _newer(row, ticket.get("version")):
-            return
+            return set()
     before = row.contact_id
     row.contact_id, row.status = ticket.get("contact_id"), ticket["status"]
     row.version = ticket.get("version") or 0
-    flush(uow.session)
-    for contact_id in {before, row.contact_id} - {None}:
-        segments.refresh_contact(uow, contact_id, behaviour_only=True)
+    return {before, row.contact_id} - {None}
 
 
 def project_deal(uow, opportunity: dict[str, Any], occurred_at) -> None:

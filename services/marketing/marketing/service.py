@@ -524,14 +524,12 @@ class MarketingService(EventLog):
         handlers.CONTACTS_EVENTS[event["type"]](self.db, event["data"])
 
     @consumes("contacts", "contact.created", batch=BATCH)
-    @each
-    def project_created_contact(self, event: dict[str, Any]) -> None:
-        self._contacts_event(event)
+    def project_created_contact(self, events: list[dict[str, Any]]) -> None:
+        handlers.project_contacts(self.db, [event["data"]["contact"] for event in events])
 
     @consumes("contacts", "contact.updated", batch=BATCH)
-    @each
-    def project_updated_contact(self, event: dict[str, Any]) -> None:
-        self._contacts_event(event)
+    def project_updated_contact(self, events: list[dict[str, Any]]) -> None:
+        handlers.project_contacts(self.db, [event["data"]["contact"] for event in events])
 
     @consumes("contacts", "contact.deleted")
     def forget_deleted_contact(self, event: dict[str, Any]) -> None:
@@ -562,14 +560,12 @@ class MarketingService(EventLog):
         self._contacts_event(event)
 
     @consumes("support", "ticket.created", batch=BATCH)
-    @each
-    def project_created_ticket(self, event: dict[str, Any]) -> None:
-        handlers.project_ticket(self.db, event["data"]["ticket"])
+    def project_created_ticket(self, events: list[dict[str, Any]]) -> None:
+        handlers.project_tickets(self.db, [event["data"]["ticket"] for event in events])
 
     @consumes("support", "ticket.status_changed", batch=BATCH)
-    @each
-    def project_ticket_status(self, event: dict[str, Any]) -> None:
-        handlers.project_ticket(self.db, event["data"]["ticket"])
+    def project_ticket_status(self, events: list[dict[str, Any]]) -> None:
+        handlers.project_tickets(self.db, [event["data"]["ticket"] for event in events])
 
     @consumes("sales", "opportunity.created", batch=BATCH)
     @each

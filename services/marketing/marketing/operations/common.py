@@ -23,9 +23,11 @@ def ensure_row(session: Session, model, key: str, **values):
     different queues) must not both INSERT: the loser's commit would fail, and the chassis
     would take that for a duplicate delivery and drop its effects."""
     primary = model.__table__.primary_key.columns.keys()[0]
-    session.execute(conflict_insert(session, model.__table__)
-                    .values(**{primary: key, **values}).on_conflict_do_nothing())
-    return session.get(model, key, populate_existing=True)
+    # RETURNING the entity: the row inserted is the one the session gets, in one statement.
+    inserted = session.scalars(conflict_insert(session, model)
+                               .values(**{primary: key, **values}).on_conflict_do_nothing()
+                               .returning(model)).first()
+    return inserted if inserted is not None else session.get(model, key, populate_existing=True)
 
 
 def get_or_404(session: Session, model, record_id: Any, what: str):

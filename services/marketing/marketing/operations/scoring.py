@@ -112,52 +112,89 @@ def _active(session: Session, kind: str) -> list[ScoringRule]:
 
 # --- scores -------------------------------------------------------------------------------
 
-def _field_points(session: Session, contact: ContactView | None,
-                  field_rules: list[ScoringRule]) -> int:
-    if contact is None or contact.version == 0 or not field_rules:
-        return 0
-    facts = segments.facts_for(session, [contact], behaviour=False)[contact.id]
-    return sum(rule.points for rule in field_rules
-               if segment_rules.matches(rule.rules, facts))
+def _field_points(session: Session, contacts: dict[str, ContactView],
+                  field_rules: list[ScoringRule]) -> dict[str, int]:
+    """The points the field rules give each contact (none for a contact known only by a
+    consent change, at version 0)."""
+    known = [contact for contact in contacts.values() if contact.version > 0]
+    if not known or not field_rules:
+        return {}
+    facts = segments.facts_for(session, known, behaviour=False)
+    return {contact_id: sum(rule.points for rule in field_rules
+                            if segment_rules.matches(rule.rules, values))
+            for contact_id, values in facts.items()}
 
 
 def rescore(uow, contact_id: str, config: ScoreSettings, reason: str,
             field_rules: list[ScoringRule] | None = None, moment: datetime | None = None
             ) -> int | None:
     """Bring one contact's score up to date; the new score, or None when it has none."""
+    return rescore_all(uow, [contact_id], config, reason, field_rules, moment).get(contact_id)
+
+
+def rescore_all(uow, contact_ids: list[str], config: ScoreSettings, reason: str,
+                field_rules: list[ScoringRule] | None = None,
+                moment: datetime | None = None) -> dict[str, int]:
+    """rescore for several contacts, their facts, points and scores read together (a
+    batch of events would otherwise read them a contact at a time); the new score of each
+    that has one."""
     moment = moment or now()
     session = uow.session
-    contact = session.get(ContactView, contact_id)
+    ids = sorted(set(contact_ids))
     field_rules = _active(session, rules_of.FIELD) if field_rules is None else field_rules
-    field_points = _field_points(session, contact, field_rules)
-    earned = session.execute(select(ScoreEntry.points, ScoreEntry.at).where(
-        ScoreEntry.contact_id == contact_id)).all()
-    current = rules_of.score(field_points, earned, moment, config.half_life_days)
-    row = session.get(LeadScore, contact_id)
-    if row is None:
-        if current == 0 and not earned:
-            return None
-        row = ensure_row(session, LeadScore, contact_id, score=0, field_points=0,
-                         updated_at=moment)
+    contacts = segments.contact_views(session, ids)
+    points = _field_points(session, contacts, field_rules)
+    earned: dict[str, list[tuple[int, datetime]]] = {}
+    for contact_id, entry_points, at in session.execute(
+            select(ScoreEntry.contact_id, ScoreEntry.points, ScoreEntry.at)
+            .where(ScoreEntry.contact_id.in_(ids))):
+        earned.setdefault(contact_id, []).append((entry_points, at))
+    rows = {row.contact_id: row for row in session.scalars(
+        select(LeadScore).where(LeadScore.contact_id.in_(ids)))}
+    scores, changed = {}, []
+    for contact_id in ids:
+        current = rules_of.score(points.get(contact_id, 0), earned.get(contact_id, ()),
+                                 moment, config.half_life_days)
+        row = rows.get(contact_id)
+        if row is None:
+            if current == 0 and contact_id not in earned:
+                continue
+            row = ensure_row(session, LeadScore, contact_id, score=0, field_points=0,
+                             updated_at=moment)
+        scores[contact_id] = current
+        recorded = _record(uow, row, current, points.get(contact_id, 0), reason, moment)
+        if recorded is None:
+            continue  # another worker's rescore came first: it qualifies, if anyone does
+        if recorded:
+            changed.append(contact_id)
+        if rules_of.qualifies(current, config.threshold, row.qualified_at is not None):
+            _qualify(uow, contacts.get(contact_id), contact_id, current, config, moment)
+    if changed and segments.dynamic_segments(session, behaviour_only=True):
+        segments.refresh_contacts(uow, changed, behaviour_only=True)
+    return scores
+
+
+def _record(uow, row: LeadScore, current: int, field_points: int, reason: str,
+            moment: datetime) -> bool | None:
+    """Store a contact's new score: whether its whole-number score changed (then
+    `lead.score_changed` is emitted), or None when another worker changed it first."""
     previous = row.score
-    if current != previous or field_points != row.field_points:
-        # Conditional: of two workers rescoring at once, one reports the change.
-        result = session.execute(
-            update(LeadScore).where(LeadScore.contact_id == contact_id,
-                                    LeadScore.score == previous)
-            .values(score=current, field_points=field_points, updated_at=moment)
-            .execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            return current
-        if current != previous:
-            uow.emit("lead.score_changed", {"contact_id": contact_id, "score": current,
-                                            "previous": previous, "reason": reason[:200],
-                                            "at": moment})
-            if segments.dynamic_segments(session, behaviour_only=True):
-                segments.refresh_contact(uow, contact_id, behaviour_only=True)
-    if rules_of.qualifies(current, config.threshold, row.qualified_at is not None):
-        _qualify(uow, contact, contact_id, current, config, moment)
-    return current
+    if current == previous and field_points == row.field_points:
+        return False
+    # Conditional: of two workers rescoring at once, one reports the change.
+    result = uow.session.execute(
+        update(LeadScore).where(LeadScore.contact_id == row.contact_id,
+                                LeadScore.score == previous)
+        .values(score=current, field_points=field_points, updated_at=moment)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return None
+    if current == previous:
+        return False
+    uow.emit("lead.score_changed", {"contact_id": row.contact_id, "score": current,
+                                    "previous": previous, "reason": reason[:200],
+                                    "at": moment})
+    return True
 
 
 def _qualify(uow, contact: ContactView | None, contact_id: str, current: int,
@@ -218,17 +255,16 @@ def record_event(uow, contact_id: str, event: str, campaign_id: str | None,
     rescore(uow, contact_id, config, event_rules[0].name, moment=moment)
 
 
-def rescore_everyone(uow, config: ScoreSettings, reason: str) -> int:
+def rescore_everyone(uow, config: ScoreSettings, reason: str) -> None:
     """After the field rules changed: every known contact, a batch at a time."""
     field_rules = _active(uow.session, rules_of.FIELD)
-    changed, last = 0, ""
+    last = ""
     while True:
         ids = uow.session.scalars(select(ContactView.id).where(ContactView.id > last)
                                   .order_by(ContactView.id).limit(1000)).all()
         if not ids:
-            return changed
-        for contact_id in ids:
-            rescore(uow, contact_id, config, reason, field_rules)
+            return
+        rescore_all(uow, ids, config, reason, field_rules)
         last = ids[-1]
 
 
@@ -237,8 +273,8 @@ def decay(uow, config: ScoreSettings, moment: datetime | None = None) -> int:
     moment = moment or now()
     field_rules = _active(uow.session, rules_of.FIELD)
     ids = uow.session.scalars(select(ScoreEntry.contact_id).distinct()).all()
-    for contact_id in ids:
-        rescore(uow, contact_id, config, "decay", field_rules, moment)
+    for start in range(0, len(ids), 1000):
+        rescore_all(uow, ids[start:start + 1000], config, "decay", field_rules, moment)
     return len(ids)
 
 

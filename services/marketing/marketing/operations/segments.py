@@ -177,21 +177,46 @@ def dynamic_segments(session: Session, behaviour_only: bool = False) -> list[Seg
 def refresh_contact(uow, contact_id: str, behaviour_only: bool = False) -> None:
     """Re-evaluate one contact against every dynamic segment (after its record, its
     account, its consent or its behaviour changed)."""
+    refresh_contacts(uow, [contact_id], behaviour_only)
+
+
+def refresh_contacts(uow, contact_ids: Iterable[str], behaviour_only: bool = False) -> None:
+    """refresh_contact for several contacts at once: their facts and memberships are read
+    together (a batch of events would otherwise read them a contact at a time)."""
     segments = dynamic_segments(uow.session, behaviour_only)
-    if not segments:
+    ids = sorted(set(contact_ids))
+    if not segments or not ids:
         return
-    contact = uow.session.get(ContactView, contact_id)
-    facts = facts_for(uow.session, [contact])[contact_id] \
-        if contact is not None and contact.version > 0 else None
-    joined = set(uow.session.scalars(select(SegmentMember.segment_id).where(
-        SegmentMember.contact_id == contact_id)))
+    contacts = [contact for contact in contact_views(uow.session, ids).values()
+                if contact.version > 0]
+    facts = facts_for(uow.session, contacts) if contacts else {}
+    joined: dict[str, set[str]] = {}
+    for contact_id, segment_id in uow.session.execute(
+            select(SegmentMember.contact_id, SegmentMember.segment_id)
+            .where(SegmentMember.contact_id.in_(ids))):
+        joined.setdefault(segment_id, set()).add(contact_id)
     for segment in segments:
-        member = segment.id in joined
-        should = facts is not None and rules_of.matches(segment.rules, facts)
-        if should and not member:
-            join(uow, segment, [contact_id])
-        elif member and not should:
-            leave(uow, segment, [contact_id])
+        members = joined.get(segment.id, set())
+        should = {contact_id for contact_id, values in facts.items()
+                  if rules_of.matches(segment.rules, values)}
+        if should - members:
+            join(uow, segment, should - members)
+        if members - should:
+            leave(uow, segment, members - should)
+
+
+def contact_views(session: Session, ids: list[str]) -> dict[str, ContactView]:
+    """The known ones of these contacts; those already in the session are not read again."""
+    found: dict[str, ContactView] = {}
+    for contact_id in ids:
+        row = session.identity_map.get(session.identity_key(ContactView, contact_id))
+        if row is not None:
+            found[contact_id] = row
+    missing = [contact_id for contact_id in ids if contact_id not in found]
+    if missing:
+        found.update((row.id, row) for row in session.scalars(
+            select(ContactView).where(ContactView.id.in_(missing))))
+    return found
 
 
 def drop_contact(uow, contact_id: str) -> None:

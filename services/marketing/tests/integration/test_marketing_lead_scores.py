@@ -74,6 +74,59 @@ def test_field_rules_score_who_a_contact_is(unit):
         ("ann", 0, 30), ("bob", 0, 30)]
 
 
+def test_a_batch_of_contact_events_ends_as_they_do_one_by_one(unit_for):
+    """What the batched consumers do (handlers.project_contacts, read for the whole batch)
+    leaves the same projection, memberships, scores and events as one event at a time."""
+    stream = [{"id": "ann", "version": 1, "title": "CTO", "lifecycle_stage": "lead"},
+              {"id": "bob", "version": 1, "title": "Intern", "lifecycle_stage": "lead"},
+              {"id": "cat", "version": 1, "title": "CEO", "lifecycle_stage": "customer"},
+              {"id": "bob", "version": 2, "title": "CEO", "lifecycle_stage": "lead"},
+              {"id": "ann", "version": 3, "title": "Intern", "lifecycle_stage": "customer"},
+              {"id": "ann", "version": 2, "title": "CTO", "lifecycle_stage": "lead"}]  # stale
+
+    def outcome(batched: bool):
+        # Both runs share the database: each has its own contacts, rule and segment.
+        run = "b-" if batched else "s-"
+        mine = [{**one, "id": run + one["id"]} for one in stream]
+        unit = unit_for()
+        made = rule(unit, name=f"Decision maker {run}", kind="field", points=60, rules={
+            "match": "all", "conditions": [
+                {"field": "title", "op": "in", "value": ["CTO", "CEO"]},
+                {"field": "email", "op": "contains", "value": run}]})
+        leads = segments.create_segment(unit, load(SegmentInput(), {"name": run, "rules": {
+            "match": "all", "conditions": [
+                {"field": "lifecycle_stage", "op": "eq", "value": "lead"},
+                {"field": "email", "op": "contains", "value": run}]}}), None)
+        for one in mine:
+            one["email"] = f"{one['id']}@x.test"
+        if batched:
+            handlers.project_contacts(unit, mine[:3])
+            handlers.project_contacts(unit, mine[3:])
+        else:
+            for one in mine:
+                handlers.project_contact(unit, one)
+        unit.commit()
+        plain = len(run)
+        seen = ({cid: score_of(unit, run + cid) for cid in ("ann", "bob", "cat")},
+                {cid[plain:] for cid in segments.member_ids(unit.session, leads.id)},
+                sorted((e["contact_id"][plain:], e["previous"], e["score"])
+                       for e in events(unit, "lead.score_changed")
+                       if e["contact_id"].startswith(run)),
+                sorted(e["contact_id"][plain:] for e in events(unit, "lead.qualified")
+                       if e["contact_id"].startswith(run)),
+                sorted((e["contact_id"][plain:], kind) for kind in ("segment.joined",
+                                                                    "segment.left")
+                       for e in events(unit, kind) if e["contact_id"].startswith(run)))
+        scoring.delete_rule(unit, made.id, None, CONFIG)  # the other run is not scored by it
+        unit.commit()
+        return seen
+
+    one_by_one = outcome(batched=False)
+    assert one_by_one[:2] == ({"ann": 0, "bob": 60, "cat": 60}, {"bob"})
+    assert one_by_one[3] == ["ann", "bob", "cat"]  # each reached the threshold of 50 once
+    assert outcome(batched=True) == one_by_one
+
+
 def test_rules_are_checked(unit):
     with pytest.raises(ValidationFailed) as no_rules:
         scoring.create_rule(unit, load(ScoringRuleInput(), {
