@@ -10,6 +10,7 @@ import { can } from "../lib/nav";
 import { formatNumber } from "../lib/format";
 import { useLocale } from "../locale";
 import { useSession } from "../session";
+import { useSubmission } from "../useSubmission";
 import { ErrorPanel, Loading } from "../ui";
 import { addContactMessages } from "../messages/contacts";
 import "./contacts.css";
@@ -17,6 +18,10 @@ import "./contacts.css";
 addContactMessages();
 
 type Duplicate = { contact: Contact; score: number; reasons: string[] };
+
+/** The duplicate is no more (merged elsewhere, erased): there is nothing left to merge. */
+const gone = (error: ApiError) =>
+  error.status === 404 || error.status === 410 || (error.status === 422 && !!error.fieldErrors.other_id);
 
 const nameOf = (contact: Contact) =>
   [contact.first_name, contact.last_name].filter(Boolean).join(" ") || contact.email || "—";
@@ -97,17 +102,24 @@ function MergeForm({ survivor, other, onDone, onGone }: {
   const queries = useQueryClient();
   const found = differences(survivor, other);
   const [picked, setPicked] = useState<Record<string, Side>>(() => defaultChoices(found));
-  const [problem, setProblem] = useState<string | null>(null);
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, problem, run } = useSubmission();
   const name = nameOf(survivor), otherName = nameOf(other);
+
+  async function refused(error: ApiError) {
+    if (error.status === 412) {
+      // Someone changed this contact: compare again with what it holds now.
+      await queries.invalidateQueries({ queryKey: ["contact", survivor.id] });
+    } else if (gone(error)) {
+      // The duplicate was merged elsewhere or erased since the list was read: the form
+      // closes on the refreshed list, which says so.
+      onGone(t("dupes.gone"));
+      void queries.invalidateQueries({ queryKey: ["contact-duplicates", survivor.id] });
+    }
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    setErrors({});
-    try {
+    await run(async () => {
       await unwrap(api.POST("/api/v1/contacts/{item_id}/merge", {
         params: { path: { item_id: survivor.id! } },
         headers: { "If-Match": etag(survivor.version ?? 0) },
@@ -118,27 +130,14 @@ function MergeForm({ survivor, other, onDone, onGone }: {
       }
       announce(t("dupes.merged", { other: otherName, name }));
       navigate(`/contacts/${survivor.id}`);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      if (error.status === 412) {
-        // Someone changed this contact: compare again with what it holds now.
-        setProblem(t("dupes.stale"));
-        await queries.invalidateQueries({ queryKey: ["contact", survivor.id] });
-      } else if (error.status === 404 || error.status === 410 || (error.status === 422 && error.fieldErrors.other_id)) {
-        // The duplicate was merged elsewhere or erased since the list was read: the form
-        // closes on the refreshed list, which says so.
-        onGone(t("dupes.gone"));
-        void queries.invalidateQueries({ queryKey: ["contact-duplicates", survivor.id] });
-      } else if (error.status === 409) {
-        setProblem(t("dupes.conflict", { reason: error.detail ?? error.title }));
-      } else {
-        setErrors(error.fieldErrors);
-        setProblem(error.message);
-      }
-    } finally {
-      setBusy(false);
-    }
+    }, { onProblem: refused });
   }
+
+  // A stale contact and a conflict are said in the merge's own words; a gone duplicate closes the form.
+  let message: string | null = null;
+  if (problem?.status === 412) message = t("dupes.stale");
+  else if (problem?.status === 409) message = t("dupes.conflict", { reason: problem.detail ?? problem.title });
+  else if (problem && !gone(problem)) message = problem.message;
 
   const label = (difference: FieldDifference) =>
     difference.custom ? difference.field.replace("custom_fields.", "") : t(`field.${difference.field}`, difference.field);
@@ -146,7 +145,7 @@ function MergeForm({ survivor, other, onDone, onGone }: {
     <form className="card merge" onSubmit={submit} aria-labelledby="merge-title" noValidate>
       <h2 id="merge-title">{t("dupes.mergeTitle", { other: otherName, name })}</h2>
       <p className="muted">{t("dupes.help", { other: otherName, name })}</p>
-      {problem && <p className="form-error" role="alert">{problem}</p>}
+      {message && <p className="form-error" role="alert">{message}</p>}
       {found.length === 0 ? <p>{t("dupes.same")}</p> : (
         <div className="merge-fields">
           <div className="merge-head" aria-hidden="true">

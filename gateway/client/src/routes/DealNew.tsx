@@ -4,11 +4,12 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, unwrap } from "../api/client";
+import { api, unwrap } from "../api/client";
 import { addMessages } from "../i18n";
 import { salesMessages } from "../messages/sales";
 import { decimalInput } from "../lib/deal";
 import { useAnnounce } from "../announcer";
+import { formMessage, useSubmission } from "../useSubmission";
 import { ErrorPanel, Field, invalidProps, Loading } from "../ui";
 import "./sales-support.css";
 
@@ -59,9 +60,8 @@ export default function DealNew() {
     name: "", amount: "", currency: "EUR", pipeline_id: "", stage_id: "", expected_close_date: "",
     contact_id: params.get("contact_id") ?? "", description: "",
   });
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, problem, run } = useSubmission();
+  const message = formMessage(problem);
   if (pipelines.isPending) return <Loading />;
   if (pipelines.isError) return <ErrorPanel error={pipelines.error} retry={() => void pipelines.refetch()} />;
   const all = pipelines.data.items ?? [];
@@ -70,10 +70,7 @@ export default function DealNew() {
 
   async function create(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setProblem(null);
-    try {
+    await run(async () => {
       const deal = await unwrap(api.POST("/api/v1/opportunities", {
         // The same request replayed (by a proxy or the browser) cannot make the deal twice.
         headers: { "Idempotency-Key": crypto.randomUUID() },
@@ -86,13 +83,7 @@ export default function DealNew() {
       }));
       announce(t("dealNew.created", { name: deal.name }));
       navigate(`/deals/${deal.id}`, { replace: true });
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setErrors(error.fieldErrors);
-      if (!Object.keys(error.fieldErrors).length) setProblem(error.message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   const input = (name: "name" | "amount" | "currency" | "expected_close_date", label: string, extra: Record<string, string> = {}) => (
     <Field id={`new-deal-${name}`} label={label} errors={errors[name]}>
@@ -105,7 +96,7 @@ export default function DealNew() {
       <p className="muted"><Link to="/pipeline">{t("deal.back")}</Link></p>
       <h1 id="new-deal-title">{t("dealNew.title")}</h1>
       <form className="form" onSubmit={create} noValidate>
-        {problem && <p className="form-error" role="alert">{problem}</p>}
+        {message && <p className="form-error" role="alert">{message}</p>}
         <div className="grid">
           {input("name", t("deal.name"))}
           {input("amount", t("deal.amount"), { inputMode: "decimal" })}

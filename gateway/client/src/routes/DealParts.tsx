@@ -7,6 +7,7 @@ import { emptyLine, formatDuration, lineErrors, linesBody, localToIso, quoteActi
 import { formatDate, formatDateTime, formatMoney } from "../lib/format";
 import { useLocale } from "../locale";
 import { useAnnounce } from "../announcer";
+import { formMessage, useSubmission } from "../useSubmission";
 import { ErrorPanel, Field, invalidProps, Loading } from "../ui";
 
 type Quote = Schemas["QuoteOut"];
@@ -45,6 +46,15 @@ export function StageHistory({ dealId }: { dealId: string }) {
   );
 }
 
+/** What the quote form says above its fields: the errors about its lines as a whole, or a
+ * problem that names no field. */
+function quoteMessage(problem: ApiError | null): string | null {
+  if (!problem) return null;
+  const general = Object.entries(problem.fieldErrors)
+    .filter(([name]) => name === "lines" || /^lines\.\d+\._schema$/.test(name)).flatMap(([, messages]) => messages);
+  return general.length ? general.join(" ") : formMessage(problem);
+}
+
 function QuoteForm({ deal, onDone }: { deal: Opportunity; onDone: () => void }) {
   const { t } = useTranslation();
   const announce = useAnnounce();
@@ -64,18 +74,14 @@ function QuoteForm({ deal, onDone }: { deal: Opportunity; onDone: () => void }) 
   const [validUntil, setValidUntil] = useState("");
   const [notes, setNotes] = useState("");
   const [lines, setLines] = useState<LineDraft[]>(() => [emptyLine()]);
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, problem, run } = useSubmission();
+  const message = quoteMessage(problem);
   const change = (key: number, patch: Partial<LineDraft>) =>
     setLines((all) => all.map((line) => (line.key === key ? { ...line, ...patch } : line)));
 
   async function create(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setProblem(null);
-    try {
+    await run(async () => {
       const quote = await unwrap(api.POST("/api/v1/quotes", {
         body: {
           opportunity_id: deal.id, currency: currency.trim().toUpperCase(), price_list_id: priceList || null,
@@ -85,21 +91,13 @@ function QuoteForm({ deal, onDone }: { deal: Opportunity; onDone: () => void }) 
       announce(t("deal.quotes.created", { number: quote.number }));
       await queries.invalidateQueries({ queryKey: ["deal-quotes", deal.id] });
       onDone();
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setErrors(error.fieldErrors);
-      const general = Object.entries(error.fieldErrors)
-        .filter(([name]) => name === "lines" || /^lines\.\d+\._schema$/.test(name)).flatMap(([, messages]) => messages);
-      if (!Object.keys(error.fieldErrors).length || general.length) setProblem(general.join(" ") || error.message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   if (products.isError) return <ErrorPanel error={products.error} retry={() => void products.refetch()} />;
   return (
     <form className="form quote-form" onSubmit={create} noValidate aria-labelledby="quote-form-title">
       <h3 id="quote-form-title">{t("deal.quotes.new")}</h3>
-      {problem && <p className="form-error" role="alert">{problem}</p>}
+      {message && <p className="form-error" role="alert">{message}</p>}
       <div className="grid">
         <Field id="quote-currency" label={t("deal.currency")} errors={errors.currency}>
           <input id="quote-currency" value={currency} maxLength={3} onChange={(event) => setCurrency(event.target.value)}
@@ -292,14 +290,14 @@ function ActivityForm({ deal }: { deal: Opportunity }) {
   const [subject, setSubject] = useState("");
   const [when, setWhen] = useState("");
   const [end, setEnd] = useState("");
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, errors: fieldErrors, problem, run } = useSubmission();
+  // A problem that names no field is said under the subject.
+  const message = formMessage(problem);
+  const errors = message ? { subject: [message] } : fieldErrors;
   const meeting = type === "meeting";
   async function add(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    try {
+    await run(async () => {
       const time = localToIso(when);
       const created = await unwrap(api.POST("/api/v1/activities", {
         body: {
@@ -312,12 +310,7 @@ function ActivityForm({ deal }: { deal: Opportunity }) {
       setWhen("");
       setEnd("");
       await queries.invalidateQueries({ queryKey: ["deal-activities", deal.id] });
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setErrors(Object.keys(error.fieldErrors).length ? error.fieldErrors : { subject: [error.message] });
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   const whenKey = meeting ? "start_at" : "due_at";
   return (

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, unwrap } from "../api/client";
+import { api, unwrap } from "../api/client";
 import { formatDateTime } from "../lib/format";
 import { can } from "../lib/nav";
 import { useLocale } from "../locale";
@@ -10,6 +10,7 @@ import { useSession } from "../session";
 import { useAnnounce } from "../announcer";
 import { SlaBadge } from "../SlaBadge";
 import { useNow } from "../useNow";
+import { useSubmission } from "../useSubmission";
 import { ErrorPanel, Field, invalidProps, Loading } from "../ui";
 
 type Draft = [string, (body: string) => void];
@@ -19,27 +20,20 @@ function Composer({ ticketId, publicReply, draft }: { ticketId: string; publicRe
   const announce = useAnnounce();
   const queries = useQueryClient();
   const [body, setBody] = draft;
-  const [errors, setErrors] = useState<string[] | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run } = useSubmission();
+  // One field: whatever the API says, it says it there.
+  const errors = problem ? problem.fieldErrors.body ?? [problem.message] : undefined;
   const id = publicReply ? "reply" : "note";
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setErrors(undefined);
-    try {
+    await run(async () => {
       await unwrap(api.POST("/api/v1/tickets/{item_id}/messages", {
         params: { path: { item_id: ticketId } }, body: { body, public: publicReply },
       }));
       setBody("");
       announce(publicReply ? t("ticket.sent") : t("ticket.noted"));
       await queries.invalidateQueries({ queryKey: ["ticket", ticketId] });
-    } catch (error) {
-      if (error instanceof ApiError) {
-        setErrors(error.fieldErrors.body ?? [error.message]);
-      } else throw error;
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <form className={publicReply ? "composer" : "composer internal"} onSubmit={submit} noValidate>

@@ -3,11 +3,12 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, unwrap, type Schemas } from "../../api/client";
+import { api, unwrap, type Schemas } from "../../api/client";
 import { SCOPES, scopeGroups, type Scope } from "../../lib/admin";
 import { formatDateTime } from "../../lib/format";
 import { useLocale } from "../../locale";
 import { useAnnounce } from "../../announcer";
+import { formMessage, useSubmission } from "../../useSubmission";
 import { ErrorPanel, Field, Loading, invalidProps } from "../../ui";
 import { AdminPage } from "./parts";
 
@@ -37,35 +38,25 @@ function NewKey({ onCreated }: { onCreated: (key: ApiKey) => void }) {
   const queries = useQueryClient();
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<Scope[]>([]);
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, problem, run } = useSubmission();
+  const message = formMessage(problem);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setProblem(null);
-    try {
+    await run(async () => {
       const created = await unwrap(api.POST("/api/v1/api-keys", { body: { name, scopes } }));
       void queries.invalidateQueries({ queryKey: ["api-keys"] });
       onCreated(created);
       setName("");
       setScopes([]);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setErrors(error.fieldErrors);
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const scopeErrors = Object.entries(errors).filter(([key]) => key.startsWith("scopes")).flatMap(([, messages]) => messages);
   return (
     <form className="form card" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="new-key-title">
       <h2 id="new-key-title">{t("admin.key.new")}</h2>
-      {problem && !Object.keys(problem.fieldErrors).length && <p className="form-error" role="alert">{problem.message}</p>}
+      {message && <p className="form-error" role="alert">{message}</p>}
       <Field id="key-name" label={t("admin.name")} errors={errors.name}>
         <input id="key-name" value={name} onChange={(event) => setName(event.target.value)} {...invalidProps("key-name", errors.name)} />
       </Field>

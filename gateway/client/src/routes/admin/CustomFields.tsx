@@ -3,9 +3,10 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, unwrap, type Schemas } from "../../api/client";
+import { api, unwrap, type Schemas } from "../../api/client";
 import { FIELD_OBJECTS, FIELD_TYPES, keyFromLabel, optionsOf, type FieldObject, type FieldType } from "../../lib/admin";
 import { useAnnounce } from "../../announcer";
+import { formMessage, useSubmission } from "../../useSubmission";
 import { ErrorPanel, Field, Loading, invalidProps } from "../../ui";
 import { AdminPage } from "./parts";
 
@@ -18,16 +19,12 @@ function NewField() {
   const announce = useAnnounce();
   const [draft, setDraft] = useState(EMPTY);
   const [keyTouched, setKeyTouched] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, problem, run } = useSubmission();
+  const message = formMessage(problem);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setProblem(null);
-    try {
+    await run(async () => {
       const created = await unwrap(api.POST("/api/v1/custom-fields", { body: {
         object: draft.object, key: draft.key, label: draft.label, type: draft.type, required: draft.required,
         ...(draft.type === "enum" ? { options: optionsOf(draft.options) } : {}),
@@ -36,19 +33,13 @@ function NewField() {
       announce(t("admin.field.created", { label: created.label }));
       setDraft({ ...EMPTY, object: draft.object });
       setKeyTouched(false);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setErrors(error.fieldErrors);
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
     <form className="form card" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="new-field-title">
       <h2 id="new-field-title">{t("admin.field.new")}</h2>
-      {problem && !Object.keys(problem.fieldErrors).length && <p className="form-error" role="alert">{problem.message}</p>}
+      {message && <p className="form-error" role="alert">{message}</p>}
       <Field id="field-object" label={t("admin.field.object")} errors={errors.object}>
         <select id="field-object" value={draft.object} onChange={(event) => setDraft({ ...draft, object: event.target.value as FieldObject })}>
           {FIELD_OBJECTS.map((object) => <option key={object} value={object}>{t(`admin.field.objects.${object}`)}</option>)}

@@ -9,6 +9,7 @@ import { formatDateTime } from "../../lib/format";
 import { useLocale } from "../../locale";
 import { useAnnounce } from "../../announcer";
 import { useSession } from "../../session";
+import { formMessage, useSubmission } from "../../useSubmission";
 import { ErrorPanel, Field, Loading, invalidProps } from "../../ui";
 import { AdminPage } from "./parts";
 
@@ -22,27 +23,17 @@ function NewUser() {
   const queries = useQueryClient();
   const announce = useAnnounce();
   const [draft, setDraft] = useState(EMPTY);
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, problem, run } = useSubmission();
+  const message = formMessage(problem);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setProblem(null);
-    try {
+    await run(async () => {
       const created = await unwrap(api.POST("/api/v1/users", { body: draft }));
       void queries.invalidateQueries({ queryKey: ["users"] });
       announce(t("admin.user.created", { name: created.name }));
       setDraft(EMPTY);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setErrors(error.fieldErrors);
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const text = (name: "email" | "name" | "password", label: string, type: string, autoComplete: string, hint?: string) => (
@@ -56,7 +47,7 @@ function NewUser() {
   return (
     <form className="form card" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="new-user-title">
       <h2 id="new-user-title">{t("admin.user.new")}</h2>
-      {problem && !Object.keys(problem.fieldErrors).length && <p className="form-error" role="alert">{problem.message}</p>}
+      {message && <p className="form-error" role="alert">{message}</p>}
       {text("name", t("admin.name"), "text", "off")}
       {text("email", t("admin.email"), "email", "off")}
       {text("password", t("admin.user.password"), "password", "new-password", t("admin.user.passwordHint"))}

@@ -4,7 +4,8 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, unwrap } from "../../api/client";
+import { api, unwrap } from "../../api/client";
+import { useSubmission } from "../../useSubmission";
 import { ErrorPanel, Field, invalidProps } from "../../ui";
 import { MarketingPage, idempotency } from "./parts";
 
@@ -15,17 +16,12 @@ export default function CampaignNew() {
   const segments = useQuery({ queryKey: ["segments"], queryFn: () => unwrap(api.GET("/api/v1/segments", { params: { query: { limit: 200 } } })) });
   const templates = useQuery({ queryKey: ["templates"], queryFn: () => unwrap(api.GET("/api/v1/templates", { params: { query: { limit: 200 } } })) });
   const [draft, setDraft] = useState({ name: "", segment_id: "", template_id: "", from_address: "", cost: "0", budget: "", currency: "EUR" });
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, problem, run } = useSubmission();
   const set = (name: keyof typeof draft) => (event: { target: { value: string } }) => setDraft({ ...draft, [name]: event.target.value });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setProblem(null);
-    try {
+    await run(async () => {
       const created = await unwrap(api.POST("/api/v1/campaigns", { headers: idempotency(), body: {
         name: draft.name, segment_id: draft.segment_id, template_id: draft.template_id,
         from_address: draft.from_address.trim() || null, cost: draft.cost.trim() || "0",
@@ -34,13 +30,7 @@ export default function CampaignNew() {
       queries.setQueryData(["campaign", created.id], created);
       void queries.invalidateQueries({ queryKey: ["campaigns"] });
       navigate(`/marketing/campaigns/${created.id}`);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setErrors(error.fieldErrors);
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const choices = (query: typeof segments | typeof templates) => (query.data?.items ?? []).map((item) =>

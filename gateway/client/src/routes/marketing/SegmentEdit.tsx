@@ -14,6 +14,7 @@ import {
 import { useLocale } from "../../locale";
 import { useAnnounce } from "../../announcer";
 import { useSession } from "../../session";
+import { useSubmission } from "../../useSubmission";
 import { ErrorPanel, Field, Loading, invalidProps } from "../../ui";
 import { MarketingPage, idempotency } from "./parts";
 
@@ -291,10 +292,8 @@ function SegmentForm({ segment, fields }: { segment?: Segment; fields: FieldInfo
   const [description, setDescription] = useState(segment?.description ?? "");
   const [kind, setKind] = useState<"dynamic" | "static">(segment?.kind === "static" ? "static" : "dynamic");
   const [group, setGroup] = useState<Group>(() => segment?.rules ? fromApi(segment.rules) : emptyGroup());
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [countErrors, setCountErrors] = useState<Record<string, string[]>>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, problem, run } = useSubmission();
   const edit: Edit = (path, change) => setGroup((current) => {
     const next = updateAt(current, path, change as never);
     return next.conditions.length || path.length ? next : current;
@@ -304,29 +303,20 @@ function SegmentForm({ segment, fields }: { segment?: Segment; fields: FieldInfo
   // 409 while a scheduled or sending campaign uses it: the problem says so above the form.
   async function remove() {
     if (!segment?.id || !window.confirm(t("mkt.confirmDelete", { name: segment.name }))) return;
-    setBusy(true);
-    setProblem(null);
-    try {
+    const id = segment.id;
+    await run(async () => {
       await unwrap(api.DELETE("/api/v1/segments/{item_id}", {
-        params: { path: { item_id: segment.id } }, headers: { "If-Match": etag(segment.version ?? 0) } }));
+        params: { path: { item_id: id } }, headers: { "If-Match": etag(segment.version ?? 0) } }));
       void queries.invalidateQueries({ queryKey: ["segments"] });
       announce(t("mkt.deleted"));
       navigate("/marketing/segments", { replace: true });
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    }, { keepErrors: true });
   }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setProblem(null);
     const rules = kind === "dynamic" ? toApi(group, fields) : null;
-    try {
+    await run(async () => {
       const saved = segment?.id
         ? await unwrap(api.PATCH("/api/v1/segments/{item_id}", {
           params: { path: { item_id: segment.id } }, headers: { "If-Match": etag(segment.version ?? 0) },
@@ -338,13 +328,7 @@ function SegmentForm({ segment, fields }: { segment?: Segment; fields: FieldInfo
       void queries.invalidateQueries({ queryKey: ["segment-members", saved.id] });
       announce(t("mkt.saved"));
       if (!segment?.id) navigate(`/marketing/segments/${saved.id}`, { replace: true });
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setErrors(error.fieldErrors);
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -5,10 +5,11 @@ import { useEffect, useRef, useState, type FormEvent, type RefObject } from "rea
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, etag, unwrap, type Schemas } from "../../api/client";
+import { api, etag, unwrap, type Schemas } from "../../api/client";
 import { lineOf, lineRange } from "../../lib/marketing";
 import { useAnnounce } from "../../announcer";
 import { useSession } from "../../session";
+import { useSubmission } from "../../useSubmission";
 import { ErrorPanel, Field, Loading, invalidProps } from "../../ui";
 import { MarketingPage, idempotency } from "./parts";
 
@@ -110,9 +111,7 @@ function TemplateForm({ template }: { template?: Template }) {
     name: template?.name ?? "", subject: template?.subject ?? "",
     text_body: template?.text_body ?? "", html_body: template?.html_body ?? "",
   });
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, problem, run } = useSubmission();
   const editors = { subject: useRef<HTMLInputElement>(null), text_body: useRef<HTMLTextAreaElement>(null), html_body: useRef<HTMLTextAreaElement>(null) };
 
   // A variable goes where the caret was in the part last edited (the plain text at first).
@@ -141,29 +140,20 @@ function TemplateForm({ template }: { template?: Template }) {
   // 409 while a scheduled or sending campaign uses it: the problem says so above the form.
   async function remove() {
     if (!template?.id || !window.confirm(t("mkt.confirmDelete", { name: template.name }))) return;
-    setBusy(true);
-    setProblem(null);
-    try {
+    const id = template.id;
+    await run(async () => {
       await unwrap(api.DELETE("/api/v1/templates/{item_id}", {
-        params: { path: { item_id: template.id } }, headers: { "If-Match": etag(template.version ?? 0) } }));
+        params: { path: { item_id: id } }, headers: { "If-Match": etag(template.version ?? 0) } }));
       void queries.invalidateQueries({ queryKey: ["templates"] });
       announce(t("mkt.deleted"));
       navigate("/marketing/templates", { replace: true });
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    }, { keepErrors: true });
   }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setProblem(null);
     const body = { ...draft, html_body: draft.html_body || null };
-    try {
+    await run(async () => {
       const saved = template?.id
         ? await unwrap(api.PATCH("/api/v1/templates/{item_id}", {
           params: { path: { item_id: template.id } }, headers: { "If-Match": etag(template.version ?? 0) }, body }))
@@ -172,13 +162,7 @@ function TemplateForm({ template }: { template?: Template }) {
       void queries.invalidateQueries({ queryKey: ["templates"] });
       announce(t("mkt.saved"));
       if (!template?.id) navigate(`/marketing/templates/${saved.id}`, { replace: true });
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setErrors(error.fieldErrors);
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const part = (name: Part, label: string, rows?: number) => (

@@ -9,6 +9,7 @@ import { conversation } from "../../lib/portal";
 import { formatDateTime } from "../../lib/format";
 import { useLocale } from "../../locale";
 import { useAnnounce } from "../../announcer";
+import { formMessage, useSubmission } from "../../useSubmission";
 import { ErrorPanel, Field, invalidProps, Loading } from "../../ui";
 
 const TYPES = ["question", "incident", "problem", "task"] as const;
@@ -81,24 +82,18 @@ function Reply({ ticketId }: { ticketId: string }) {
   const announce = useAnnounce();
   const queries = useQueryClient();
   const [body, setBody] = useState("");
-  const [errors, setErrors] = useState<string[] | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run } = useSubmission();
+  // One field: whatever the API says, it says it there.
+  const errors = problem ? problem.fieldErrors.body ?? [problem.message] : undefined;
   async function send(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setErrors(undefined);
-    try {
+    await run(async () => {
       await unwrap(api.POST("/api/v1/portal/tickets/{item_id}/messages", { params: { path: { item_id: ticketId } }, body: { body } }));
       setBody("");
       announce(t("portal.ticket.sent"));
       await queries.invalidateQueries({ queryKey: ["portal", "tickets"] });
       await queries.invalidateQueries({ queryKey: ["portal", "ticket", ticketId] });
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setErrors(error.fieldErrors.body ?? [error.message]);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <form className="composer" onSubmit={send} noValidate>
@@ -189,34 +184,24 @@ export function NewRequest() {
   const announce = useAnnounce();
   const queries = useQueryClient();
   const [draft, setDraft] = useState({ subject: "", description: "", type: "question" });
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, problem, run } = useSubmission();
+  const message = formMessage(problem);
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setProblem(null);
-    try {
+    await run(async () => {
       const created = await unwrap(api.POST("/api/v1/portal/tickets", {
         body: { subject: draft.subject.trim(), description: draft.description, type: draft.type as (typeof TYPES)[number] },
       }));
       announce(t("portal.create.created", { number: created.number }));
       await queries.invalidateQueries({ queryKey: ["portal", "tickets"] });
       navigate(`/portal/tickets/${created.id}`);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setErrors(error.fieldErrors);
-      if (!Object.keys(error.fieldErrors).length) setProblem(error.message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <section aria-labelledby="new-request-title">
       <h1 id="new-request-title">{t("portal.create.title")}</h1>
       <form className="form" onSubmit={submit} noValidate>
-        {problem && <p className="form-error" role="alert">{problem}</p>}
+        {message && <p className="form-error" role="alert">{message}</p>}
         <Field id="request-type" label={t("portal.create.type")} errors={errors.type}>
           <select id="request-type" value={draft.type} onChange={(event) => setDraft({ ...draft, type: event.target.value })}>
             {TYPES.map((value) => <option key={value} value={value}>{t(`portal.create.types.${value}`)}</option>)}

@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { api, ApiError, unwrap } from "../../api/client";
 import { afterSignIn, linkProblem } from "../../lib/portal";
 import { LanguageSwitch } from "../../Layout";
+import { useSubmission } from "../../useSubmission";
 import { Field, invalidProps, Loading } from "../../ui";
 
 const WHY = new Set(["staff", "ended"]);
@@ -22,9 +23,10 @@ export default function PortalSignIn() {
   const [opening, setOpening] = useState(Boolean(token));
   const [problem, setProblem] = useState<string | null>(WHY.has(why ?? "") ? t(`portal.signIn.${why}`) : null);
   const [email, setEmail] = useState("");
-  const [errors, setErrors] = useState<string[] | undefined>();
   const [sentTo, setSentTo] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // Asking for a link: whatever the API refuses is said beside the email.
+  const { busy, problem: refused, run } = useSubmission();
+  const errors = refused ? refused.fieldErrors.email ?? [refused.message] : undefined;
   // A link is good once: the request must not go twice (React runs effects twice in development).
   const claimed = useRef<string | null>(null);
 
@@ -45,18 +47,11 @@ export default function PortalSignIn() {
 
   async function ask(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setErrors(undefined);
-    try {
+    await run(async () => {
       await unwrap(api.POST("/api/v1/portal/sign-in", { body: { email: email.trim() } }));
       setSentTo(email.trim());
       setProblem(null);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setErrors(error.fieldErrors.email ?? [error.message]);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
