@@ -37,10 +37,12 @@ export function formMessage(problem: ApiError | null): string | null {
   return problem && !Object.keys(problem.fieldErrors).length ? problem.message : null;
 }
 
-/** The form's busy, errors and problem, and `run` to submit a write with them. */
+/** The form's busy, errors and problem, `run` to submit a write with them, and `clear` to
+ * forget the last refusal (when the form starts again from other values). */
 export function useSubmission() {
   const [state, setState] = useState(IDLE);
   const run = useCallback(<T>(write: () => Promise<T>, options?: SubmitOptions) =>
     runSubmission(write, (change) => setState((current) => ({ ...current, ...change })), options), []);
-  return { ...state, run };
+  const clear = useCallback(() => setState((current) => ({ ...current, errors: {}, problem: null })), []);
+  return { ...state, run, clear };
 }

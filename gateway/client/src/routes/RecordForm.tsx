@@ -6,12 +6,12 @@ import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { useNavigate } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { ApiError } from "../api/client";
 import { useAnnounce } from "../announcer";
 import { changedFields, rebase, type FieldChange } from "../lib/conflict";
 import { customBody, customDraft, draftKey, type CustomField, type Draft } from "../lib/customFields";
 import { ErrorPanel, Field, invalidProps, Loading } from "../ui";
 import { useCustomFields } from "./CustomValues";
+import { useSubmission } from "../useSubmission";
 import { ConflictPanel } from "./ConflictPanel";
 
 type Versioned = { id?: string; version?: number; custom_fields?: Record<string, unknown> };
@@ -52,9 +52,7 @@ export function RecordForm<R extends Versioned>({ object, id, heading, conflictT
   const [draft, setDraft] = useState<Draft>({});
   const [start, setStart] = useState<Start | null>(null);
   const [conflict, setConflict] = useState<{ theirs: Draft; version: number; changes: FieldChange[] } | null>(null);
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, problem, run, clear } = useSubmission();
 
   const valuesOf = (record: R | null): Draft => ({ ...draftOf(record), ...customDraft(fields, record?.custom_fields) });
   const record = id ? (existing.data?.id === id ? existing.data : undefined) : null;
@@ -65,8 +63,7 @@ export function RecordForm<R extends Versioned>({ object, id, heading, conflictT
     setDraft(values);
     setStart({ id: id ?? "", values, version: record?.version ?? 0 });
     setConflict(null);
-    setErrors({});
-    setProblem(null);
+    clear();
   }, [definitions.data, record, start, id]);
 
   if (id && existing.isError) return <ErrorPanel error={existing.error} retry={() => void existing.refetch()} />;
@@ -74,30 +71,22 @@ export function RecordForm<R extends Versioned>({ object, id, heading, conflictT
   if (!start || start.id !== (id ?? "")) return <Loading />;
 
   async function save(values: Draft, from: Start) {
-    setBusy(true);
-    setErrors({});
-    setProblem(null);
-    try {
-      const custom = customBody(fields, values, id ? from.values : undefined);
-      const body = { ...bodyOf(values), ...(custom ? { custom_fields: custom } : {}) };
-      const saved = await write(body, id ? from.version : null);
-      const page = done(saved);
-      announce(t("app.saved"));
-      navigate(page);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setErrors(error.fieldErrors);
-      setProblem(error);
-      if (error.status === 412 && id) {
+    const custom = customBody(fields, values, id ? from.values : undefined);
+    const body = { ...bodyOf(values), ...(custom ? { custom_fields: custom } : {}) };
+    const saved = await run(() => write(body, id ? from.version : null), {
+      onProblem: async (error) => {
+        if (error.status !== 412 || !id) return;
         const current = await read(id).catch(() => null);
         if (current) {
           const theirs = valuesOf(current);
           setConflict({ theirs, version: current.version ?? 0, changes: changedFields(from.values, theirs, values) });
         }
-      }
-    } finally {
-      setBusy(false);
-    }
+      },
+    });
+    if (saved === undefined) return;
+    const page = done(saved);
+    announce(t("app.saved"));
+    navigate(page);
   }
 
   // Both keep the other change: mine rebased onto it and saved, or theirs and mine dropped.
@@ -115,7 +104,7 @@ export function RecordForm<R extends Versioned>({ object, id, heading, conflictT
     setDraft(conflict.theirs);
     setStart({ id: start.id, values: conflict.theirs, version: conflict.version });
     setConflict(null);
-    setProblem(null);
+    clear();
   }
 
   const set = (name: string, value: string) => setDraft((current) => ({ ...current, [name]: value }));
