@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from crm_chassis import observability
 from crm_chassis.amqp import ConfirmedPublisher
-from crm_chassis.db import conflict_insert
+from crm_chassis.db import insert_new_rows
 from crm_chassis.inbox import HandledEvent
 from crm_contracts.registry import UnknownEvent, load_event
 
@@ -183,11 +183,11 @@ def _claim(session, events: list[dict[str, Any]], name: str) -> list[dict[str, A
     """The events of a batch that `name` has not handled (nor seen twice in the batch),
     claimed in the session's transaction: a replica claiming one too waits for this
     transaction, then finds it claimed."""
-    rows = {event["id"]: {"event_id": event["id"], "handler": name,
-                          "handled_at": datetime.now(UTC)} for event in events}
-    claimed = set(session.scalars(
-        conflict_insert(session, HandledEvent.__table__).values(list(rows.values()))
-        .on_conflict_do_nothing().returning(HandledEvent.event_id)))
+    moment = datetime.now(UTC)
+    rows = {event["id"]: {"event_id": event["id"], "handler": name, "handled_at": moment}
+            for event in events}
+    table = HandledEvent.__table__
+    claimed = set(insert_new_rows(session, table, list(rows.values()), table.c.event_id))
     fresh = []
     for event in events:
         if event["id"] in claimed:

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from marketing.domain.scoring import ScoreSettings
 from marketing.models import AccountView, ContactView, Deal, Recipient, ScoreEntry, TicketView
 from marketing.operations import scoring, segments
-from marketing.operations.common import ensure_row, flush
+from marketing.operations.common import ensure_row, flush, insert_new
 
 CONTACT_FIELDS = ("first_name", "last_name", "phone", "title", "account_id", "owner_id",
                   "lifecycle_stage", "source", "city", "country")
@@ -37,33 +37,53 @@ def project_contact(uow, contact: dict[str, Any]) -> None:
 
 
 def project_contacts(uow, contacts: list[dict[str, Any]]) -> None:
-    """Each contact's record into the projection (in order: a batch may hold two versions
-    of one), then the segments and scores of those that changed, all read together. Like
-    any projection it is evaluated as it ends: a contact's passing state between two of
-    its versions in one batch is not scored."""
-    changed = [contact["id"] for contact in contacts if _project_contact(uow, contact)]
+    """The contacts' records into the projection, then the segments and scores of those
+    that changed, all read together. Only each contact's newest version in the batch
+    counts (an older one never overwrites a newer), so a contact's passing state between
+    two of its versions in one batch is not scored. The contacts new to the projection are
+    inserted in one statement; the others are compared and updated one by one."""
+    newest = _newest(contacts)
+    values = {contact_id: _contact_values(contact) for contact_id, contact in newest.items()}
+    changed = insert_new(uow.session, ContactView,
+                         [{"id": contact_id, **_NEW_CONTACT, **row}
+                          for contact_id, row in values.items()])
+    for contact_id, row_values in values.items():
+        if contact_id not in changed and _update_contact(uow, contact_id, row_values):
+            changed.add(contact_id)
     if changed:
         flush(uow.session)
         segments.refresh_contacts(uow, changed)
-        scoring.rescore_all(uow, changed, ScoreSettings.from_env(), "contact changed")
+        scoring.rescore_all(uow, sorted(changed), ScoreSettings.from_env(), "contact changed")
 
 
-def _project_contact(uow, contact: dict[str, Any]) -> bool:
-    """Whether this version of the contact was newer than the projection's."""
-    row = uow.session.get(ContactView, contact["id"])
-    if not _newer(row, contact.get("version")):
-        return False
+def _newest(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each record's newest version among these."""
+    newest: dict[str, dict[str, Any]] = {}
+    for record in records:
+        seen = newest.get(record["id"])
+        if seen is None or _newer_than(record.get("version"), seen.get("version")):
+            newest[record["id"]] = record
+    return newest
+
+
+def _newer_than(version: int | None, other: int | None) -> bool:
+    return version is None or other is None or version >= other
+
+
+def _contact_values(contact: dict[str, Any]) -> dict[str, Any]:
     values = {name: contact.get(name) for name in CONTACT_FIELDS}
     values.update(email=(contact.get("email") or "").strip().lower() or None,
                   tags=list(contact.get("tags") or []),
                   custom_fields=dict(contact.get("custom_fields") or {}),
                   version=contact.get("version") or 1)
-    if row is None:
-        # Inserted whole; a row a consent change made meanwhile is updated below.
-        row = ensure_row(uow.session, ContactView, contact["id"],
-                         **{**_NEW_CONTACT, **values})
-        if not _newer(row, contact.get("version")):
-            return False
+    return values
+
+
+def _update_contact(uow, contact_id: str, values: dict[str, Any]) -> bool:
+    """A known contact updated to this version; whether it was newer than the projection's."""
+    row = uow.session.get(ContactView, contact_id)
+    if row is None or not _newer(row, values["version"]):
+        return False
     for name, value in values.items():
         setattr(row, name, value)
     return True
@@ -169,26 +189,28 @@ def project_ticket(uow, ticket: dict[str, Any]) -> None:
 
 
 def project_tickets(uow, tickets: list[dict[str, Any]]) -> None:
-    """Each ticket into the projection, then the behaviour segments of the contacts whose
-    open tickets changed, read together."""
+    """The tickets into the projection (new ones in one statement, as contacts), then the
+    behaviour segments of the contacts whose open tickets changed, read together."""
+    newest = _newest(tickets)
     touched: set[str] = set()
-    for ticket in tickets:
-        touched |= _project_ticket(uow, ticket)
+    inserted = insert_new(uow.session, TicketView, [
+        {"id": ticket_id, "contact_id": ticket.get("contact_id"), "status": ticket["status"],
+         "version": ticket.get("version") or 0} for ticket_id, ticket in newest.items()])
+    for ticket_id, ticket in newest.items():
+        if ticket_id in inserted:
+            touched |= {ticket.get("contact_id")} - {None}
+        else:
+            touched |= _update_ticket(uow, ticket)
     if touched:
         flush(uow.session)
         segments.refresh_contacts(uow, touched, behaviour_only=True)
 
 
-def _project_ticket(uow, ticket: dict[str, Any]) -> set[str]:
+def _update_ticket(uow, ticket: dict[str, Any]) -> set[str]:
     """The contacts whose tickets this version changed (none when it was not newer)."""
     row = uow.session.get(TicketView, ticket["id"])
-    if not _newer(row, ticket.get("version")):
+    if row is None or not _newer(row, ticket.get("version")):
         return set()
-    if row is None:
-        row = ensure_row(uow.session, TicketView, ticket["id"], status=ticket["status"],
-                         contact_id=ticket.get("contact_id"), version=ticket.get("version") or 0)
-        if not _newer(row, ticket.get("version")):
-            return set()
     before = row.contact_id
     row.contact_id, row.status = ticket.get("contact_id"), ticket["status"]
     row.version = ticket.get("version") or 0

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import Session
 
-from crm_chassis.db import conflict_insert
+from crm_chassis.db import conflict_insert, insert_new_rows
 
 # The chassis's, re-exported for the service's modules.
 from crm_chassis.listing import decode_cursor, encode_cursor
@@ -28,6 +28,14 @@ def ensure_row(session: Session, model, key: str, **values):
                                .values(**{primary: key, **values}).on_conflict_do_nothing()
                                .returning(model)).first()
     return inserted if inserted is not None else session.get(model, key, populate_existing=True)
+
+
+def insert_new(session: Session, model, rows: list[dict[str, Any]]) -> set[str]:
+    """Inserts those of `rows` whose key no row has yet, in one round trip; the keys
+    inserted. A batch of events about new records costs that instead of a read and a
+    write each."""
+    table = model.__table__
+    return set(insert_new_rows(session, table, rows, table.primary_key.columns.values()[0]))
 
 
 def get_or_404(session: Session, model, record_id: Any, what: str):

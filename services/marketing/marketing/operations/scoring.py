@@ -142,7 +142,8 @@ def rescore_all(uow, contact_ids: list[str], config: ScoreSettings, reason: str,
     session = uow.session
     ids = sorted(set(contact_ids))
     field_rules = _active(session, rules_of.FIELD) if field_rules is None else field_rules
-    contacts = segments.contact_views(session, ids)
+    # The contacts' records matter to the field rules only (and to a qualification, rare).
+    contacts = segments.contact_views(session, ids) if field_rules else {}
     points = _field_points(session, contacts, field_rules)
     earned: dict[str, list[tuple[int, datetime]]] = {}
     for contact_id, entry_points, at in session.execute(
@@ -168,7 +169,8 @@ def rescore_all(uow, contact_ids: list[str], config: ScoreSettings, reason: str,
         if recorded:
             changed.append(contact_id)
         if rules_of.qualifies(current, config.threshold, row.qualified_at is not None):
-            _qualify(uow, contacts.get(contact_id), contact_id, current, config, moment)
+            contact = contacts.get(contact_id) or session.get(ContactView, contact_id)
+            _qualify(uow, contact, contact_id, current, config, moment)
     if changed and segments.dynamic_segments(session, behaviour_only=True):
         segments.refresh_contacts(uow, changed, behaviour_only=True)
     return scores
