@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from crm_chassis.db import insert_new_rows
 from support.models import (
     AccountView,
     ContactView,
@@ -48,18 +49,34 @@ def forget_account(uow, account_id: str) -> None:
 
 
 def project_contact(uow, contact: dict[str, Any]) -> None:
-    row = uow.session.get(ContactView, contact["id"])
-    if not _newer(row, contact.get("version")):
-        return
-    if row is None:
-        row = ContactView(id=contact["id"])
-        uow.session.add(row)
+    project_contacts(uow, [contact])
+
+
+def project_contacts(uow, contacts: list[dict[str, Any]]) -> None:
+    """The contacts' newest versions among these into the projection: the new ones in one
+    statement, the known ones compared and updated one by one."""
+    newest: dict[str, dict[str, Any]] = {}
+    for contact in contacts:
+        values = _contact_values(contact)
+        seen = newest.get(contact["id"])
+        if seen is None or values["version"] >= seen["version"]:
+            newest[contact["id"]] = values
+    table = ContactView.__table__
+    inserted = set(insert_new_rows(uow.session, table, list(newest.values()), table.c.id))
+    for contact_id, values in newest.items():
+        row = None if contact_id in inserted else uow.session.get(ContactView, contact_id)
+        if row is not None and _newer(row, values["version"]):
+            for name, value in values.items():
+                setattr(row, name, value)
+    flush(uow.session)
+
+
+def _contact_values(contact: dict[str, Any]) -> dict[str, Any]:
     name = " ".join(part for part in (contact.get("first_name"), contact.get("last_name"))
                     if part)
-    row.account_id, row.name = contact.get("account_id"), name or None
-    row.email = (contact.get("email") or "").lower() or None
-    row.version = contact.get("version") or 0
-    flush(uow.session)
+    return {"id": contact["id"], "account_id": contact.get("account_id"), "name": name or None,
+            "email": (contact.get("email") or "").lower() or None,
+            "version": contact.get("version") or 0}
 
 
 def repoint_merged_contact(uow, data: dict[str, Any]) -> int:

@@ -11,7 +11,7 @@ from nameko.rpc import RpcProxy
 from nameko.timer import timer
 from sqlalchemy.exc import IntegrityError
 
-from crm_chassis.consumer import BATCH, consumes, each
+from crm_chassis.consumer import BATCH, consumes
 from crm_chassis.dependencies import Database
 from crm_chassis.entrypoints import ChangeCounts, EventLog, rpc
 from crm_chassis.observability import Observability
@@ -496,14 +496,12 @@ class SupportService(EventLog, ChangeCounts):
         handlers.forget_account(self.db, event["data"]["account_id"])
 
     @consumes("contacts", "contact.created", batch=BATCH)
-    @each
-    def project_created_contact(self, event: dict[str, Any]) -> None:
-        handlers.project_contact(self.db, event["data"]["contact"])
+    def project_created_contact(self, events: list[dict[str, Any]]) -> None:
+        handlers.project_contacts(self.db, [event["data"]["contact"] for event in events])
 
     @consumes("contacts", "contact.updated", batch=BATCH)
-    @each
-    def project_updated_contact(self, event: dict[str, Any]) -> None:
-        handlers.project_contact(self.db, event["data"]["contact"])
+    def project_updated_contact(self, events: list[dict[str, Any]]) -> None:
+        handlers.project_contacts(self.db, [event["data"]["contact"] for event in events])
 
     @consumes("contacts", "contact.merged")
     def repoint_merged_contact(self, event: dict[str, Any]) -> None:
