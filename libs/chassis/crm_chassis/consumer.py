@@ -38,9 +38,12 @@ ERROR_HEADER = "x-crm-error"
 QUEUE_HEADER = "x-crm-queue"
 DEFAULT_ATTEMPTS = 5
 # What `consumes(..., batch=BATCH)` takes at most: so many events, arrived within so many
-# seconds of the first (the size is bounded by the container's max_workers, the prefetch).
-BATCH = (int(os.environ.get("CRM_EVENT_BATCH") or 10),
-         float(os.environ.get("CRM_EVENT_BATCH_SECONDS") or 0.05))
+# seconds of the first (the size is bounded by the container's max_workers, the prefetch,
+# which is why the consuming services run 30 workers). Most of a batch's cost is per batch,
+# not per event: at 500 events/s, batches of up to 30 over 0.1 s cost the consumers about
+# half the CPU of batches of 10 over 0.05 s.
+BATCH = (int(os.environ.get("CRM_EVENT_BATCH") or 30),
+         float(os.environ.get("CRM_EVENT_BATCH_SECONDS") or 0.1))
 
 
 def dead_letter_queue(queue: str) -> str:

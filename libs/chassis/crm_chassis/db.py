@@ -26,6 +26,10 @@ def make_engine(url: str, **kwargs) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg2")
         url = parsed.render_as_string(hide_password=False)
     if parsed.get_backend_name() == "sqlite":
+        if parsed.database not in (None, "", ":memory:") and "poolclass" not in kwargs:
+            # As many connections as PostgreSQL's below: a service runs up to 30 workers.
+            kwargs.setdefault("pool_size", 10)
+            kwargs.setdefault("max_overflow", 20)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
