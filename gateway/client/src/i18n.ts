@@ -1,6 +1,7 @@
 // French and English: the browser's language first, then the user's choice (remembered).
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
+import { loadApiMessages } from "./lib/apiMessages";
 
 export const LANGUAGES = ["en", "fr"] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -116,9 +117,11 @@ export function setupI18n(): typeof i18next {
     lng: language, fallbackLng: "en", interpolation: { escapeValue: false },
   });
   document.documentElement.lang = language;
+  void loadApiMessages(language);
   i18next.on("languageChanged", (lng) => {
     document.documentElement.lang = lng;
     localStorage.setItem(STORAGE_KEY, lng);
+    void loadApiMessages(lng);
   });
   return i18next;
 }

@@ -1,4 +1,5 @@
 import i18next from "i18next";
+import { loadApiMessages } from "../lib/apiMessages";
 import { describe, expect, it } from "vitest";
 import { fieldErrorsOf, problemOf, readCookie, unwrap } from "./client";
 
@@ -15,6 +16,7 @@ describe("API problems", () => {
 
   it("speaks the user's language: French title, detail and field messages, same fields", async () => {
     await i18next.init({ lng: "fr", resources: {} });
+    await loadApiMessages("fr");
     try {
       const error = problemOf(422, {
         title: "Invalid input", detail: "the contact is not valid",

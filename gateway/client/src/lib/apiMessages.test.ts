@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { apiMessageCatalogue, joinTitleDetail, translateApiMessage as tr, translateFieldErrors } from "./apiMessages";
+import { beforeAll, describe, expect, it } from "vitest";
+import { joinTitleDetail, loadApiMessages, translateApiMessage as tr, translateFieldErrors } from "./apiMessages";
+import { FRENCH as apiMessageCatalogue } from "./apiMessages.fr";
+
+beforeAll(() => loadApiMessages("fr"));
 
 const fr = (message: string) => tr(message, "fr");
 
