@@ -48,3 +48,16 @@ def apply(record, values: dict[str, Any]) -> list[str]:
     if changed:
         record.updated_at = now()
     return sorted(changed)
+
+
+def newest_versions(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each record's newest version among these, by id: a batch of events may carry two
+    versions of one record, and a projection keeps only the newer (a record without a
+    version counts as newest)."""
+    newest: dict[str, dict[str, Any]] = {}
+    for record in records:
+        seen = newest.get(record["id"])
+        version, other = record.get("version"), seen.get("version") if seen else None
+        if seen is None or version is None or other is None or version >= other:
+            newest[record["id"]] = record
+    return newest

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from crm_chassis.records import newest_versions
 from marketing.domain.scoring import ScoreSettings
 from marketing.models import AccountView, ContactView, Deal, Recipient, ScoreEntry, TicketView
 from marketing.operations import scoring, segments
@@ -42,7 +43,7 @@ def project_contacts(uow, contacts: list[dict[str, Any]]) -> None:
     counts (an older one never overwrites a newer), so a contact's passing state between
     two of its versions in one batch is not scored. The contacts new to the projection are
     inserted in one statement; the others are compared and updated one by one."""
-    newest = _newest(contacts)
+    newest = newest_versions(contacts)
     values = {contact_id: _contact_values(contact) for contact_id, contact in newest.items()}
     changed = insert_new(uow.session, ContactView,
                          [{"id": contact_id, **_NEW_CONTACT, **row}
@@ -54,20 +55,6 @@ def project_contacts(uow, contacts: list[dict[str, Any]]) -> None:
         flush(uow.session)
         segments.refresh_contacts(uow, changed)
         scoring.rescore_all(uow, sorted(changed), ScoreSettings.from_env(), "contact changed")
-
-
-def _newest(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Each record's newest version among these."""
-    newest: dict[str, dict[str, Any]] = {}
-    for record in records:
-        seen = newest.get(record["id"])
-        if seen is None or _newer_than(record.get("version"), seen.get("version")):
-            newest[record["id"]] = record
-    return newest
-
-
-def _newer_than(version: int | None, other: int | None) -> bool:
-    return version is None or other is None or version >= other
 
 
 def _contact_values(contact: dict[str, Any]) -> dict[str, Any]:
@@ -191,7 +178,7 @@ def project_ticket(uow, ticket: dict[str, Any]) -> None:
 def project_tickets(uow, tickets: list[dict[str, Any]]) -> None:
     """The tickets into the projection (new ones in one statement, as contacts), then the
     behaviour segments of the contacts whose open tickets changed, read together."""
-    newest = _newest(tickets)
+    newest = newest_versions(tickets)
     touched: set[str] = set()
     inserted = insert_new(uow.session, TicketView, [
         {"id": ticket_id, "contact_id": ticket.get("contact_id"), "status": ticket["status"],

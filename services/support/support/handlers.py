@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from crm_chassis.db import insert_new_rows
+from crm_chassis.records import newest_versions
 from support.models import (
     AccountView,
     ContactView,
@@ -55,12 +56,8 @@ def project_contact(uow, contact: dict[str, Any]) -> None:
 def project_contacts(uow, contacts: list[dict[str, Any]]) -> None:
     """The contacts' newest versions among these into the projection: the new ones in one
     statement, the known ones compared and updated one by one."""
-    newest: dict[str, dict[str, Any]] = {}
-    for contact in contacts:
-        values = _contact_values(contact)
-        seen = newest.get(contact["id"])
-        if seen is None or values["version"] >= seen["version"]:
-            newest[contact["id"]] = values
+    newest = {contact_id: _contact_values(contact)
+              for contact_id, contact in newest_versions(contacts).items()}
     table = ContactView.__table__
     inserted = set(insert_new_rows(uow.session, table, list(newest.values()), table.c.id))
     for contact_id, values in newest.items():
