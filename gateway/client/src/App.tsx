@@ -146,7 +146,7 @@ function Guarded({ landing }: { landing: Promise<unknown> }) {
   );
 }
 
-export function App({ landing = Promise.resolve() }: { landing?: Promise<unknown> }) {
+export function App({ landing }: { landing: Promise<unknown> }) {
   return (
     <BrowserRouter>
       <SessionProvider>
