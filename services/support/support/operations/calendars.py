@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from support.domain import business_time
+from support.domain import business_time, sla
 from support.exceptions import Conflict, NotFound, ValidationFailed
 from support.models import Calendar, SlaPolicy
 from support.operations.common import apply, check_version, flush, get_or_404, plain
@@ -75,6 +75,20 @@ def update_calendar(uow, calendar_id: str, data: dict[str, Any],
 
 def list_policies(session: Session) -> list[SlaPolicy]:
     return list(session.scalars(select(SlaPolicy).order_by(SlaPolicy.tier, SlaPolicy.priority)))
+
+
+def policy_for(session: Session, priority: str, tier: str) -> SlaPolicy | None:
+    """The policy a new ticket of this priority and tier runs under, read with its calendar
+    in one query (a ticket's creation is the service's busiest write); the calendar's rules
+    are then remembered for the session, as `calendar_rules` does."""
+    rows = session.execute(
+        select(SlaPolicy, Calendar).join(Calendar, Calendar.id == SlaPolicy.calendar_id)
+        .where(SlaPolicy.priority == priority, SlaPolicy.tier.in_({tier, "default"}))).all()
+    policy = sla.select_policy([row.SlaPolicy for row in rows], priority, tier)
+    if policy is not None:
+        calendar = next(row.Calendar for row in rows if row.SlaPolicy is policy)
+        session.info.setdefault(RULES_KEY, {})[calendar.id] = rules_of(calendar)
+    return policy
 
 
 def policy_data(policy: SlaPolicy) -> dict[str, Any]:

@@ -184,9 +184,11 @@ def _offset(cursor: str | None) -> int:
 # --- writing -----------------------------------------------------------------------------
 
 def next_number(session: Session) -> int:
-    # The UPDATE takes the counter row's lock: replicas get distinct numbers.
-    return session.execute(update(Counter).where(Counter.name == "ticket")
-                           .values(value=Counter.value + 1).returning(Counter.value)).scalar_one()
+    # The UPDATE takes the counter row's lock: replicas get distinct numbers. A table-level
+    # statement: no Counter object is kept in the session, so none needs synchronising.
+    table = Counter.__table__
+    return session.execute(update(table).where(table.c.name == "ticket")
+                           .values(value=table.c.value + 1).returning(table.c.value)).scalar_one()
 
 
 def _customer(session: Session, contact_id: str | None, account_id: str | None
@@ -199,8 +201,7 @@ def _customer(session: Session, contact_id: str | None, account_id: str | None
 
 
 def _start_clock(session: Session, ticket: Ticket) -> None:
-    policy = sla.select_policy(calendars.list_policies(session), ticket.priority,
-                               "vip" if ticket.vip else "default")
+    policy = calendars.policy_for(session, ticket.priority, "vip" if ticket.vip else "default")
     if policy is None:
         return
     ticket.sla_policy_id, ticket.calendar_id = policy.id, policy.calendar_id
