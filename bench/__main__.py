@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from bench import client, load, marketing
+from bench import client, cpu, load, marketing
 from bench.data import SEARCH_TERMS, bulk_load, write_import_csv
 from bench.echo import EchoClient
 from bench.platform import ROOT, Platform, peak_rss_mb
@@ -71,10 +71,16 @@ def step(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def pair(results: list, name: str, make, call, duration: float, close=None) -> None:
+def pair(results: list, platform: Platform, name: str, make, call, duration: float,
+         close=None) -> None:
+    """The run at 1 client, then at 16, where each process's CPU per request is noted too."""
     for clients in (1, 16):
         step(f"{name} @ {clients}")
-        results.append(load.run(name, make, call, clients, duration, close=close))
+        before = cpu.snapshot(platform)
+        result = load.run(name, make, call, clients, duration, close=close)
+        if clients == 16:
+            result.cpu_ms = cpu.per_unit(before, cpu.snapshot(platform), result.requests)
+        results.append(result)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,11 +129,11 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
     platform.start_nameko("thin-service", "bench.thin_service:ThinService")
     thin = platform.start_gunicorn("thin", "bench.apps:create_thin_app()", "/items/1")
 
-    pair(results, "bare flask (HTTP limit)", session_client(),
+    pair(results, platform, "bare flask (HTTP limit)", session_client(),
          lambda s, i: checked(s.get(bare + "/ping", timeout=10)), duration)
-    pair(results, "pika echo (bus limit)", lambda: EchoClient(platform.amqp_uri),
+    pair(results, platform, "pika echo (bus limit)", lambda: EchoClient(platform.amqp_uri),
          lambda c, i: c.call(), duration, close=lambda c: c.close())
-    pair(results, "thin path (1 RPC, 1 row)", session_client(),
+    pair(results, platform, "thin path (1 RPC, 1 row)", session_client(),
          lambda s, i: checked(s.get(f"{thin}/items/{i % ITEMS + 1}", timeout=10)), duration)
 
     # 2. the gateway
@@ -145,15 +151,15 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
         ids.append(checked(api.post(platform.url + "/api/v1/contacts", json=body, timeout=30),
                            201).json()["id"])
     url = platform.url + "/api/v1/contacts"
-    pair(results, "contact read", session_client(auth),
+    pair(results, platform, "contact read", session_client(auth),
          lambda s, i: checked(s.get(f"{url}/{ids[i % len(ids)]}", timeout=10)), duration)
     run_id = uuid.uuid4().hex[:6]
-    pair(results, "contact create", session_client(auth),
+    pair(results, platform, "contact create", session_client(auth),
          lambda s, i: checked(s.post(url, timeout=10, json={
              "first_name": "Bench", "last_name": f"Create{i}",
              "email": f"create.{run_id}.{i}.{uuid.uuid4().hex[:6]}@bench.example.com"}), 201),
          duration)
-    pair(results, "contact 360", session_client(auth),
+    pair(results, platform, "contact 360", session_client(auth),
          lambda s, i: checked(s.get(f"{url}/{ids[i % len(ids)]}/360", timeout=10)), duration)
     probe = checked(api.get(f"{url}/{ids[0]}/360", timeout=10)).json()
     extra["360_sections"] = sorted(probe) if isinstance(probe, dict) else []
@@ -250,8 +256,8 @@ def sales_runs(platform: Platform, auth: dict, api, results: list, extra: dict,
         checked(session.post(f"{base}/opportunities/{deals[i % len(deals)]}/move",
                              json={"stage_id": stage}, timeout=10))
 
-    pair(results, "deal move", session_client(auth), move, duration)
-    pair(results, f"board of {len(deals)} deals", session_client(auth),
+    pair(results, platform, "deal move", session_client(auth), move, duration)
+    pair(results, platform, f"board of {len(deals)} deals", session_client(auth),
          lambda s, i: checked(s.get(f"{base}/opportunities/board", timeout=10)), duration)
 
 
@@ -269,12 +275,12 @@ def support_runs(platform: Platform, auth: dict, api, results: list, extra: dict
 
     load.run("ticket create (setup)", session_client(auth), create, 8, 300,
              max_requests=TICKETS, warmup=0)
-    pair(results, "ticket create", session_client(auth), create, duration)
+    pair(results, platform, "ticket create", session_client(auth), create, duration)
     queue = checked(api.get(f"{base}/tickets/queue", timeout=30)).json()["items"]
     extra["queue_tickets"], extra["queue_first_page"] = TICKETS, len(queue)
     extra["queue_has_sla"] = bool(queue) and all(
         t["sla"]["resolution"]["remaining_minutes"] is not None for t in queue)
-    pair(results, f"queue of {TICKETS}+ tickets", session_client(auth),
+    pair(results, platform, f"queue of {TICKETS}+ tickets", session_client(auth),
          lambda s, i: checked(s.get(f"{base}/tickets/queue", timeout=10)), duration)
 
 

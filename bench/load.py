@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 MAX_REQUESTS = 200_000  # per run, whatever the duration
 
@@ -23,6 +23,8 @@ class Result:
     p99_ms: float
     client_cpu: float  # CPU seconds of this (client) process per wall second: 1.0 = one core
     first_error: str = ""
+    # CPU ms per request of each process during the run, when the caller measured it
+    cpu_ms: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return asdict(self)

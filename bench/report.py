@@ -7,6 +7,7 @@ import math
 from bench import client
 
 SEARCH_TARGET_ROWS = 1_000_000
+CPU_COLUMNS = 7  # processes shown per run in the CPU lines
 
 
 def _find(results, name: str, clients: int):
@@ -98,6 +99,12 @@ def print_report(results, extra: dict, checks: list[dict]) -> None:
     for r in results:
         if r.first_error:
             print(f"  first error of {r.name!r} @{r.clients}: {r.first_error}")
+    measured = [r for r in results if r.cpu_ms]
+    if measured:
+        print("\nCPU ms per request at 16 clients, by process (the busiest first; bench/cpu.py)")
+        for r in measured:
+            print(f"  {r.name[:34]:<34} " + ", ".join(
+                f"{name} {ms:.2f}" for name, ms in list(r.cpu_ms.items())[:CPU_COLUMNS]))
     if extra.get("search_hits"):
         print(f"search over {extra.get('search_rows', 0):,} contacts "
               f"(bulk load {extra.get('bulk_load_s')} s); hits on first page: "

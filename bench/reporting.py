@@ -20,14 +20,13 @@ million events, a rebuild of 20 minutes or more).
    50 ms long; polling faster cost the shared cores more than it told): a dashboard computes
    its KPIs from those rows when asked, so a row's arrival is the event reflected in its
    KPI. Latency = first seen - published (p50, p99, max), and how many never arrived;
-   and the CPU each process spent per event meanwhile (the broker's is not counted: it
-   is not this bench's process).
+   and the CPU each process spent per event meanwhile, RabbitMQ and PostgreSQL included
+   (bench/cpu.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -41,7 +40,7 @@ from rich.console import Console
 from rich.progress import Progress
 from sqlalchemy import create_engine, select
 
-from bench import load
+from bench import cpu, load
 from bench.history import Counts, History, write_history
 from bench.output import finish
 from bench.platform import ROOT, Platform
@@ -56,6 +55,7 @@ ROLES = ("sales_rep", "sales_manager", "marketer", "support_manager", "executive
 DASHBOARD_P95_MS = 50
 EVENT_P99_S = 1.0
 POLL_S = 0.05  # the watcher's period
+GENERATOR = "bench (publisher, watcher)"  # this process, in the CPU figures
 TABLES = {"contacts": ContactFacts.__table__, "opportunities": OpportunityFacts.__table__,
           "tickets": TicketFacts.__table__}
 SOURCES = ("contacts", "sales", "support", "marketing")
@@ -160,26 +160,13 @@ class Watcher:
         self.engine.dispose()
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (/proc/<pid>/stat)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def cpu_by_process(platform: Platform) -> dict[str, float]:
-    pids = {process.name: process.process.pid for process in platform.processes
-            if process.process.poll() is None}
-    pids["bench (publisher, watcher)"] = os.getpid()
-    return {name: cpu_seconds(pid) for name, pid in pids.items()}
-
-
 def latency_run(platform: Platform, counts: Counts, rate: int, seconds: float, first: int,
                 settle: float = 60.0) -> dict:
     history = History(counts, datetime.now(UTC), seed=first)
     publisher = ConfirmedPublisher(platform.amqp_uri)
     total = int(rate * seconds)
     sent = 0
-    cpu_before = cpu_by_process(platform)
+    cpu_before = cpu.snapshot(platform, generator=GENERATOR)
     with Watcher(platform.env["CRM_REPORTING_DATABASE_URL"]) as watcher:
         begun = time.monotonic()
         try:
@@ -210,10 +197,9 @@ def latency_run(platform: Platform, counts: Counts, rate: int, seconds: float, f
         latencies = sorted(watcher.seen.values())
     # CPU per event of each process, from the first publish until the last event arrived
     # (or the wait gave up): what the platform spends on an event, wherever it is spent.
-    cpu = {name: round((used - cpu_before.get(name, 0.0)) * 1000 / total, 2)
-           for name, used in cpu_by_process(platform).items()}
+    spent = cpu.per_unit(cpu_before, cpu.snapshot(platform, generator=GENERATOR), total)
     return {"events": total, "rate_asked": rate, "rate_published": round(total / publish_s, 1),
-            "cpu_ms_per_event": dict(sorted(cpu.items(), key=lambda item: -item[1])),
+            "cpu_ms_per_event": spent,
             "arrived": len(latencies), "lost_or_late": total - len(latencies),
             "settle_s": settle,
             "p50_s": round(load.percentile(latencies, 0.50), 3) if latencies else None,
@@ -260,7 +246,7 @@ def report_lines(figures: dict) -> list[str]:
                      f"{live['p99_s']} s, max {live['max_s']} s; {live['lost_or_late']} not "
                      f"there {live['settle_s']:g} s after the last")
         lines.append("  CPU ms per event: " + ", ".join(
-            f"{name} {ms}" for name, ms in live["cpu_ms_per_event"].items() if ms >= 0.05))
+            f"{name} {ms}" for name, ms in live["cpu_ms_per_event"].items()))
     return lines
 
 

@@ -1,0 +1,67 @@
+"""Where a run's CPU went: each process of the platform, the broker and the database, read
+from /proc before and after the run (everything runs on this one machine).
+
+A process counts with its children (gunicorn's workers are its master's children). The
+broker (RabbitMQ's `beam.smp`) and the database server (every `postgres` process: the
+backends of the bench's connections and the server's own workers) are found by name; a
+machine where they run elsewhere simply has no line for them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROC = Path("/proc")
+BROKER, DATABASE = "RabbitMQ", "PostgreSQL"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far; 0 when it is gone."""
+    try:
+        fields = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def with_children(pid: int) -> list[int]:
+    try:
+        children = (PROC / str(pid) / "task" / str(pid) / "children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *(grandchild for child in children for grandchild in with_children(int(child)))]
+
+
+def _named(name: str) -> list[int]:
+    pids = []
+    for entry in PROC.iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == name:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def snapshot(platform, *, generator: str = "bench (load generator)") -> dict[str, float]:
+    """CPU seconds so far of every live process the platform started (with its children),
+    of this process (the load generator), of the broker and of the database server."""
+    groups = {process.name: with_children(process.process.pid)
+              for process in platform.processes if process.process.poll() is None}
+    groups[generator] = [os.getpid()]
+    groups[BROKER] = _named("beam.smp")
+    groups[DATABASE] = _named("postgres")
+    return {name: sum(cpu_seconds(pid) for pid in pids)
+            for name, pids in groups.items() if pids}
+
+
+def per_unit(before: dict[str, float], after: dict[str, float], units: int,
+             floor_ms: float = 0.05) -> dict[str, float]:
+    """Milliseconds of CPU per unit of work (request, event) of each process, the busiest
+    first, leaving out those under `floor_ms`."""
+    spent = {name: (after[name] - before.get(name, 0.0)) * 1000 / max(units, 1)
+             for name in after}
+    return {name: round(ms, 2) for name, ms in sorted(spent.items(), key=lambda kv: -kv[1])
+            if ms >= floor_ms}

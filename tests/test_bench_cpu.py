@@ -1,0 +1,42 @@
+"""bench/cpu.py: a process's CPU counts with its children's, and per-unit figures add up."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from types import SimpleNamespace
+
+from bench import cpu
+
+BURN = "import time\nend = time.process_time() + 2\nwhile time.process_time() < end: pass"
+
+
+def test_per_unit_is_milliseconds_per_unit_busiest_first_small_ones_left_out():
+    before = {"gateway": 1.0, "contacts": 2.0, "idle": 5.0}
+    after = {"gateway": 1.5, "contacts": 4.0, "idle": 5.0001, "new": 0.25}
+
+    assert cpu.per_unit(before, after, 100) == {"contacts": 20.0, "gateway": 5.0, "new": 2.5}
+    assert list(cpu.per_unit(before, after, 100)) == ["contacts", "gateway", "new"]
+
+
+def test_a_process_counts_with_the_children_it_started():
+    # A shell that only waits, its child doing the work: as gunicorn's master and workers.
+    parent = subprocess.Popen(["sh", "-c", f'"{sys.executable}" -c "$BURN" & wait'],
+                              env={"BURN": BURN}, start_new_session=True)
+    platform = SimpleNamespace(processes=[SimpleNamespace(name="worker", process=parent)])
+    try:
+        deadline = time.monotonic() + 10
+        while len(cpu.with_children(parent.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        before = cpu.snapshot(platform)
+        time.sleep(0.3)
+        after = cpu.snapshot(platform)
+        shell_alone = cpu.cpu_seconds(parent.pid)
+    finally:
+        os.killpg(parent.pid, signal.SIGKILL)  # the shell and its child
+        parent.wait(30)
+    assert shell_alone < 0.1 < after["worker"] - before["worker"]
+    assert "bench (load generator)" in after
