@@ -171,6 +171,7 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
     # 4. import (before the bulk load, on a database holding only the rows above)
     step(f"import of {args.import_rows} rows")
     csv_path = write_import_csv(workdir / "import.csv", args.import_rows)
+    cpu_before = cpu.snapshot(platform)
     begun = time.monotonic()
     with csv_path.open("rb") as handle:
         job = checked(api.post(url + "/import", files={"file": ("bench.csv", handle, "text/csv")},
@@ -190,6 +191,8 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
             break
         time.sleep(0.5)
     seconds = time.monotonic() - begun
+    cpu_after = cpu.snapshot(platform)
+    cpu_per_row = cpu.per_unit(cpu_before, cpu_after, job.get("processed") or 0, floor_ms=0.01)
     extra["import"] = {
         "rows": args.import_rows, "timeout_s": args.import_timeout,
         "status": job.get("status") if job.get("status") in ("done", "failed")
@@ -198,6 +201,10 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
         "upload_s": round(uploaded, 2), "seconds": round(seconds, 2),
         "rows_per_s": round((job.get("processed") or 0) / seconds, 1),
         "peak_rss_mb": round(peak_rss_mb(platform.services["contacts"].process.pid) or -1, 1),
+        "cpu_ms_per_row": cpu_per_row,
+        # how many of the machine's cores the platform and the bench kept busy, on average
+        "cores_busy": round(sum(cpu_after[name] - cpu_before.get(name, 0.0)
+                                for name in cpu_after) / seconds, 2),
         "sample_errors": job.get("errors", [])[:3],
         "status_polls_failed": poll_failures, "first_poll_error": poll_error,
         "slowest_status_poll_s": round(slowest_poll, 2),

@@ -120,6 +120,10 @@ def print_report(results, extra: dict, checks: list[dict]) -> None:
         print(f"  status polls during the import: slowest {imp['slowest_status_poll_s']} s, "
               f"{imp['status_polls_failed']} failed"
               + (f" (first: {imp['first_poll_error']})" if imp["first_poll_error"] else ""))
+        if imp.get("cpu_ms_per_row"):
+            print(f"  CPU while it ran: {imp['cores_busy']} of {extra['cpus']} cores busy; ms per "
+                  "row: " + ", ".join(f"{name} {ms:.2f}"
+                                      for name, ms in imp["cpu_ms_per_row"].items()))
         if imp["sample_errors"]:
             print(f"  sample row errors: {imp['sample_errors']}")
     if seg := extra.get("segment"):
