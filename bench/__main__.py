@@ -79,7 +79,9 @@ def pair(results: list, platform: Platform, name: str, make, call, duration: flo
         before = cpu.snapshot(platform)
         result = load.run(name, make, call, clients, duration, close=close)
         if clients == 16:
-            result.cpu_ms = cpu.per_unit(before, cpu.snapshot(platform), result.requests)
+            after = cpu.snapshot(platform)
+            result.cpu_ms = cpu.per_unit(before, after, result.requests)
+            result.cpu_total_ms = cpu.total_ms(before, after, result.requests)
         results.append(result)
 
 
@@ -192,7 +194,8 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
         time.sleep(0.5)
     seconds = time.monotonic() - begun
     cpu_after = cpu.snapshot(platform)
-    cpu_per_row = cpu.per_unit(cpu_before, cpu_after, job.get("processed") or 0, floor_ms=0.01)
+    cpu_per_row = cpu.per_unit(cpu_before, cpu_after, job.get("processed") or 0,
+                               floor_ms=0.01)
     extra["import"] = {
         "rows": args.import_rows, "timeout_s": args.import_timeout,
         "status": job.get("status") if job.get("status") in ("done", "failed")
@@ -203,8 +206,7 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
         "peak_rss_mb": round(peak_rss_mb(platform.services["contacts"].process.pid) or -1, 1),
         "cpu_ms_per_row": cpu_per_row,
         # how many of the machine's cores the platform and the bench kept busy, on average
-        "cores_busy": round(sum(cpu_after[name] - cpu_before.get(name, 0.0)
-                                for name in cpu_after) / seconds, 2),
+        "cores_busy": round(sum(cpu.spent(cpu_before, cpu_after).values()) / seconds, 2),
         "sample_errors": job.get("errors", [])[:3],
         "status_polls_failed": poll_failures, "first_poll_error": poll_error,
         "slowest_status_poll_s": round(slowest_poll, 2),

@@ -4,7 +4,9 @@ from /proc before and after the run (everything runs on this one machine).
 A process counts with its children (gunicorn's workers are its master's children). The
 broker (RabbitMQ's `beam.smp`) and the database server (every `postgres` process: the
 backends of the bench's connections and the server's own workers) are found by name; a
-machine where they run elsewhere simply has no line for them.
+machine where they run elsewhere simply has no line for them. Differences are taken process
+by process: one that ends during a run (a database backend closing) loses its share of the
+run instead of taking its whole past off its group.
 """
 
 from __future__ import annotations
@@ -45,23 +47,41 @@ def _named(name: str) -> list[int]:
     return pids
 
 
-def snapshot(platform, *, generator: str = "bench (load generator)") -> dict[str, float]:
-    """CPU seconds so far of every live process the platform started (with its children),
-    of this process (the load generator), of the broker and of the database server."""
+def snapshot(platform, *, generator: str = "bench (load generator)"
+             ) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of each process, grouped: every live process the platform started
+    (with its children), this process (the load generator), the broker, the database."""
     groups = {process.name: with_children(process.process.pid)
               for process in platform.processes if process.process.poll() is None}
     groups[generator] = [os.getpid()]
     groups[BROKER] = _named("beam.smp")
     groups[DATABASE] = _named("postgres")
-    return {name: sum(cpu_seconds(pid) for pid in pids)
+    return {name: {pid: cpu_seconds(pid) for pid in pids}
             for name, pids in groups.items() if pids}
 
 
-def per_unit(before: dict[str, float], after: dict[str, float], units: int,
-             floor_ms: float = 0.05) -> dict[str, float]:
-    """Milliseconds of CPU per unit of work (request, event) of each process, the busiest
+def spent(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]
+          ) -> dict[str, float]:
+    """CPU seconds of each group between two snapshots, process by process: one started
+    meanwhile counts whole; one that ended meanwhile (a database backend closing) is lost,
+    rather than taking its whole past off the group's figure."""
+    return {name: sum(max(0.0, used - before.get(name, {}).get(pid, 0.0))
+                      for pid, used in pids.items())
+            for name, pids in after.items()}
+
+
+def total_ms(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]],
+             units: int) -> float:
+    """Milliseconds of CPU per unit of work, all processes together: what one unit costs
+    the machine (its cores divided by this is the most units a second it can do)."""
+    return round(sum(spent(before, after).values()) * 1000 / max(units, 1), 2)
+
+
+def per_unit(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]],
+             units: int, floor_ms: float = 0.05) -> dict[str, float]:
+    """Milliseconds of CPU per unit of work (request, event) of each group, the busiest
     first, leaving out those under `floor_ms`."""
-    spent = {name: (after[name] - before.get(name, 0.0)) * 1000 / max(units, 1)
-             for name in after}
-    return {name: round(ms, 2) for name, ms in sorted(spent.items(), key=lambda kv: -kv[1])
+    per = {name: seconds * 1000 / max(units, 1)
+           for name, seconds in spent(before, after).items()}
+    return {name: round(ms, 2) for name, ms in sorted(per.items(), key=lambda kv: -kv[1])
             if ms >= floor_ms}

@@ -25,6 +25,7 @@ class Result:
     first_error: str = ""
     # CPU ms per request of each process during the run, when the caller measured it
     cpu_ms: dict[str, float] = field(default_factory=dict)
+    cpu_total_ms: float = 0.0  # and of all of them together
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -85,6 +85,11 @@ def verdicts(results, extra: dict) -> list[dict]:
     return checks
 
 
+def ceiling_rps(total_ms: float, cores: int) -> float:
+    """The most requests a second the machine's cores allow when each costs `total_ms`."""
+    return cores * 1000 / total_ms if total_ms > 0 else math.inf
+
+
 def print_report(results, extra: dict, checks: list[dict]) -> None:
     print(f"\nbench: {extra['mode']} mode, {extra['database']} database, {extra['cpus']} CPUs, "
           f"gunicorn {extra['gunicorn_workers']} workers x {extra['gunicorn_threads']} threads, "
@@ -105,6 +110,9 @@ def print_report(results, extra: dict, checks: list[dict]) -> None:
         for r in measured:
             print(f"  {r.name[:34]:<34} " + ", ".join(
                 f"{name} {ms:.2f}" for name, ms in list(r.cpu_ms.items())[:CPU_COLUMNS]))
+            print(f"  {'':<34} in all {r.cpu_total_ms:.2f} ms: at most "
+                  f"{ceiling_rps(r.cpu_total_ms, extra['cpus']):,.0f} req/s on "
+                  f"{extra['cpus']} cores")
     if extra.get("search_hits"):
         print(f"search over {extra.get('search_rows', 0):,} contacts "
               f"(bulk load {extra.get('bulk_load_s')} s); hits on first page: "

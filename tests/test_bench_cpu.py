@@ -9,17 +9,37 @@ import sys
 import time
 from types import SimpleNamespace
 
-from bench import cpu
+import pytest
+
+from bench import cpu, report
 
 BURN = "import time\nend = time.process_time() + 2\nwhile time.process_time() < end: pass"
 
 
 def test_per_unit_is_milliseconds_per_unit_busiest_first_small_ones_left_out():
-    before = {"gateway": 1.0, "contacts": 2.0, "idle": 5.0}
-    after = {"gateway": 1.5, "contacts": 4.0, "idle": 5.0001, "new": 0.25}
+    before = {"gateway": {10: 1.0, 11: 0.5}, "contacts": {20: 2.0}, "idle": {30: 5.0}}
+    after = {"gateway": {10: 1.2, 11: 0.8}, "contacts": {20: 4.0}, "idle": {30: 5.0001},
+             "new": {40: 0.25}}
 
     assert cpu.per_unit(before, after, 100) == {"contacts": 20.0, "gateway": 5.0, "new": 2.5}
     assert list(cpu.per_unit(before, after, 100)) == ["contacts", "gateway", "new"]
+
+
+def test_a_process_that_ended_is_lost_never_taken_off_its_group():
+    # A database backend that closed during the run: its whole past is not subtracted.
+    before = {"PostgreSQL": {1: 10.0, 2: 3.0}}
+    after = {"PostgreSQL": {1: 10.5, 3: 0.25}}
+
+    assert cpu.spent(before, after) == {"PostgreSQL": 0.75}
+
+
+def test_the_total_is_every_process_together_and_gives_the_ceiling():
+    before = {"gateway": {10: 1.0}, "contacts": {20: 2.0}}
+    after = {"gateway": {10: 1.5}, "contacts": {20: 3.0}, "idle": {30: 0.0001}}
+
+    total = cpu.total_ms(before, after, 100)
+    assert total == 15.0
+    assert report.ceiling_rps(total, 2) == pytest.approx(133.33, abs=0.01)
 
 
 def test_a_process_counts_with_the_children_it_started():
@@ -42,5 +62,5 @@ def test_a_process_counts_with_the_children_it_started():
         os.killpg(parent.pid, signal.SIGKILL)  # the shell and its child
         parent.wait(30)
     assert shell_alone < 0.1
-    assert after["worker"] - before["worker"] >= 0.2  # the child's work, counted
+    assert cpu.spent(before, after)["worker"] >= 0.2  # the child's work, counted
     assert "bench (load generator)" in after
