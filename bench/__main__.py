@@ -76,13 +76,9 @@ def pair(results: list, platform: Platform, name: str, make, call, duration: flo
     """The run at 1 client, then at 16, where each process's CPU per request is noted too."""
     for clients in (1, 16):
         step(f"{name} @ {clients}")
-        before = cpu.snapshot(platform)
-        result = load.run(name, make, call, clients, duration, close=close)
-        if clients == 16:
-            after = cpu.snapshot(platform)
-            result.cpu_ms = cpu.per_unit(before, after, result.requests)
-            result.cpu_total_ms = cpu.total_ms(before, after, result.requests)
-        results.append(result)
+        snapshot = (lambda: cpu.snapshot(platform)) if clients == 16 else None
+        results.append(load.run(name, make, call, clients, duration, close=close,
+                                snapshot=snapshot))
 
 
 def main(argv: list[str] | None = None) -> int:

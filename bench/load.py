@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from bench import cpu
+
 MAX_REQUESTS = 200_000  # per run, whatever the duration
 
 
@@ -41,8 +43,11 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def run(name: str, make_client: Callable[[], object], call: Callable[[object, int], None],
         clients: int, duration: float, max_requests: int = MAX_REQUESTS,
-        close: Callable[[object], None] | None = None, warmup: int = 5) -> Result:
-    """``call(client, i)`` does one request and raises on failure; each thread owns a client."""
+        close: Callable[[object], None] | None = None, warmup: int = 5,
+        snapshot: Callable[[], dict] | None = None) -> Result:
+    """``call(client, i)`` does one request and raises on failure; each thread owns a client.
+    With ``snapshot`` (``bench.cpu.snapshot`` of the platform), each process's CPU per
+    request is measured over the measured requests only, the warm-up left out."""
     made = [make_client() for _ in range(clients)]
     for client in made:  # connections open and the server warm before the clock starts
         for i in range(warmup):
@@ -80,6 +85,7 @@ def run(name: str, make_client: Callable[[], object], call: Callable[[object, in
                for slot in range(clients)]
     for thread in threads:
         thread.start()
+    cpu_before = snapshot() if snapshot else None
     cpu0 = time.process_time()
     began = time.monotonic()
     stop_at[0] = began + duration
@@ -87,15 +93,20 @@ def run(name: str, make_client: Callable[[], object], call: Callable[[object, in
     for thread in threads:
         thread.join(duration + 30)
     seconds = time.monotonic() - began
-    cpu = (time.process_time() - cpu0) / seconds
+    client_cpu = (time.process_time() - cpu0) / seconds
+    cpu_after = snapshot() if snapshot else None
     if close is not None:
         for client in made:
             close(client)
     flat = [value * 1000 for part in latencies for value in part]
-    return Result(name, clients, len(flat), sum(errors), round(seconds, 2),
-                  round(len(flat) / seconds, 1), round(percentile(flat, 0.50), 2),
-                  round(percentile(flat, 0.95), 2), round(percentile(flat, 0.99), 2),
-                  round(cpu, 2), first_error[0] if first_error else "")
+    result = Result(name, clients, len(flat), sum(errors), round(seconds, 2),
+                    round(len(flat) / seconds, 1), round(percentile(flat, 0.50), 2),
+                    round(percentile(flat, 0.95), 2), round(percentile(flat, 0.99), 2),
+                    round(client_cpu, 2), first_error[0] if first_error else "")
+    if cpu_before is not None:
+        result.cpu_ms = cpu.per_unit(cpu_before, cpu_after, len(flat))
+        result.cpu_total_ms = cpu.total_ms(cpu_before, cpu_after, len(flat))
+    return result
 
 
 def ceiling(clients: int, duration: float) -> Result:

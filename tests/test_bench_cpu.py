@@ -6,12 +6,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from types import SimpleNamespace
 
 import pytest
 
-from bench import cpu, report
+from bench import cpu, load, report
 
 BURN = "import time\nend = time.process_time() + 2\nwhile time.process_time() < end: pass"
 
@@ -64,3 +65,20 @@ def test_a_process_counts_with_the_children_it_started():
     assert shell_alone < 0.1
     assert cpu.spent(before, after)["worker"] >= 0.2  # the child's work, counted
     assert "bench (load generator)" in after
+
+
+def test_a_load_run_measures_cpu_over_its_measured_requests_only():
+    calls: list[int] = []
+    lock = threading.Lock()
+
+    def call(_client, i: int) -> None:
+        with lock:
+            calls.append(i)
+
+    # A "process" whose CPU seconds are the calls made so far: one second a call.
+    result = load.run("counted", lambda: None, call, clients=2, duration=0.2, warmup=3,
+                      max_requests=50, snapshot=lambda: {"calls": {1: float(len(calls))}})
+
+    assert len(calls) == 2 * 3 + result.requests  # the warm-up happened, and is left out:
+    assert result.cpu_ms == {"calls": 1000.0}
+    assert result.cpu_total_ms == 1000.0
