@@ -45,10 +45,15 @@ def rules_of(calendar: Calendar) -> business_time.Calendar:
     return _cache[key]
 
 
+def _known_rules(session: Session) -> dict[str | None, business_time.Calendar]:
+    """The calendars' rules this session has read, by calendar id."""
+    return session.info.setdefault(RULES_KEY, {})
+
+
 def calendar_rules(session: Session, calendar_id: str | None) -> business_time.Calendar:
     """Remembered for the session: a page of tickets shares a calendar or two, and their
     rows, which nothing else holds, would otherwise be read again for every ticket."""
-    known = session.info.setdefault(RULES_KEY, {})
+    known = _known_rules(session)
     if calendar_id not in known:
         row = session.get(Calendar, calendar_id) if calendar_id else None
         known[calendar_id] = rules_of(row or default_calendar(session))
@@ -87,7 +92,7 @@ def policy_for(session: Session, priority: str, tier: str) -> SlaPolicy | None:
     policy = sla.select_policy([row.SlaPolicy for row in rows], priority, tier)
     if policy is not None:
         calendar = next(row.Calendar for row in rows if row.SlaPolicy is policy)
-        session.info.setdefault(RULES_KEY, {})[calendar.id] = rules_of(calendar)
+        _known_rules(session)[calendar.id] = rules_of(calendar)
     return policy
 
 
