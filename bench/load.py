@@ -25,7 +25,7 @@ class Result:
     p99_ms: float
     client_cpu: float  # CPU seconds of this (client) process per wall second: 1.0 = one core
     first_error: str = ""
-    # CPU ms per request of each process during the run, when the caller measured it
+    # CPU ms per request of each process over the measured requests, when run had a snapshot
     cpu_ms: dict[str, float] = field(default_factory=dict)
     cpu_total_ms: float = 0.0  # and of all of them together
 
