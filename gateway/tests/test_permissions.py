@@ -1,5 +1,8 @@
 """Every route declares the permission it needs, and the gateway enforces it."""
 
+from marshmallow import Schema
+
+from gateway.api.blueprint import Blueprint
 from gateway.permissions import ROLE_PERMISSIONS, declared
 
 
@@ -7,6 +10,20 @@ def test_every_route_declares_a_permission_or_is_public(app):
     undeclared = sorted(rule.rule for rule in app.url_map.iter_rules()
                         if not declared(app.view_functions[rule.endpoint]))
     assert undeclared == []
+
+
+def test_argument_schemas_are_made_once_not_per_request(app, client, login, fake_rpc,
+                                                       monkeypatch):
+    assert all(isinstance(blueprint, Blueprint) for blueprint in app.blueprints.values()
+               if blueprint.name != "api-docs")
+    fake_rpc.on("contacts", "list_contacts", {"items": [], "next_cursor": None})
+    headers = login("viewer")
+    made, init = [], Schema.__init__
+    monkeypatch.setattr(Schema, "__init__",
+                        lambda self, *a, **k: made.append(self) or init(self, *a, **k))
+    for _ in range(3):
+        assert client.get("/api/v1/contacts?q=ada", headers=headers).status_code == 200
+    assert made == []
 
 
 def test_a_route_without_a_declaration_is_refused(app, client, login):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from gateway import compose, services
+from gateway.api.blueprint import Blueprint
 from gateway.api.reporting_schemas import AsOfArgs
 from gateway.api.schemas import ACCOUNT_FILTERS, AccountFilters, AccountIn, AccountOut, AccountPatch
 from gateway.http import expected_version, list_query, page_schema, with_etag

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, g, jsonify, request
-from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import delete, func, select
 
+from gateway.api.blueprint import Blueprint
 from gateway.auth import (
     check_password,
     issue_token,

@@ -8,10 +8,10 @@ import io
 import json
 
 from flask import Response, g, request, stream_with_context
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from gateway import compose, services
+from gateway.api.blueprint import Blueprint
 from gateway.api.reporting_schemas import AsOfArgs
 from gateway.api.schemas import (
     CONTACT_FILTERS,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import request
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from gateway import services
+from gateway.api.blueprint import Blueprint
 from gateway.api.schemas import CustomFieldIn, CustomFieldOut
 from gateway.errors import Problem
 from gateway.permissions import requires

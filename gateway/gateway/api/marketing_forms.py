@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, g, jsonify, redirect, request
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from gateway import services
+from gateway.api.blueprint import Blueprint
 from gateway.api.marketing_schemas import (
     FormIn,
     FormOut,

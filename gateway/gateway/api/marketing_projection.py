@@ -4,9 +4,8 @@ read, and its rebuild from the contacts service's event log, a page per call (wh
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from gateway import services
+from gateway.api.blueprint import Blueprint
 from gateway.api.marketing_schemas import (
     ProjectionPageOut,
     ProjectionRebuildIn,

@@ -4,10 +4,10 @@ behaviour, with their members and live counts."""
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from gateway import services
+from gateway.api.blueprint import Blueprint
 from gateway.api.marketing_schemas import (
     CountOut,
     MemberOut,

@@ -10,9 +10,9 @@ import html
 import re
 
 from flask import Response, g, redirect, request
-from flask_smorest import Blueprint
 
 from gateway import services
+from gateway.api.blueprint import Blueprint
 from gateway.api.marketing_schemas import BounceIn, BounceOut, UnsubscribeOut
 from gateway.errors import Problem, from_remote
 from gateway.permissions import EMAIL_BOUNCES, public, requires

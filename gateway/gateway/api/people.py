@@ -5,10 +5,10 @@ administrators' `/users`."""
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import select
 
+from gateway.api.blueprint import Blueprint
 from gateway.db import db
 from gateway.models import User
 from gateway.permissions import ROLES, requires

@@ -3,10 +3,10 @@ from which service, as the reporting service keeps it from the events."""
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from gateway import services
+from gateway.api.blueprint import Blueprint
 from gateway.api.reporting_schemas import HistoryArgs, HistoryPageOut
 from gateway.http import as_is
 from gateway.permissions import requires

@@ -8,10 +8,10 @@ import io
 from typing import Any
 
 from flask import Response, g, request
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from gateway import services
+from gateway.api.blueprint import Blueprint
 from gateway.api.reporting_schemas import (
     DASHBOARDS,
     DashboardListOut,

@@ -7,10 +7,10 @@ import hashlib
 import hmac
 
 from flask import Response, current_app, g, request, url_for
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from gateway import services
+from gateway.api.blueprint import Blueprint
 from gateway.api.sales_schemas import (
     ACTIVITY_FILTERS,
     ActivityFilters,

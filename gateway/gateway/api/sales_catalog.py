@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from flask import g
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from gateway import services
+from gateway.api.blueprint import Blueprint
 from gateway.api.sales_schemas import (
     PRICE_LIST_FILTERS,
     PRODUCT_FILTERS,

@@ -4,10 +4,10 @@ history and forecast."""
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from gateway import services
+from gateway.api.blueprint import Blueprint
 from gateway.api.sales_schemas import (
     BOARD_FILTERS,
     FORECAST_FILTERS,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 
 from gateway import services
+from gateway.api.blueprint import Blueprint
 from gateway.api.sales_schemas import PipelineIn, PipelineOut, PipelinePatch
 from gateway.http import expected_version, page_schema, with_etag
 from gateway.permissions import requires

@@ -8,11 +8,11 @@ schema, so that applying a view is replaying its query against the list.
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from gateway.api.blueprint import Blueprint
 from gateway.api.schemas import ACCOUNT_FILTERS, CONTACT_FILTERS, AccountFilters, ContactFilters
 from gateway.db import db
 from gateway.errors import Problem

@@ -7,9 +7,9 @@ from email import policy
 from email.parser import BytesParser
 
 from flask import current_app, g, request
-from flask_smorest import Blueprint
 
 from gateway import services
+from gateway.api.blueprint import Blueprint
 from gateway.api.support_schemas import InboundEmailOut
 from gateway.errors import Problem, from_remote
 from gateway.permissions import INBOUND_EMAIL, requires

@@ -4,10 +4,10 @@ search."""
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from gateway import services
+from gateway.api.blueprint import Blueprint
 from gateway.api.support_schemas import (
     ArticleIn,
     ArticleOut,

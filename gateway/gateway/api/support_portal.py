@@ -17,11 +17,11 @@ import threading
 from datetime import timedelta
 
 from flask import current_app, g, jsonify
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 from sqlalchemy import delete, func, select, update
 
 from gateway import mail, services
+from gateway.api.blueprint import Blueprint
 from gateway.api.support_schemas import (
     PortalArticleOut,
     PortalArticleSearch,

@@ -4,9 +4,9 @@ business-hours calendars their minutes are counted in."""
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 
 from gateway import services
+from gateway.api.blueprint import Blueprint
 from gateway.api.support_schemas import (
     CalendarOut,
     CalendarPatch,

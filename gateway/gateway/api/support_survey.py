@@ -9,9 +9,9 @@ import threading
 from typing import Any
 
 from flask import current_app, g
-from flask_smorest import Blueprint
 
 from gateway import mail, services
+from gateway.api.blueprint import Blueprint
 from gateway.api.support_schemas import SurveyAnswerOut, SurveyIn, SurveyOut
 from gateway.errors import Problem, from_remote
 from gateway.permissions import public

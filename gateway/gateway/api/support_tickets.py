@@ -6,10 +6,10 @@ from __future__ import annotations
 import time
 
 from flask import g
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from gateway import services
+from gateway.api.blueprint import Blueprint
 from gateway.api.support_schemas import (
     CSAT_FILTERS,
     TICKET_FILTERS,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import current_app, g
-from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from gateway.api.auth import UserOut
+from gateway.api.blueprint import Blueprint
 from gateway.auth import hash_password, new_api_key, user_cache
 from gateway.db import db
 from gateway.errors import Problem
