@@ -58,6 +58,21 @@ def test_expired_and_forged_tokens_are_refused(client, make_user, settings):
         assert response.get_json()["title"] == title
 
 
+def test_a_token_already_accepted_is_refused_once_it_expires(client, make_user, settings,
+                                                             fake_rpc):
+    fake_rpc.on("contacts", "list_contacts", {"items": [], "next_cursor": None})
+    user = make_user()
+    expires = int(time.time()) + 2
+    token = jwt.encode({"sub": user["id"], "exp": expires}, settings.secret_key,
+                       algorithm="HS256")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/contacts", headers=headers).status_code == 200
+    time.sleep(max(0.0, expires - time.time()) + 0.1)
+    response = client.get("/api/v1/contacts", headers=headers)
+    assert response.status_code == 401
+    assert response.get_json()["title"] == "Token expired"
+
+
 def test_browser_session_cookie_needs_csrf_for_writes(client, make_user, fake_rpc):
     fake_rpc.on("contacts", "list_contacts", {"items": [], "next_cursor": None})
     fake_rpc.on("contacts", "create_contact", lambda data: {"id": "c1", "version": 1, **data})
