@@ -52,6 +52,10 @@ class _Record:
 _VERSIONED = {"version_id_col": _Record.version}
 
 
+# Ticket numbers on PostgreSQL (made by migration 0004); SQLite uses the "ticket" counter.
+TICKET_NUMBERS = "ticket_numbers"
+
+
 class Counter(Base):
     """Sequences that every replica shares: incremented with an UPDATE, which serialises."""
 

@@ -4,7 +4,7 @@ then: a kept answer is reused exactly while nothing it depends on changed."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import String, delete, insert, update
+from sqlalchemy import String, delete, insert, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from crm_chassis import changes
@@ -89,3 +89,18 @@ def test_other_records_reads_and_rollbacks_leave_it_alone(engine):
 def test_a_missing_counter_row_reads_as_zero(engine):
     with Session(engine) as session:
         assert changes.current(session, "no-such-counter") == 0
+
+
+def test_writers_spread_over_shards_and_the_counter_is_their_sum(engine):
+    with Session(engine) as session:  # a counter kept in one row before shards existed
+        session.add(changes.ChangeCounter(name="deals", value=5))
+        session.commit()
+    for n in range(40):
+        with Session(engine) as session:
+            session.add(Deal(id=f"d{n}", stage="new"))
+            session.commit()
+    with Session(engine) as session:
+        rows = session.scalars(select(changes.ChangeCounter.name)).all()
+        total = changes.current(session, "deals")
+    assert total == 45 and isinstance(total, int)
+    assert 1 < len([row for row in rows if row.startswith("deals#")]) <= changes.SHARDS

@@ -9,11 +9,21 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from crm_chassis.db import is_postgres
 from crm_chassis.listing import like_escape
 from support.domain import sla
 from support.domain import tickets as rules
 from support.exceptions import NotFound, ValidationFailed
-from support.models import AccountView, ContactView, Counter, Message, Ticket, new_id, now
+from support.models import (
+    TICKET_NUMBERS,
+    AccountView,
+    ContactView,
+    Counter,
+    Message,
+    Ticket,
+    new_id,
+    now,
+)
 from support.operations import calendars, csat, teams
 from support.operations.common import apply, check_version, flush, plain
 
@@ -184,8 +194,12 @@ def _offset(cursor: str | None) -> int:
 # --- writing -----------------------------------------------------------------------------
 
 def next_number(session: Session) -> int:
-    # The UPDATE takes the counter row's lock: replicas get distinct numbers. A table-level
-    # statement: no Counter object is kept in the session, so none needs synchronising.
+    if is_postgres(session):
+        # A sequence: distinct across replicas, and no lock held until the commit (a
+        # rolled-back creation leaves a gap in the numbers, as in most help desks).
+        return session.scalar(select(func.nextval(TICKET_NUMBERS)))
+    # SQLite: the UPDATE takes the counter row's lock. A table-level statement: no Counter
+    # object is kept in the session, so none needs synchronising.
     table = Counter.__table__
     return session.execute(update(table).where(table.c.name == "ticket")
                            .values(value=table.c.value + 1).returning(table.c.value)).scalar_one()
