@@ -30,9 +30,9 @@ def configure_logging(level: str | None = None) -> None:
                 else structlog.dev.ConsoleRenderer(colors=False))
     level = (level or os.environ.get("CRM_LOG_LEVEL", "INFO")).upper()
     # Our own lines are rendered by structlog and written at once, not handed to the stdlib
-    # logging machinery (a record, its caller looked up, handlers and their locks): that
-    # cost a tenth of a service's CPU for its one access line per call. Libraries' lines
-    # still come through logging, with the same renderer.
+    # logging machinery (a record, its caller looked up, handlers and their locks): a
+    # service's one line a call costs 9 us that way, 29 us under eventlet the other way.
+    # Libraries' lines still come through logging, with the same renderer.
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
