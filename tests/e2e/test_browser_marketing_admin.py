@@ -197,7 +197,12 @@ def test_a_marketer_builds_a_segment_writes_a_template_and_sends_a_campaign(admi
     page.get_by_role("link", name="New template").click()
     page.get_by_label("Name", exact=True).fill(f"Launch {suffix}")
     page.get_by_label("Subject").fill("News for ")
-    page.get_by_role("button", name="Insert contact.first_name").click()
+    # The caret goes back to the subject within the click, as a real click leaves the focus
+    # on the button. Done a frame later, it once pulled the body typed next into the subject.
+    insert = page.get_by_role("button", name="Insert contact.first_name")
+    assert insert.evaluate(
+        "button => { button.focus(); button.click(); return document.activeElement.id; }"
+    ) == "template-subject"
     expect(page.get_by_label("Subject")).to_have_value("News for {{ contact.first_name }}")
     body = page.get_by_label("Plain-text body")
     body.fill("Hello\n{{ contact.shoe_size }}\nBye")

@@ -2,6 +2,7 @@
 // the API when saved (an error names its part and its line, and takes the user there), and
 // a preview of the saved template as a chosen contact would get it.
 import { useEffect, useRef, useState, type FormEvent, type RefObject } from "react";
+import { flushSync } from "react-dom";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -122,11 +123,12 @@ function TemplateForm({ template }: { template?: Template }) {
     const value = draft[lastPart];
     const start = editor?.selectionStart ?? value.length;
     const end = editor?.selectionEnd ?? value.length;
-    setDraft({ ...draft, [lastPart]: value.slice(0, start) + text + value.slice(end) });
-    requestAnimationFrame(() => {
-      editor?.focus();
-      editor?.setSelectionRange(start + text.length, start + text.length);
-    });
+    // The new value is rendered at once, so the caret is placed now, after the variable.
+    // (Placed on the next frame instead, the focus could come back to this part after the
+    // user had moved on to another, and their typing landed here.)
+    flushSync(() => setDraft({ ...draft, [lastPart]: value.slice(0, start) + text + value.slice(end) }));
+    editor?.focus();
+    editor?.setSelectionRange(start + text.length, start + text.length);
   };
 
   const goTo = (part: Part, line: number) => {
