@@ -13,9 +13,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm_chassis.db import conflict_insert
 from crm_chassis.timers import DueRows
 from sales.domain import follow_ups as rules
 from sales.domain.follow_ups import FollowUpSettings
@@ -30,11 +30,15 @@ def settings() -> FollowUpSettings:
 
 
 def schedule(session: Session, kind: str, subject_id: str, key: str, due_at: datetime) -> None:
+    """Add the follow-up unless one with its key exists: one statement, which also lets a
+    concurrent writer of the same key win instead of failing on the unique key. No
+    autoflush: the caller's record is still changing, and a flush now would bump its
+    version twice."""
+    table = FollowUp.__table__
     with session.no_autoflush:
-        known = session.scalar(select(FollowUp.id).where(FollowUp.key == key))
-    if known is None:
-        session.add(FollowUp(id=new_id(), key=key, kind=kind, subject_id=subject_id,
-                             due_at=due_at, attempts=0, created_at=now()))
+        session.execute(conflict_insert(session, table).values(
+            id=new_id(), key=key, kind=kind, subject_id=subject_id, due_at=due_at,
+            attempts=0, created_at=now()).on_conflict_do_nothing(index_elements=[table.c.key]))
 
 
 TIMERS = DueRows(FollowUp)
