@@ -61,6 +61,11 @@ def track(name: str, *models) -> None:
 
 
 
+def _shard_row(name: str, shard: int) -> str:
+    """The row of one of a counter's shards: what `_bump` writes and `current` adds up."""
+    return f"{name}#{shard}"
+
+
 def _note(session: Session, name: str) -> None:
     session.info.setdefault(_PENDING, set()).add(name)
 
@@ -71,7 +76,8 @@ def _bump(session) -> None:
     if not session.info.get(_PENDING):
         return
     table = ChangeCounter.__table__
-    rows = sorted(f"{name}#{random.randrange(SHARDS)}" for name in session.info.pop(_PENDING))
+    rows = sorted(_shard_row(name, random.randrange(SHARDS))
+                  for name in session.info.pop(_PENDING))
     for row in rows:  # sorted: two writers lock in one order
         statement = conflict_insert(session, table).values(name=row, value=1)
         session.execute(statement.on_conflict_do_update(
@@ -89,7 +95,7 @@ def _forget(session, transaction) -> None:
 def current(session: Session, name: str) -> int:
     """The counter's value now (0 when it never moved): the sum of its rows, with the single
     row that a counter was kept in before it had shards."""
-    rows = [name, *(f"{name}#{shard}" for shard in range(SHARDS))]
+    rows = [name, *(_shard_row(name, shard) for shard in range(SHARDS))]
     total = session.scalar(select(func.sum(ChangeCounter.value))
                            .where(ChangeCounter.name.in_(rows)))
     return int(total or 0)  # PostgreSQL sums a BIGINT as a NUMERIC
