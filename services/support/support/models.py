@@ -57,7 +57,8 @@ TICKET_NUMBERS = "ticket_numbers"
 
 
 class Counter(Base):
-    """Sequences that every replica shares: incremented with an UPDATE, which serialises."""
+    """Numbers every replica shares, incremented with an UPDATE, which serialises: ticket
+    numbers on SQLite only (on PostgreSQL they come from the TICKET_NUMBERS sequence)."""
 
     __tablename__ = "counters"
 
