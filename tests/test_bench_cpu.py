@@ -43,6 +43,22 @@ def test_the_total_is_every_process_together_and_gives_the_ceiling():
     assert report.ceiling_rps(total, 2) == pytest.approx(133.33, abs=0.01)
 
 
+def test_the_360_verdict_names_the_floor_its_cpu_puts_under_its_p50():
+    def run(name, clients, p50, cpu_total=0.0):
+        result = load.Result(name, clients, 100, 0, 1.0, 100.0, p50, p50, p50, 0.1)
+        result.cpu_total_ms = cpu_total
+        return result
+
+    results = [run("contact read", 1, 4.0), run("contact 360", 1, 20.0),
+               run("contact 360", 16, 150.0, cpu_total=30.0)]
+    [check] = [c for c in report.verdicts(results, {"cpus": 2}) if "360" in c["target"]]
+
+    assert check["status"] == "NOT MET"
+    # 30 ms of CPU over 2 cores: 15 ms at the least, 3.75 reads
+    assert check["measured"].startswith("20.0 / 4.0 ms = 5.00x")
+    assert "cannot fall under 15.0 ms = 3.75x" in check["measured"]
+
+
 def test_a_process_counts_with_the_children_it_started():
     # A shell that only waits, its child doing the work: as gunicorn's master and workers.
     parent = subprocess.Popen(["sh", "-c", f'"{sys.executable}" -c "$BURN" & wait'],
