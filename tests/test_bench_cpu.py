@@ -59,6 +59,17 @@ def test_the_360_verdict_names_the_floor_its_cpu_puts_under_its_p50():
     assert "cannot fall under 15.0 ms = 3.75x" in check["measured"]
 
 
+def test_a_rate_verdict_names_the_rate_its_cpu_allows():
+    create = load.Result("contact create", 16, 100, 0, 1.0, 150.0, 50.0, 80.0, 90.0, 0.1)
+    create.cpu_total_ms = 8.0
+
+    [check] = [c for c in report.verdicts([create], {"cpus": 2}) if "create" in c["target"]]
+
+    assert check["status"] == "NOT MET"
+    assert check["measured"] == ("150 req/s (0 errors); at 8.0 ms of CPU a request, "
+                                 "2 cores allow 250 req/s at most")
+
+
 def test_a_process_counts_with_the_children_it_started():
     # A shell that only waits, its child doing the work: as gunicorn's master and workers.
     parent = subprocess.Popen(["sh", "-c", f'"{sys.executable}" -c "$BURN" & wait'],
