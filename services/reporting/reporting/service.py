@@ -9,6 +9,7 @@ from typing import Any
 
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
+from sqlalchemy import select
 
 from crm_chassis.consumer import BATCH, consumes
 from crm_chassis.dependencies import Database
@@ -93,9 +94,10 @@ class ReportingService(EventLog):
     @rpc
     def contact_360(self, contact_id: str) -> dict[str, Any]:
         """The KPI part of the contact's 360 view: those of its account when it has one."""
-        contact = self.db.session.get(ContactFacts, contact_id)
-        if contact is not None and contact.account_id:
-            return self.account_360(contact.account_id)
+        account_id = self.db.session.scalar(
+            select(ContactFacts.account_id).where(ContactFacts.id == contact_id))
+        if account_id:
+            return self.account_360(account_id)
         kpis = reports.customer_kpis(self.db.session, "contact_id", contact_id, _now())
         return {"kpis": {"contact_id": contact_id, **kpis}}
 

@@ -41,18 +41,13 @@ class Facts:
     """Loads each table once per request, on first use (what the reports compute from;
     dashboards add up daily rollups instead, operations/rollups.py)."""
 
-    def __init__(self, session: Session, scope: Scope | None = None,
-                 customer: dict[str, str] | None = None):
+    def __init__(self, session: Session, scope: Scope | None = None):
         self.session = session
         self.scope = scope or Scope()
-        # One customer's rows only, e.g. {"account_id": ...}: what a 360 view reads.
-        self.customer = customer or {}
         self._cache: dict[str, list] = {}
 
     def _all(self, name: str, query) -> list:
         if name not in self._cache:
-            if self.customer:
-                query = query.filter_by(**self.customer)
             self._cache[name] = self.session.execute(query).all()
         return self._cache[name]
 
