@@ -3,11 +3,13 @@ person did with them, the lead score and its history, scenario enrolments."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from crm_chassis import listing
 from marketing.domain.scoring import ScoreSettings
 from marketing.models import (
     Campaign,
@@ -16,6 +18,7 @@ from marketing.models import (
     LeadScore,
     Recipient,
     Scenario,
+    ScoreEntry,
     Segment,
     SegmentMember,
 )
@@ -26,15 +29,21 @@ VIEW_LIMIT = 50
 
 
 def contact_view(session: Session, contact_id: str, config: ScoreSettings) -> dict[str, Any]:
-    memberships = session.execute(
-        select(Segment, SegmentMember.joined_at).join(
-            SegmentMember, SegmentMember.segment_id == Segment.id)
-        .where(SegmentMember.contact_id == contact_id, Segment.deleted_at.is_(None))
-        .order_by(SegmentMember.joined_at.desc()).limit(VIEW_LIMIT)).all()
-    received = session.execute(
+    """The sections' ids in one query (most people have few rows or none), then the rows
+    of the sections that have some."""
+    ids = _first_ids()(session, record_id=contact_id)
+    memberships = _in_order(ids["segments"], session.execute(
+        select(Segment, SegmentMember.joined_at)
+        .join(SegmentMember, SegmentMember.segment_id == Segment.id)
+        .where(SegmentMember.contact_id == contact_id, Segment.id.in_(ids["segments"]))
+    ).all(), lambda row: row[0].id) if ids["segments"] else []
+    received = _in_order(ids["campaigns"], session.execute(
         select(Recipient, Campaign).join(Campaign, Campaign.id == Recipient.campaign_id)
-        .where(Recipient.contact_id == contact_id)
-        .order_by(Recipient.next_attempt_at.desc()).limit(VIEW_LIMIT)).all()
+        .where(Recipient.id.in_(ids["campaigns"]))).all(),
+        lambda row: row[0].id) if ids["campaigns"] else []
+    history = listing.rows_by_id(session, ScoreEntry.id, ids["history"])
+    enrolled = listing.rows_by_id(session, Enrolment.id, ids["enrolments"])
+    score = session.get(LeadScore, contact_id) if ids["score"] else None
     return plain({
         "segments": [{"id": segment.id, "name": segment.name, "kind": segment.kind,
                       "joined_at": joined_at} for segment, joined_at in memberships],
@@ -45,9 +54,35 @@ def contact_view(session: Session, contact_id: str, config: ScoreSettings) -> di
                        "clicks": recipient.clicks, "bounced_at": recipient.bounced_at,
                        "unsubscribed_at": recipient.unsubscribed_at}
                       for recipient, campaign in received],
-        "lead_score": scoring.lead_score(session, contact_id, config),
-        "enrolments": scenarios.contact_enrolments(session, contact_id),
+        "lead_score": scoring.score_data(
+            contact_id, score, [history[i] for i in ids["history"] if i in history], config),
+        "enrolments": scenarios.enrolments_data(
+            session, [enrolled[i] for i in ids["enrolments"] if i in enrolled]),
     })
+
+
+@functools.cache
+def _first_ids() -> listing.FirstIds:
+    contact = bindparam("record_id")
+    live = select(Segment.id).where(Segment.deleted_at.is_(None))
+    return listing.FirstIds({
+        "segments": (SegmentMember.segment_id,
+                     [SegmentMember.contact_id == contact, SegmentMember.segment_id.in_(live)],
+                     (SegmentMember.joined_at.desc(), SegmentMember.segment_id)),
+        "campaigns": (Recipient.id, [Recipient.contact_id == contact],
+                      (Recipient.next_attempt_at.desc(), Recipient.id)),
+        "history": (ScoreEntry.id, [ScoreEntry.contact_id == contact],
+                    (ScoreEntry.at.desc(), ScoreEntry.id)),
+        "enrolments": (Enrolment.id, [Enrolment.contact_id == contact],
+                       (Enrolment.entered_at.desc(), Enrolment.id)),
+        "score": (LeadScore.contact_id, [LeadScore.contact_id == contact],
+                  (LeadScore.contact_id,)),
+    }, VIEW_LIMIT)
+
+
+def _in_order(ids: list[str], rows: list, key) -> list:
+    by_id = {key(row): row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def account_view(session: Session, account_id: str, config: ScoreSettings) -> dict[str, Any]:

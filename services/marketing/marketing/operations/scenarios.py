@@ -271,7 +271,15 @@ def enrolments(session: Session, scenario_id: str, values: dict[str, Any]) -> di
 def contact_enrolments(session: Session, contact_id: str) -> list[dict[str, Any]]:
     rows = session.scalars(select(Enrolment).where(Enrolment.contact_id == contact_id)
                            .order_by(Enrolment.entered_at.desc()).limit(50)).all()
-    return [enrolment_data(row, session.get(Scenario, row.scenario_id)) for row in rows]
+    return enrolments_data(session, rows)
+
+
+def enrolments_data(session: Session, rows: list[Enrolment]) -> list[dict[str, Any]]:
+    """Each enrolment with its scenario's name and step, the scenarios read at once."""
+    wanted = {row.scenario_id for row in rows}
+    scenarios = {scenario.id: scenario for scenario in session.scalars(
+        select(Scenario).where(Scenario.id.in_(wanted)))} if wanted else {}
+    return [enrolment_data(row, scenarios.get(row.scenario_id)) for row in rows]
 
 
 def scenario_data(session: Session, scenario: Scenario) -> dict[str, Any]:

@@ -294,6 +294,12 @@ def lead_score(session: Session, contact_id: str, config: ScoreSettings) -> dict
     row = session.get(LeadScore, contact_id)
     history = session.scalars(select(ScoreEntry).where(ScoreEntry.contact_id == contact_id)
                               .order_by(ScoreEntry.at.desc()).limit(HISTORY)).all()
+    return score_data(contact_id, row, history, config)
+
+
+def score_data(contact_id: str, row: LeadScore | None, history: list[ScoreEntry],
+               config: ScoreSettings) -> dict[str, Any]:
+    """A contact's score (0 before anything scored), with its latest entries first."""
     return plain({
         "contact_id": contact_id, "score": row.score if row else 0,
         "field_points": row.field_points if row else 0, "threshold": config.threshold,

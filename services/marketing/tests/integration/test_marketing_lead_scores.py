@@ -16,7 +16,15 @@ from marketing.domain.campaigns import SendSettings
 from marketing.domain.scoring import ScoreSettings
 from marketing.exceptions import ValidationFailed
 from marketing.models import Recipient
-from marketing.operations import campaigns, delivery, scoring, segments, templates, tracking
+from marketing.operations import (
+    campaigns,
+    customer,
+    delivery,
+    scoring,
+    segments,
+    templates,
+    tracking,
+)
 from marketing.schemas import (
     CampaignInput,
     ScoringRuleInput,
@@ -182,8 +190,12 @@ def test_clicks_earn_points_qualify_the_lead_once_and_fade(unit):
     unit.commit()
     assert score_of(unit, "ann") == 27  # 55 halved after (just over) one half-life
     assert len(events(unit, "lead.qualified")) == 1
-    history = scoring.lead_score(unit.session, "ann", CONFIG)["history"]
-    assert sorted(entry["points"] for entry in history) == [15, 40]
+    score = scoring.lead_score(unit.session, "ann", CONFIG)
+    assert sorted(entry["points"] for entry in score["history"]) == [15, 40]
+    # The 360 view reads the score and its history through its one query of ids.
+    view = customer.contact_view(unit.session, "ann", CONFIG)
+    assert view["lead_score"] == score and view["lead_score"]["score"] == 27
+    assert view["campaigns"][0]["clicks"] == 2 and view["campaigns"][0]["opens"] >= 1
 
 
 def test_a_segment_on_the_lead_score(unit):

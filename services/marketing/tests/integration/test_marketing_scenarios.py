@@ -178,6 +178,8 @@ def test_the_360_part_shows_segments_mails_score_and_enrolments(unit):
     assert [s["name"] for s in view["segments"]] == ["Trial users"]
     assert view["campaigns"][0]["status"] == "sent" and view["campaigns"][0]["scenario_id"]
     assert view["lead_score"]["score"] == 0 and view["enrolments"][0]["position"] == 2
+    assert view["enrolments"] == scenarios.contact_enrolments(unit.session, "ann")
+    assert view["enrolments"][0]["scenario_name"] == "Trial nurture"
     account = customer.account_view(unit.session, "acc", scoring.ScoreSettings())
     assert account["segments"] == [{"id": trial.id, "name": "Trial users", "members": 1}]
     assert account["campaigns"][0]["recipients"] == 1
