@@ -12,7 +12,15 @@ from nameko.timer import timer
 from contacts import schemas
 from contacts.domain.vcard import contact_to_vcard
 from contacts.exceptions import ValidationFailed
-from contacts.operations import duplicates, fields, imports, listing, privacy, records
+from contacts.operations import (
+    customer,
+    duplicates,
+    fields,
+    imports,
+    listing,
+    privacy,
+    records,
+)
 from contacts.schemas import load
 from crm_chassis.dependencies import Database
 from crm_chassis.entrypoints import EventLog, rpc
@@ -119,14 +127,7 @@ class ContactsService(EventLog):
     @rpc
     def contact_360(self, contact_id: str) -> dict[str, Any]:
         """The contacts service's share of the unified view, in one call."""
-        session = self.db.session
-        contact = records.get_contact(session, contact_id)
-        return {
-            "contact": records.contact_data(contact),
-            "consents": privacy.consents(session, contact_id),
-            "duplicates": duplicates.duplicates_of(session, contact_id),
-            "merges": duplicates.merge_history(session, contact_id),
-        }
+        return customer.contact_view(self.db.session, contact_id)
 
     @rpc
     def account_360(self, account_id: str) -> dict[str, Any]:

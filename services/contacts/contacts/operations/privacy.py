@@ -37,8 +37,12 @@ def consent_history(session: Session, contact_id: str) -> list[Consent]:
 
 
 def consents(session: Session, contact_id: str) -> dict[str, Any]:
+    return consents_of(consent_history(session, contact_id))
+
+
+def consents_of(decisions: list[Consent]) -> dict[str, Any]:
     """The newest decision per channel, and every decision in order."""
-    history = [_consent_out.dump(consent) for consent in consent_history(session, contact_id)]
+    history = [_consent_out.dump(consent) for consent in decisions]
     current = {consent["channel"]: consent for consent in history}
     return {"current": current, "history": history}
 

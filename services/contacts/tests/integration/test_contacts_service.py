@@ -9,6 +9,7 @@ from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_hook
 
+from contacts.exceptions import NotFound
 from crm_testing.processes import wait_until
 
 
@@ -66,3 +67,32 @@ def test_import_job_runs_to_done_through_the_timer(service):
     assert (final["processed"], final["created"], final["failed"]) == (1200, 1200, 0)
     with entrypoint_hook(service, "list_accounts") as accounts:
         assert len(accounts({})["items"]) == 3
+
+
+def test_the_360_part_reads_consents_and_merges_only_for_contacts_that_have_some(service):
+    def call(name, *args):
+        with entrypoint_hook(service, name) as hook:
+            return hook(*args)
+
+    ada = call("create_contact", {"first_name": "Ada", "last_name": "Lovelace",
+                                  "email": "ada@engine.example"})
+    copy = call("create_contact", {"first_name": "Ada", "last_name": "Lovelace",
+                                   "email": "ada.l@engine.example"})
+    bare = call("create_contact", {"first_name": "Charles", "last_name": "Babbage"})
+    call("record_consent", ada["id"], {"channel": "email", "status": "granted"})
+    call("record_consent", ada["id"], {"channel": "email", "status": "withdrawn"})
+
+    before = call("contact_360", ada["id"])
+    assert [d["contact"]["id"] for d in before["duplicates"]] == [copy["id"]]
+    call("merge_contacts", ada["id"], {"other_id": copy["id"], "choices": {}})
+    view = call("contact_360", ada["id"])
+
+    assert view["contact"]["id"] == ada["id"] and view["duplicates"] == []
+    assert [c["status"] for c in view["consents"]["history"]] == ["granted", "withdrawn"]
+    assert view["consents"]["current"]["email"]["status"] == "withdrawn"
+    assert [m["merged_id"] for m in view["merges"]] == [copy["id"]]
+    assert call("contact_360", bare["id"]) == {
+        "contact": call("get_contact", bare["id"]),
+        "consents": {"current": {}, "history": []}, "duplicates": [], "merges": []}
+    with pytest.raises(NotFound):
+        call("contact_360", copy["id"])  # merged away: gone like a deleted contact
