@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from contacts.domain import dedup
 from contacts.domain.dedup import Fingerprint, find_duplicates, group_duplicates
 from contacts.domain.merge import plan_merge
 from contacts.exceptions import Conflict, NotFound, ValidationFailed
@@ -27,7 +28,12 @@ REPORT_KEYS = 2000
 
 def duplicates_of(session: Session, contact_id: str) -> list[dict[str, Any]]:
     contact = get_contact(session, contact_id)
-    keys = select(DuplicateKey.key).where(DuplicateKey.contact_id == contact_id)
+    own = select(DuplicateKey.key).where(DuplicateKey.contact_id == contact_id)
+    # A key shared by more than BUCKET_CAP contacts (a switchboard's number, a very common
+    # name at a large base) is left out, as the report leaves it out: scoring its whole
+    # bucket would cost its size on every look at the contact, for little.
+    keys = (select(DuplicateKey.key).where(DuplicateKey.key.in_(own))
+            .group_by(DuplicateKey.key).having(func.count() <= dedup.BUCKET_CAP))
     candidate_ids = select(DuplicateKey.contact_id).where(DuplicateKey.key.in_(keys)).distinct()
     candidates = _fingerprints(session, Contact.id.in_(candidate_ids))
     # The contact shares its own keys, so it is among the candidates, company and all.

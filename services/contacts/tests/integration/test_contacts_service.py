@@ -96,3 +96,24 @@ def test_the_360_part_reads_consents_and_merges_only_for_contacts_that_have_some
         "consents": {"current": {}, "history": []}, "duplicates": [], "merges": []}
     with pytest.raises(NotFound):
         call("contact_360", copy["id"])  # merged away: gone like a deleted contact
+
+
+def test_a_key_shared_by_more_than_the_bucket_cap_finds_no_one(service, monkeypatch):
+    """As in the whole-base report: a switchboard's number (or a very common name at a
+    large base) is not scored on every look at a contact."""
+    from contacts.domain import dedup
+
+    def create(n: int, phone: str) -> dict:
+        with entrypoint_hook(service, "create_contact") as hook:
+            return hook({"first_name": f"Caller{n}", "last_name": f"Person{n}",
+                         "phone": phone})
+
+    switchboard = [create(n, "+33142685300") for n in range(4)]
+    pair = [create(n, "+33142685399") for n in (10, 11)]
+    monkeypatch.setattr(dedup, "BUCKET_CAP", 3)
+    with entrypoint_hook(service, "find_duplicates") as find:
+        assert find(switchboard[0]["id"]) == []  # 4 share it: over the cap
+        assert [d["contact"]["id"] for d in find(pair[0]["id"])] == [pair[1]["id"]]
+    monkeypatch.setattr(dedup, "BUCKET_CAP", 4)
+    with entrypoint_hook(service, "find_duplicates") as find:
+        assert len(find(switchboard[0]["id"])) == 3
