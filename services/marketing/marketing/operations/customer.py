@@ -25,40 +25,58 @@ from marketing.models import (
 from marketing.operations import scenarios, scoring
 from marketing.operations.common import plain
 
-VIEW_LIMIT = 50
+VIEW_LIMIT = 50  # rows a section shows (the score's history too, as scoring.HISTORY)
 
 
 def contact_view(session: Session, contact_id: str, config: ScoreSettings) -> dict[str, Any]:
     """The sections' ids in one query (most people have few rows or none), then the rows
     of the sections that have some."""
     ids = _first_ids()(session, record_id=contact_id)
-    memberships = _in_order(ids["segments"], session.execute(
-        select(Segment, SegmentMember.joined_at)
-        .join(SegmentMember, SegmentMember.segment_id == Segment.id)
-        .where(SegmentMember.contact_id == contact_id, Segment.id.in_(ids["segments"]))
-    ).all(), lambda row: row[0].id) if ids["segments"] else []
-    received = _in_order(ids["campaigns"], session.execute(
-        select(Recipient, Campaign).join(Campaign, Campaign.id == Recipient.campaign_id)
-        .where(Recipient.id.in_(ids["campaigns"]))).all(),
-        lambda row: row[0].id) if ids["campaigns"] else []
-    history = listing.rows_by_id(session, ScoreEntry.id, ids["history"])
-    enrolled = listing.rows_by_id(session, Enrolment.id, ids["enrolments"])
+    history = _ordered(listing.rows_by_id(session, ScoreEntry.id, ids["history"]),
+                       ids["history"])
+    enrolled = _ordered(listing.rows_by_id(session, Enrolment.id, ids["enrolments"]),
+                        ids["enrolments"])
     score = session.get(LeadScore, contact_id) if ids["score"] else None
     return plain({
         "segments": [{"id": segment.id, "name": segment.name, "kind": segment.kind,
-                      "joined_at": joined_at} for segment, joined_at in memberships],
+                      "joined_at": joined_at}
+                     for segment, joined_at in _memberships(session, contact_id,
+                                                            ids["segments"])],
         "campaigns": [{"campaign_id": campaign.id, "name": campaign.name,
                        "scenario_id": campaign.scenario_id, "status": recipient.status,
                        "sent_at": recipient.sent_at, "opened_at": recipient.opened_at,
                        "clicked_at": recipient.clicked_at, "opens": recipient.opens,
                        "clicks": recipient.clicks, "bounced_at": recipient.bounced_at,
                        "unsubscribed_at": recipient.unsubscribed_at}
-                      for recipient, campaign in received],
-        "lead_score": scoring.score_data(
-            contact_id, score, [history[i] for i in ids["history"] if i in history], config),
-        "enrolments": scenarios.enrolments_data(
-            session, [enrolled[i] for i in ids["enrolments"] if i in enrolled]),
+                      for recipient, campaign in _received(session, ids["campaigns"])],
+        "lead_score": scoring.score_data(contact_id, score, history, config),
+        "enrolments": scenarios.enrolments_data(session, enrolled),
     })
+
+
+def _memberships(session: Session, contact_id: str, segment_ids: list[str]) -> list:
+    if not segment_ids:
+        return []
+    rows = session.execute(
+        select(Segment, SegmentMember.joined_at)
+        .join(SegmentMember, SegmentMember.segment_id == Segment.id)
+        .where(SegmentMember.contact_id == contact_id, Segment.id.in_(segment_ids))).all()
+    return _ordered({segment.id: (segment, joined) for segment, joined in rows}, segment_ids)
+
+
+def _received(session: Session, recipient_ids: list[str]) -> list:
+    if not recipient_ids:
+        return []
+    rows = session.execute(
+        select(Recipient, Campaign).join(Campaign, Campaign.id == Recipient.campaign_id)
+        .where(Recipient.id.in_(recipient_ids))).all()
+    return _ordered({recipient.id: (recipient, campaign) for recipient, campaign in rows},
+                    recipient_ids)
+
+
+def _ordered(by_id: dict[str, Any], ids: list[str]) -> list:
+    """The rows of `ids` that were found, in the order of `ids`."""
+    return [by_id[i] for i in ids if i in by_id]
 
 
 @functools.cache
@@ -78,11 +96,6 @@ def _first_ids() -> listing.FirstIds:
         "score": (LeadScore.contact_id, [LeadScore.contact_id == contact],
                   (LeadScore.contact_id,)),
     }, VIEW_LIMIT)
-
-
-def _in_order(ids: list[str], rows: list, key) -> list:
-    by_id = {key(row): row for row in rows}
-    return [by_id[i] for i in ids if i in by_id]
 
 
 def account_view(session: Session, account_id: str, config: ScoreSettings) -> dict[str, Any]:
