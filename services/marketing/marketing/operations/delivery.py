@@ -62,9 +62,9 @@ def claim_due(session: Session, config: SendSettings,
     return claimed
 
 
-def _finish(uow, recipient: Recipient, token: str, **values) -> bool:
+def _finish(uow, recipient_id: str, token: str, **values) -> bool:
     result = uow.session.execute(
-        update(Recipient).where(Recipient.id == recipient.id, Recipient.claim_token == token,
+        update(Recipient).where(Recipient.id == recipient_id, Recipient.claim_token == token,
                                 Recipient.status == lifecycle.CLAIMED)
         .values(lease_until=None, **values).execution_options(synchronize_session=False))
     return result.rowcount == 1
@@ -105,6 +105,7 @@ def perform(uow, recipient_id: str, token: str, config: SendSettings,
             or recipient.status != lifecycle.CLAIMED:
         uow.rollback()
         return None
+    message_id = recipient.message_id
     campaign = uow.session.get(Campaign, recipient.campaign_id)
     contact = uow.session.get(ContactView, recipient.contact_id)
     if campaign.status == lifecycle.CANCELLED:
@@ -119,22 +120,25 @@ def perform(uow, recipient_id: str, token: str, config: SendSettings,
                                chassis_settings.secret_key())
         except Exception as exc:  # this contact's values do not render: retrying won't help
             return _give_up(uow, recipient, token, f"does not render: {exc}")
+        # Read before the rollback expires the row: once the server has accepted the mail,
+        # every round trip before the commit widens the window in which a crash sends it
+        # twice, and reading the row again was one.
+        sent = _mail_event(recipient, attempts=recipient.attempts)
         uow.rollback()  # no transaction stays open while the SMTP server answers
         try:
             send(outgoing)
         except Exception as exc:
             return _retry_or_give_up(uow, recipient_id, token, config,
                                      f"{type(exc).__name__}: {exc}")
-        recipient = uow.session.get(Recipient, recipient_id, populate_existing=True)
         outcome, values = "sent", {"status": lifecycle.DELIVERED, "sent_at": now(),
                                    "error": None}
-    if not _finish(uow, recipient, token, **values):
+    if not _finish(uow, recipient_id, token, **values):
         uow.rollback()
         log.warning("mail %s: claim lost after sending; the next sender re-sends it with "
-                    "the same Message-ID", recipient.message_id)
+                    "the same Message-ID", message_id)
         return None
     if outcome == "sent":
-        uow.emit("email.sent", _mail_event(recipient, attempts=recipient.attempts))
+        uow.emit("email.sent", {**sent, "at": now()})
     uow.commit()
     return outcome
 
@@ -144,7 +148,7 @@ def _retry_or_give_up(uow, recipient_id: str, token: str, config: SendSettings,
     recipient = uow.session.get(Recipient, recipient_id, populate_existing=True)
     if recipient.attempts >= config.max_attempts:
         return _give_up(uow, recipient, token, error)
-    if not _finish(uow, recipient, token, status=lifecycle.PENDING, claim_token=None,
+    if not _finish(uow, recipient_id, token, status=lifecycle.PENDING, claim_token=None,
                    error=error[:2000],
                    next_attempt_at=now() + lifecycle.retry_after(config, recipient.attempts)):
         uow.rollback()
@@ -156,7 +160,7 @@ def _retry_or_give_up(uow, recipient_id: str, token: str, config: SendSettings,
 
 
 def _give_up(uow, recipient: Recipient, token: str, error: str) -> str | None:
-    if not _finish(uow, recipient, token, status=lifecycle.FAILED, error=error[:2000]):
+    if not _finish(uow, recipient.id, token, status=lifecycle.FAILED, error=error[:2000]):
         uow.rollback()
         return None
     uow.emit("email.failed", _mail_event(recipient, attempts=recipient.attempts,
