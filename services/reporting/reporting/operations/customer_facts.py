@@ -77,6 +77,8 @@ KINDS = (
           status="word1", currency="word2", amount="word3"),
 )
 
+_BY_NAME = {kind.name: kind for kind in KINDS}
+
 
 @functools.cache
 def _query(attribute: str):
@@ -89,7 +91,6 @@ def customer_facts(session: Session, attribute: str, record_id: str) -> dict[str
     """The rows of each table whose `attribute` ("account_id" or "contact_id") is
     `record_id`, by table name ("orders", "activities", ...)."""
     found: dict[str, list] = {kind.name: [] for kind in KINDS}
-    by_name = {kind.name: kind for kind in KINDS}
     for row in session.execute(_query(attribute), {"record_id": record_id}):
-        found[row.kind].append(by_name[row.kind].make(row))
+        found[row.kind].append(_BY_NAME[row.kind].make(row))
     return found
