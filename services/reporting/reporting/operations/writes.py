@@ -110,22 +110,32 @@ class Writes:
     # --- sending them -----------------------------------------------------------------------
 
     def flush(self) -> None:
+        groups = self._groups()
         if self.before_flush is not None:
             touched: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-            for spec, rows in self._newest.items():
-                touched[spec[0]] += [h.row for h in rows.values()]
-            for spec, rows in (*self._earliest.items(), *self._first.items()):
-                touched[spec[0]] += list(rows.values())
+            for _, spec, rows in groups:
+                touched[spec[0]] += rows
             self.before_flush(self.session, touched)
-        for spec, rows in self._newest.items():
-            self._send("newest", spec, [{**h.row, **h.once, **h.flags} for h in rows.values()])
-        for spec, rows in self._earliest.items():
-            self._send("earliest", spec, list(rows.values()))
-        for spec, rows in self._first.items():
-            self._send("first", spec, list(rows.values()))
+        for kind, spec, rows in groups:
+            self._send(kind, spec, rows)
         for statement in self._then:
             self.session.execute(statement)
         self._newest, self._earliest, self._first, self._then = {}, {}, {}, []
+
+    def _groups(self) -> list[tuple[str, tuple, list[dict[str, Any]]]]:
+        """Every group of rows to write, in one order whatever the order of the events that
+        made them: by table, then kind, each group's rows by key. Two batches applied at
+        once then lock the rows they share in the same order, and never each wait for the
+        other (in the order of their events, PostgreSQL found them deadlocked)."""
+        groups = [("newest", spec, {ident: {**h.row, **h.once, **h.flags}
+                                    for ident, h in rows.items()})
+                  for spec, rows in self._newest.items()]
+        groups += [("earliest", spec, rows) for spec, rows in self._earliest.items()]
+        groups += [("first", spec, rows) for spec, rows in self._first.items()]
+        groups.sort(key=lambda group: (group[1][0].name, _KINDS.index(group[0]),
+                                       repr(group[1][1:])))
+        return [(kind, spec, [rows[ident] for ident in sorted(rows, key=_sortable)])
+                for kind, spec, rows in groups]
 
     def _send(self, kind: str, spec: tuple, rows: list[dict[str, Any]]) -> None:
         """One INSERT of every row of a group.
@@ -147,6 +157,14 @@ class Writes:
             self.session.execute(statement, {"rows": json.dumps(rows, default=_json_value)})
         else:
             self.session.execute(statement, rows if len(rows) > 1 else rows[0])
+
+
+_KINDS = ("newest", "earliest", "first")
+
+
+def _sortable(ident: tuple) -> tuple:
+    """A row's key as something every key compares with (a None, a date, a string)."""
+    return tuple((value is None, str(value)) for value in ident)
 
 
 # Each shape of statement is built once: building one costs more than sending it.
