@@ -11,6 +11,7 @@ was being computed is left out of the next one.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -38,9 +39,12 @@ def _day(value) -> date | None:
 # --- marking -----------------------------------------------------------------------------------
 
 
-def mark_dirty(session: Session, touched: dict[Any, list[dict[str, Any]]]) -> None:
-    """Before the rows `touched` ({table: rows about to be written}) are written: mark the
-    days their facts counted on so far and will count on."""
+def mark_dirty(session: Session, touched: dict[Any, list[dict[str, Any]]]
+               ) -> Callable[[], None] | None:
+    """Before the rows `touched` ({table: rows about to be written}) are written: read the
+    days their facts counted on so far and will count on. What marks them is returned, for
+    the writer to run once the rows are written: every batch then locks fact rows before
+    dirty days, never a dirty day first (PostgreSQL found batches that did deadlocked)."""
     dirty: set[tuple[str, date]] = set()
     for table, rows in touched.items():
         families = _BY_TABLE.get(table)
@@ -54,12 +58,12 @@ def mark_dirty(session: Session, touched: dict[Any, list[dict[str, Any]]]) -> No
                 for column in FAMILIES[name].days:
                     if (day := _day(state.get(column))) is not None:
                         dirty.add((name, day))
-    if dirty:
-        statement = conflict_insert(session, DirtyDay.__table__)
-        session.execute(statement.on_conflict_do_update(
-            index_elements=["family", "day"],
-            set_={"version": DirtyDay.__table__.c.version + 1}),
-            [{"family": name, "day": day, "version": 1} for name, day in sorted(dirty)])
+    if not dirty:
+        return None
+    statement = conflict_insert(session, DirtyDay.__table__).on_conflict_do_update(
+        index_elements=["family", "day"], set_={"version": DirtyDay.__table__.c.version + 1})
+    days = [{"family": name, "day": day, "version": 1} for name, day in sorted(dirty)]
+    return lambda: session.execute(statement, days)
 
 
 def _current(session: Session, table, columns: list[str], rows: list[dict[str, Any]]):
@@ -70,7 +74,8 @@ def _current(session: Session, table, columns: list[str], rows: list[dict[str, A
         matching = key[0].in_({row[key[0].name] for row in rows})
     else:
         matching = tuple_(*key).in_({tuple(row[c.name] for c in key) for row in rows})
-    query = select(*(table.c[c] for c in columns)).where(matching)
+    # In key order: two batches lock the rows they share in one order.
+    query = select(*(table.c[c] for c in columns)).where(matching).order_by(*key)
     return query.with_for_update() if is_postgres(session) else query
 
 

@@ -57,8 +57,10 @@ class _Newest:
 @dataclass
 class Writes:
     session: Session
-    # Called with {table: rows} before they are sent (the rollups mark their days).
-    before_flush: Callable[[Session, dict[Any, list[dict[str, Any]]]], None] | None = None
+    # Called with {table: rows} before they are sent (the rollups read the days they count
+    # on); what it returns is run once they are sent (the rollups mark those days).
+    before_flush: Callable[[Session, dict[Any, list[dict[str, Any]]]],
+                           Callable[[], None] | None] | None = None
     # {(table, key column, keys, value names, once names, flag names): {keys: _Newest}}
     _newest: dict[tuple, dict[tuple, _Newest]] = field(default_factory=dict)
     # {(table, keys, column, value names): {keys: row}}
@@ -111,15 +113,18 @@ class Writes:
 
     def flush(self) -> None:
         groups = self._groups()
+        after = None
         if self.before_flush is not None:
             touched: dict[Any, list[dict[str, Any]]] = defaultdict(list)
             for _, spec, rows in groups:
                 touched[spec[0]] += rows
-            self.before_flush(self.session, touched)
+            after = self.before_flush(self.session, touched)
         for kind, spec, rows in groups:
             self._send(kind, spec, rows)
         for statement in self._then:
             self.session.execute(statement)
+        if after is not None:
+            after()
         self._newest, self._earliest, self._first, self._then = {}, {}, {}, []
 
     def _groups(self) -> list[tuple[str, tuple, list[dict[str, Any]]]]:

@@ -52,3 +52,23 @@ def test_two_batches_of_the_same_rows_lock_them_in_the_same_order(monkeypatch):
     assert first == [("newest", "report_csat", ["t2"]),
                      ("first", "report_orders", ["o1", "o9"]),
                      ("newest", "report_tickets", ["t1", "t2"])]
+
+
+def test_the_days_are_read_before_the_rows_are_written_and_marked_after(monkeypatch):
+    """The rollups read the days a row counted on before it changes, but lock the dirty
+    days only after every fact row: all batches take their locks facts first."""
+    steps = []
+    monkeypatch.setattr(Writes, "_send", lambda self, kind, spec, rows: steps.append(
+        f"write {spec[0].name}"))
+
+    def before_flush(_session, touched):
+        steps.append(f"read {sorted(table.name for table in touched)}")
+        return lambda: steps.append("mark days")
+
+    writes = Writes(session=None, before_flush=before_flush)
+    ticket(writes, "t1", "k1")
+    order(writes, "o1")
+    writes.flush()
+
+    assert steps == ["read ['report_orders', 'report_tickets']", "write report_orders",
+                     "write report_tickets", "mark days"]
