@@ -73,3 +73,8 @@ def rows_by_id(session: Session, id_column, ids: list[str]) -> dict[str, Any]:
         return {}
     rows = session.scalars(select(id_column.class_).where(id_column.in_(ids)))
     return {getattr(row, id_column.key): row for row in rows}
+
+
+def in_order(by_id: dict[str, Any], ids: list[str]) -> list[Any]:
+    """The rows of `ids` that were found (`rows_by_id`), in the order of `ids`."""
+    return [by_id[i] for i in ids if i in by_id]

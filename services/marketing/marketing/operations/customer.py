@@ -32,10 +32,10 @@ def contact_view(session: Session, contact_id: str, config: ScoreSettings) -> di
     """The sections' ids in one query (most people have few rows or none), then the rows
     of the sections that have some."""
     ids = _first_ids()(session, record_id=contact_id)
-    history = _ordered(listing.rows_by_id(session, ScoreEntry.id, ids["history"]),
-                       ids["history"])
-    enrolled = _ordered(listing.rows_by_id(session, Enrolment.id, ids["enrolments"]),
-                        ids["enrolments"])
+    history = listing.in_order(listing.rows_by_id(session, ScoreEntry.id, ids["history"]),
+                               ids["history"])
+    enrolled = listing.in_order(listing.rows_by_id(session, Enrolment.id, ids["enrolments"]),
+                                ids["enrolments"])
     score = session.get(LeadScore, contact_id) if ids["score"] else None
     return plain({
         "segments": [{"id": segment.id, "name": segment.name, "kind": segment.kind,
@@ -61,7 +61,8 @@ def _memberships(session: Session, contact_id: str, segment_ids: list[str]) -> l
         select(Segment, SegmentMember.joined_at)
         .join(SegmentMember, SegmentMember.segment_id == Segment.id)
         .where(SegmentMember.contact_id == contact_id, Segment.id.in_(segment_ids))).all()
-    return _ordered({segment.id: (segment, joined) for segment, joined in rows}, segment_ids)
+    return listing.in_order({segment.id: (segment, joined) for segment, joined in rows},
+                            segment_ids)
 
 
 def _received(session: Session, recipient_ids: list[str]) -> list:
@@ -70,13 +71,8 @@ def _received(session: Session, recipient_ids: list[str]) -> list:
     rows = session.execute(
         select(Recipient, Campaign).join(Campaign, Campaign.id == Recipient.campaign_id)
         .where(Recipient.id.in_(recipient_ids))).all()
-    return _ordered({recipient.id: (recipient, campaign) for recipient, campaign in rows},
-                    recipient_ids)
-
-
-def _ordered(by_id: dict[str, Any], ids: list[str]) -> list:
-    """The rows of `ids` that were found, in the order of `ids`."""
-    return [by_id[i] for i in ids if i in by_id]
+    return listing.in_order({recipient.id: (recipient, campaign)
+                             for recipient, campaign in rows}, recipient_ids)
 
 
 @functools.cache

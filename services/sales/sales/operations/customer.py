@@ -26,7 +26,7 @@ def customer_view(session: Session, field: str, record_id: str) -> dict[str, Any
     orders = listing.rows_by_id(session, Order.id, ids["orders"])
 
     def shown(rows: dict, name: str, data) -> list[dict[str, Any]]:
-        return [data(rows[i]) for i in ids[name] if i in rows]
+        return [data(row) for row in listing.in_order(rows, ids[name])]
 
     return {
         "opportunities": {"open": shown(deals, "open", opportunity_data),

@@ -47,7 +47,8 @@ def customer_view(session: Session, column: str, value: str) -> dict[str, Any]:
     ids = _first_ids(column)(session, value=value)
     found = listing.rows_by_id(session, Ticket.id, ids["open"] + ids["recent"])
     surveys = listing.rows_by_id(session, Survey.ticket_id, ids["csat"])
-    open_data = [tickets.ticket_data(session, found[i]) for i in ids["open"] if i in found]
+    open_data = [tickets.ticket_data(session, row)
+                 for row in listing.in_order(found, ids["open"])]
     breached = sum(1 for row in open_data if row["sla"]["first_response"]["breached"]
                    or row["sla"]["resolution"]["breached"])
     at_risk = sum(1 for row in open_data if not row["sla"]["resolution"]["breached"]
@@ -55,10 +56,10 @@ def customer_view(session: Session, column: str, value: str) -> dict[str, Any]:
                   and (row["sla"]["resolution"]["remaining_minutes"] or 0) < 60)
     history = [{"ticket_id": s.ticket_id, "rating": s.rating,
                 "submitted_at": csat.csat_data(s)["submitted_at"]}
-               for s in (surveys[i] for i in ids["csat"] if i in surveys)]
+               for s in listing.in_order(surveys, ids["csat"])]
     return {"tickets": {"open": open_data,
-                        "recent": [tickets.ticket_data(session, found[i])
-                                   for i in ids["recent"] if i in found]},
+                        "recent": [tickets.ticket_data(session, row)
+                                   for row in listing.in_order(found, ids["recent"])]},
             "sla": {"open": len(open_data), "breached": breached, "at_risk": at_risk},
             "csat": history}
 
