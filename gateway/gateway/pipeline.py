@@ -14,6 +14,7 @@ from prometheus_client import Counter, Histogram
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from crm_contracts.text import unstorable
 from gateway.auth import ANONYMOUS, Principal, identify
 from gateway.db import close_db, db
 from gateway.errors import Problem
@@ -47,6 +48,7 @@ def _start():
     view = current_app.view_functions.get(request.endpoint or "")
     g.principal = _caller(view)
     _authorise(view)
+    _refuse_unstorable_text()
     if request.method == "POST" and request.headers.get("Idempotency-Key"):
         return _replay_or_reserve(request.headers["Idempotency-Key"])
     return None
@@ -95,6 +97,23 @@ def _authorise(view) -> None:
                       headers={"WWW-Authenticate": 'Bearer realm="crm"'})
     if not principal.can(view.permission):
         raise Problem(403, "Forbidden", f"this needs the {view.permission} permission")
+
+
+def _refuse_unstorable_text() -> None:
+    """A NUL character or a lone surrogate in the path, the query, a form field or the JSON
+    body is refused here, naming the field: no schema checks for them, and no database
+    stores them."""
+    errors = unstorable(request.view_args or {})
+    fields = list(request.args.items(multi=True))
+    if request.method in WRITE_METHODS:
+        fields += request.form.items(multi=True)
+    for key, value in fields:
+        errors.update(unstorable({key: value}))
+    if request.method in WRITE_METHODS and request.is_json:
+        errors.update(unstorable(request.get_json(silent=True)))
+    if errors:
+        raise Problem(422, "Invalid input", "the input holds text that cannot be stored",
+                      errors=errors)
 
 
 # --- idempotency ----------------------------------------------------------------------------

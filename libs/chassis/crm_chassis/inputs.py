@@ -1,5 +1,6 @@
 """What every service's RPC inputs share: schemas that refuse unknown fields, the list
-query, and loading an input as the contract's ValidationFailed naming each field."""
+query, and loading an input as the contract's ValidationFailed naming each field (text no
+database can store included: see crm_contracts.text)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from crm_contracts.errors import ValidationFailed
+from crm_contracts.text import unstorable
 
 
 class Input(Schema):
@@ -27,6 +29,8 @@ def load(schema: Schema, data: Any, *, partial: bool = False) -> dict[str, Any]:
     """Validate input, raising the contract's ValidationFailed with per-field messages."""
     if not isinstance(data, dict):
         raise ValidationFailed("the body must be a JSON object", {"_schema": ["not an object"]})
+    if errors := unstorable(data):
+        raise ValidationFailed("the input holds text that cannot be stored", errors)
     try:
         return schema.load(data, partial=partial)
     except ValidationError as exc:
