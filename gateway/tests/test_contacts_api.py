@@ -35,6 +35,47 @@ def test_oversized_body_is_a_413_problem(client, login, settings):
     assert response.mimetype == "application/problem+json"
 
 
+def test_text_no_database_can_store_is_refused_naming_the_field(client, login, fake_rpc):
+    headers = login("admin")
+    body = client.post("/api/v1/contacts", headers=headers, data='{"first_name": "A\\u0000da", '
+                       '"tags": ["ok", "\\ud800"]}', content_type="application/json")
+    assert body.status_code == 422
+    assert body.mimetype == "application/problem+json"
+    assert body.get_json()["errors"] == {
+        "first_name": ["must not contain the NUL character (U+0000)"],
+        "tags": {"1": ["is not valid Unicode text (a lone surrogate, U+D800 to U+DFFF)"]}}
+    path = client.get("/api/v1/contacts/c%001", headers=headers)
+    query = client.get("/api/v1/contacts?source=web%00", headers=headers)
+    assert (path.status_code, query.status_code) == (422, 422)
+    assert list(path.get_json()["errors"]) == ["item_id"]
+    assert list(query.get_json()["errors"]) == ["source"]
+    assert fake_rpc.calls == []
+
+
+def test_an_export_the_service_refuses_is_a_problem_not_a_broken_stream(client, login,
+                                                                        fake_rpc):
+    def refuse(query):
+        raise remote("ValidationFailed", "bad filter", {"created_after": ["an ISO 8601 time"]})
+
+    fake_rpc.on("contacts", "list_custom_fields", [])
+    fake_rpc.on("contacts", "export_contacts", refuse)
+    response = client.get("/api/v1/contacts/export.csv?created_after=", headers=login("admin"))
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"created_after": ["an ISO 8601 time"]}
+
+
+def test_an_export_streams_every_page(client, login, fake_rpc):
+    pages = {None: {"items": [CONTACT], "next_cursor": "p2"},
+             "p2": {"items": [{**CONTACT, "id": "c2", "first_name": "Bob"}],
+                    "next_cursor": None}}
+    fake_rpc.on("contacts", "list_custom_fields", [])
+    fake_rpc.on("contacts", "export_contacts", lambda query: pages[query["cursor"]])
+    response = client.get("/api/v1/contacts/export.csv", headers=login("admin"))
+    assert response.status_code == 200
+    lines = response.get_data(as_text=True).splitlines()
+    assert len(lines) == 3 and "Ada" in lines[1] and "Bob" in lines[2]
+
+
 def test_service_validation_errors_keep_their_fields(client, login, fake_rpc):
     def reject(data):
         raise remote("ValidationFailed", "the contact is not valid",

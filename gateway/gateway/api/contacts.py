@@ -194,23 +194,26 @@ def export_csv(args):
     query = {**list_query(args, CONTACT_FILTERS), "limit": EXPORT_PAGE}
     custom_keys = [field["key"] for field in
                    services.call("contacts", "list_custom_fields", "contact")]
+    # The first page is asked for before the response starts: a filter the service refuses,
+    # or a service that is away, is then a problem+json answer, not a broken stream.
+    first = services.call("contacts", "export_contacts", {**query, "cursor": None})
 
     def rows():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow([*EXPORT_COLUMNS, *(f"custom.{key}" for key in custom_keys)])
-        cursor = None
+        page = first
         while True:
-            page = services.call("contacts", "export_contacts", {**query, "cursor": cursor})
             for item in page["items"]:
                 writer.writerow([_cell(item, column) for column in EXPORT_COLUMNS] +
                                 [item["custom_fields"].get(key, "") for key in custom_keys])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
-            cursor = page["next_cursor"]
-            if cursor is None:
+            if page["next_cursor"] is None:
                 return
+            page = services.call("contacts", "export_contacts",
+                                 {**query, "cursor": page["next_cursor"]})
 
     return Response(stream_with_context(rows()), mimetype="text/csv", headers={
         "Content-Disposition": 'attachment; filename="contacts.csv"'})
