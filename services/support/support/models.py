@@ -246,7 +246,8 @@ class ContactView(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     account_id: Mapped[str | None] = mapped_column(String(36), index=True)
     email: Mapped[str | None] = mapped_column(String(320), index=True)
-    name: Mapped[str | None] = mapped_column(String(200))
+    # first and last name, up to 100 characters each in the contacts service, and a space
+    name: Mapped[str | None] = mapped_column(String(201))
     version: Mapped[int] = mapped_column(Integer, default=0)
 
 

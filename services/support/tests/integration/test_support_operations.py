@@ -17,7 +17,7 @@ from support.exceptions import (
     StaleVersion,
     ValidationFailed,
 )
-from support.models import AccountView, Ticket
+from support.models import AccountView, ContactView, Ticket
 from support.operations import calendars, csat, customer, inbound, kb, sla_checks, teams, tickets
 from support.schemas import ArticleInput, CalendarInput, RuleInput, TeamInput, TicketInput, load
 
@@ -262,6 +262,14 @@ def test_the_projection_ignores_older_versions(unit):
     handlers.project_account(unit, {"id": "a", "name": "A", "tier": "standard", "version": 2})
     unit.commit()
     assert unit.session.get(AccountView, "a").tier == "vip"
+
+
+def test_the_longest_names_the_contacts_service_takes_are_projected(unit):
+    # 100 characters each there: with the space between them, one more than 200.
+    handlers.project_contacts(unit, [{"id": "long", "first_name": "F" * 100,
+                                      "last_name": "L" * 100, "version": 1}])
+    unit.commit()
+    assert unit.session.get(ContactView, "long").name == "F" * 100 + " " + "L" * 100
 
 
 def test_upsell_flags_name_the_account_owner(unit):
