@@ -15,10 +15,13 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import Parser
 
+from crm_contracts.text import text_problem
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_BODY_CHARS = 100_000
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _TAGS = re.compile(r"<[^>]+>")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class UnreadableEmail(ValueError):
@@ -43,7 +46,7 @@ def message_ids(header: str | None) -> list[str]:
 def parse(raw: str) -> InboundEmail:
     if not isinstance(raw, str) or not raw.strip():
         raise UnreadableEmail("the message is empty")
-    if len(raw.encode("utf-8", "surrogateescape")) > MAX_BYTES:
+    if len(raw.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise UnreadableEmail(f"the message is larger than {MAX_BYTES // (1024 * 1024)} MiB")
     try:
         message: EmailMessage = Parser(policy=policy.default).parsestr(raw)
@@ -60,9 +63,19 @@ def parse(raw: str) -> InboundEmail:
         ref for ref in message_ids(message.get("References"))
         if ref not in message_ids(message.get("In-Reply-To"))]
     language = str(message.get("Content-Language") or "").strip().lower()[:10] or None
-    return InboundEmail(message_id=message_id, sender_email=sender.addr_spec.lower(),
-                        sender_name=sender.display_name or "", subject=subject[:300],
-                        body=body, references=references, language=language)
+    return InboundEmail(message_id=_storable(message_id),
+                        sender_email=_storable(sender.addr_spec.lower()),
+                        sender_name=_storable(sender.display_name or ""),
+                        subject=_storable(subject)[:300], body=_storable(body),
+                        references=[_storable(ref) for ref in references],
+                        language=_storable(language) if language else None)
+
+
+def _storable(text: str) -> str:
+    """Text a database can store: a NUL, which means nothing in mail, dropped, and a lone
+    surrogate (a byte no charset decoded) shown as U+FFFD, as mail readers show it."""
+    text = text.replace("\x00", "")
+    return _SURROGATES.sub("\ufffd", text) if text_problem(text) else text
 
 
 def _sender(message: EmailMessage) -> Address:

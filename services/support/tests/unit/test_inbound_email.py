@@ -104,3 +104,19 @@ def test_a_message_without_message_id_still_gets_a_stable_one():
 def test_bad_messages_are_refused_with_the_reason(raw, problem):
     with pytest.raises(UnreadableEmail, match=problem):
         parse(raw)
+
+
+def test_nul_characters_and_undecodable_bytes_become_text_a_database_stores():
+    # Raw NULs, an encoded-word and a base64 body that decode to NULs, and a header byte
+    # no charset decodes: the mail is still read, with nothing left that PostgreSQL refuses.
+    raw = ("From: =?utf-8?q?Eve=00_Smith?= <eve@example.com>\r\n"
+           "Subject: =?utf-8?q?Hi=00there?=\r\nMessage-ID: <m1@example.com>\r\n"
+           "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n"
+           "\r\nSGVsbG8AIHdvcmxk\r\n")
+    email = parse(raw.replace("Hi=00", "Hi\x00=00"))
+    assert (email.subject, email.body, email.sender_name) == ("Hithere", "Hello world",
+                                                              "Eve Smith")
+    odd = parse("From: eve@example.com\r\nSubject: caf\udce9\r\n\r\nbody\r\n")
+    assert odd.subject == "caf\ufffd"
+    for value in (email.subject, email.body, email.sender_name, odd.subject, odd.body):
+        assert "\x00" not in value and value.encode("utf-8")
