@@ -25,6 +25,22 @@ class ListQuery(Input):
     filters = fields.Dict(keys=fields.String(), load_default=dict)
 
 
+class OptionalId(fields.String):
+    """The id of another record, or none. An empty string, what a form sends for a cleared
+    choice, is none: kept as "", it passed every `if ...:` lookup and then failed the
+    foreign key, or pointed at a record that cannot exist."""
+
+    def __init__(self, length: int = 36, **kwargs):
+        super().__init__(allow_none=True, **kwargs)
+        self.length = length
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str | None:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if len(text) > self.length:
+            raise ValidationError(f"Longer than maximum length {self.length}.")
+        return text or None
+
+
 def load(schema: Schema, data: Any, *, partial: bool = False) -> dict[str, Any]:
     """Validate input, raising the contract's ValidationFailed with per-field messages."""
     if not isinstance(data, dict):

@@ -19,7 +19,7 @@ from marshmallow import (
 )
 
 from crm_chassis.inputs import Input as _Input
-from crm_chassis.inputs import ListQuery, load  # noqa: F401 - re-exported
+from crm_chassis.inputs import ListQuery, OptionalId, load  # noqa: F401 - re-exported
 from crm_contracts.vocabulary import (
     ACCOUNT_SIZES,
     ACCOUNT_TIERS,
@@ -58,7 +58,7 @@ class AccountInput(_RecordInput):
     industry = _short(100)
     tier = fields.String(allow_none=True, validate=validate.OneOf(ACCOUNT_TIERS))
     size = fields.String(allow_none=True, validate=validate.OneOf(ACCOUNT_SIZES))
-    owner_id = _short(64)
+    owner_id = OptionalId(64)
     phone = _short(40)
     website = _short(300)
 
@@ -69,8 +69,8 @@ class ContactInput(_RecordInput):
     email = _short(320)
     phone = _short(40)
     title = _short(200)
-    account_id = _short(36)
-    owner_id = _short(64)
+    account_id = OptionalId()
+    owner_id = OptionalId(64)
     lifecycle_stage = fields.String(allow_none=True, validate=validate.OneOf(LIFECYCLE_STAGES))
     source = _short(100)
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=50)),
@@ -175,7 +175,7 @@ class ImportOptions(_Input):
     dedup = fields.String(load_default="skip", validate=validate.OneOf(["skip", "update",
                                                                          "create"]))
     dry_run = fields.Boolean(load_default=False)
-    owner_id = _short(64)
+    owner_id = OptionalId(64)
 
 
 class ImportJobOutput(Schema):

@@ -14,7 +14,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from crm_chassis.inputs import Input as _Input
-from crm_chassis.inputs import ListQuery, load  # noqa: F401 - re-exported
+from crm_chassis.inputs import ListQuery, OptionalId, load  # noqa: F401 - re-exported
 from sales.domain.forecast import PERIODS
 from sales.domain.money import CURRENCIES, money_str, price_str
 from sales.domain.opportunities import STATUSES
@@ -100,9 +100,9 @@ class PipelineOutput(Schema):
 class OpportunityInput(_Input):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = _short(10_000)
-    account_id = _short(36)
-    contact_id = _short(36)
-    owner_id = _short(64)
+    account_id = OptionalId()
+    contact_id = OptionalId()
+    owner_id = OptionalId(64)
     amount = DecimalString(required=True, validate=validate.Range(min=0))
     currency = _currency(required=True)
     expected_close_date = fields.Date(allow_none=True)
@@ -110,7 +110,7 @@ class OpportunityInput(_Input):
     stage_id = fields.String()
     probability = fields.Integer(allow_none=True, strict=True,
                                  validate=validate.Range(min=0, max=100))
-    source_campaign_id = _short(36)
+    source_campaign_id = OptionalId()
 
 
 class MoveInput(_Input):
@@ -197,7 +197,7 @@ class PriceListOutput(Schema):
 # --- quotes and orders -------------------------------------------------------------------
 
 class LineInput(_Input):
-    product_id = fields.String(allow_none=True)
+    product_id = OptionalId()
     description = _short(500)
     quantity = DecimalString(required=True, validate=validate.Range(
         min=0, min_inclusive=False, error="more than zero"))
@@ -213,11 +213,11 @@ class LineInput(_Input):
 
 class QuoteInput(_Input):
     currency = _currency(required=True)
-    opportunity_id = _short(36)
-    account_id = _short(36)
-    contact_id = _short(36)
-    owner_id = _short(64)
-    price_list_id = _short(36)
+    opportunity_id = OptionalId()
+    account_id = OptionalId()
+    contact_id = OptionalId()
+    owner_id = OptionalId(64)
+    price_list_id = OptionalId()
     valid_until = fields.Date(allow_none=True)
     notes = _short(10_000)
     lines = fields.List(fields.Nested(LineInput), load_default=list,
@@ -296,10 +296,10 @@ class ActivityInput(_Input):
     due_at = _time(allow_none=True)
     start_at = _time(allow_none=True)
     end_at = _time(allow_none=True)
-    assignee_id = _short(64)
-    contact_id = _short(36)
-    account_id = _short(36)
-    opportunity_id = _short(36)
+    assignee_id = OptionalId(64)
+    contact_id = OptionalId()
+    account_id = OptionalId()
+    opportunity_id = OptionalId()
     completed = fields.Boolean()
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from crm_chassis.inputs import Input as _Input
-from crm_chassis.inputs import ListQuery, load  # noqa: F401 - re-exported
+from crm_chassis.inputs import ListQuery, OptionalId, load  # noqa: F401 - re-exported
 from support.domain.assignment import STRATEGIES
 from support.domain.business_time import check_hours, valid_timezone
 from support.domain.sla import PRIORITIES, TIERS
@@ -43,22 +43,22 @@ def _one_of(values, **kwargs) -> fields.String:
 class TicketInput(_Input):
     subject = _name(300, required=True)
     description = _short(50_000)
-    contact_id = _short(36)
-    account_id = _short(36)
+    contact_id = OptionalId()
+    account_id = OptionalId()
     channel = _one_of(CHANNELS, load_default="api")
     type = _one_of(TYPES, load_default="question")
     priority = _one_of(PRIORITIES, load_default="normal")
     tags = _tags(load_default=list)
-    assignee_id = _short(64)
-    team_id = _short(36)
+    assignee_id = OptionalId(64)
+    team_id = OptionalId()
     language = _short(10)
 
 
 class TicketUpdate(_Input):
     subject = _name(300)
     description = _short(50_000)
-    contact_id = _short(36)
-    account_id = _short(36)
+    contact_id = OptionalId()
+    account_id = OptionalId()
     type = _one_of(TYPES)
     priority = _one_of(PRIORITIES)
     tags = _tags()
@@ -70,8 +70,8 @@ class StatusInput(_Input):
 
 
 class AssignInput(_Input):
-    assignee_id = _short(64)
-    team_id = _short(36)
+    assignee_id = OptionalId(64)
+    team_id = OptionalId()
 
 
 class MessageInput(_Input):
@@ -159,7 +159,7 @@ class CategoryInput(_Input):
 class ArticleInput(_Input):
     title = _name(300, required=True)
     body = fields.String(required=True, validate=validate.Length(min=1, max=200_000))
-    category_id = _short(36)
+    category_id = OptionalId()
     status = _one_of(ARTICLE_STATUSES, load_default="draft")
     tags = _tags(load_default=list)
 
@@ -167,7 +167,7 @@ class ArticleInput(_Input):
 class SearchQuery(_Input):
     q = fields.String(required=True, validate=validate.Length(min=1, max=200))
     published_only = fields.Boolean(load_default=True)
-    category_id = _short(36)
+    category_id = OptionalId()
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
