@@ -271,6 +271,20 @@ def test_bad_quote_lines_are_named(unit):
     assert "unit_price" in unpriced.value.errors["lines"]["0"]
 
 
+def test_a_quote_with_blank_references_has_none(unit):
+    # A form's cleared choices: on PostgreSQL, "" failed the foreign keys.
+    quote = quotes.create_quote(unit, load(QuoteInput(), {
+        "currency": "EUR", "opportunity_id": "", "price_list_id": "", "account_id": "",
+        "lines": [{"product_id": "", "description": "Setup", "quantity": "1",
+                   "unit_price": "10"}]}))
+    unit.commit()
+    unit.session.expire_all()
+    data = quotes.quote_data(quotes.get_quote(unit.session, quote.id))
+    assert (data["opportunity_id"], data["price_list_id"], data["account_id"]) == (
+        None, None, None)
+    assert data["lines"][0]["product_id"] is None and data["total"] == "10.00"
+
+
 def test_my_day_lists_overdue_first(unit):
     now = datetime.now(UTC)
     for subject, due in [("later today", now + timedelta(minutes=30)),
