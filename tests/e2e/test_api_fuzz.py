@@ -1,9 +1,10 @@
 """Every operation of the OpenAPI document, fed inputs generated from it, valid and not.
 
 Schemathesis reads the gateway's own document and sends each operation its documented
-examples, inputs at and across the edges of every constraint, then random ones: no input
-may get a server error (5xx), and no service may log an error meanwhile (a consumer that
-fails on an event someone's input produced answers nobody, so its log is where it shows).
+examples, inputs at and across the edges of every constraint, then random ones, on one
+real record of each resource (fuzz_records): no input may get a server error (5xx), and
+no service may log an error meanwhile (a consumer that fails on an event someone's input
+produced answers nobody, so its log is where it shows).
 
 The run has a platform of its own: it makes custom fields required, pipelines and users
 that the other tests would trip over. The seed is fixed, so a failure reproduces.
@@ -16,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from fuzz_records import Api, config, make_records
 
 from crm_testing.processes import venv_bin
 
@@ -51,10 +53,13 @@ def error_lines(log: str) -> list[str]:
 
 @pytest.mark.timeout(900)
 def test_no_generated_input_gets_a_server_error(fuzzed_platform, tmp_path: Path):
-    report = tmp_path / "schemathesis.log"
+    report, token = tmp_path / "schemathesis.log", fuzzed_platform.token()
+    records = make_records(Api(fuzzed_platform.url, token))
+    (tmp_path / "schemathesis.toml").write_text(config(records))
     command = [
-        str(venv_bin("st")), "run", f"{fuzzed_platform.url}/api/v1/openapi.json",
-        "-H", f"Authorization: Bearer {fuzzed_platform.token()}",
+        str(venv_bin("st")), "--config-file", str(tmp_path / "schemathesis.toml"),
+        "run", f"{fuzzed_platform.url}/api/v1/openapi.json",
+        "-H", f"Authorization: Bearer {token}",
         "--checks", "not_a_server_error", "--phases", "examples,coverage,fuzzing",
         "--max-examples", str(EXAMPLES), "--seed", str(SEED), "--workers", "2",
         "--exclude-path-regex", NOT_FUZZED, "--no-color",
