@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_smorest import Api
 from sqlalchemy.orm import sessionmaker
 
 from crm_contracts.logs import configure_logging
@@ -38,7 +37,7 @@ def create_app(settings: Settings | None = None, rpc_client: RpcClient | None = 
     app.extensions["crm.kept"] = KeptReads()
     app.extensions["crm.rpc"] = rpc_client or RpcClient(
         settings.amqp_uri, default_timeout=settings.rpc_timeout, name="gateway")
-    rest = Api(app, spec_kwargs={"components": {"securitySchemes": {
+    rest = errors.Api(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
         "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
     }}, "security": [{"bearer": []}, {"apiKey": []}]})

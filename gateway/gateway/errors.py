@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import http
 import logging
 from typing import Any
 
+import flask_smorest
 from flask import Flask, Response, g, json
-from marshmallow import ValidationError
+from marshmallow import INCLUDE, Schema, ValidationError, fields
 from werkzeug.exceptions import HTTPException
 
 from gateway.rpc import RemoteError, RpcTimeout, ServiceUnavailable
@@ -14,6 +16,7 @@ from gateway.rpc import RemoteError, RpcTimeout, ServiceUnavailable
 log = logging.getLogger(__name__)
 
 PROBLEM_TYPE = "https://crm.example/problems/"
+PROBLEM_JSON = "application/problem+json"
 
 # A service's error (nameko's exc_type) -> HTTP status and title.
 REMOTE_ERRORS: dict[str, tuple[int, str]] = {
@@ -51,10 +54,37 @@ def problem_response(problem: Problem) -> Response:
     if correlation_id := g.get("correlation_id"):
         body["correlation_id"] = correlation_id
     body.update(problem.extra)
-    response = Response(json.dumps(body), status=problem.status,
-                        mimetype="application/problem+json")
+    response = Response(json.dumps(body), status=problem.status, mimetype=PROBLEM_JSON)
     response.headers.update(problem.headers)
     return response
+
+
+class ProblemOut(Schema):
+    """An error answer (RFC 9457), as problem_response writes it."""
+
+    class Meta:
+        unknown = INCLUDE  # a problem may carry more members, `service` for one
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    errors = fields.Dict(metadata={"description": "each bad field and what is wrong with it"})
+    correlation_id = fields.String()
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api, documenting error answers as they are sent: problem+json with
+    ProblemOut, where flask-smorest documents application/json and its own error body."""
+
+    def _register_responses(self) -> None:
+        problem = {"content": {PROBLEM_JSON: {"schema": ProblemOut}}}
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            self.spec.components.response(
+                status.name, {**response, **problem} if status >= 400 else response, lazy=True)
+        self.spec.components.response("DEFAULT_ERROR", {"description": "Default error response",
+                                                        **problem}, lazy=True)
 
 
 def from_remote(error: RemoteError) -> Problem:

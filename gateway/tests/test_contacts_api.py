@@ -248,3 +248,14 @@ def test_openapi_document_and_offline_docs(client):
     page = client.get("/api/docs").get_data(as_text=True)
     assert "http" not in page.replace("/api/", "")  # nothing from a CDN
     assert client.get("/api/docs/assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_answers_are_documented_as_they_are_sent(client):
+    # Errors leave as problem+json (errors.problem_response); reports as JSON or CSV.
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for response in spec["components"]["responses"].values():
+        assert list(response["content"]) == ["application/problem+json"]
+    assert set(spec["components"]["schemas"]["ProblemOut"]["required"]) == {
+        "type", "title", "status"}
+    report = spec["paths"]["/api/v1/reports/{name}"]["get"]["responses"]["200"]
+    assert set(report["content"]) == {"application/json", "text/csv"}

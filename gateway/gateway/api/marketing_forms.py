@@ -132,10 +132,12 @@ def public_form(item_id):
 
 @blp.route("/<item_id>/submit", methods=["OPTIONS"])
 @public
-@blp.doc(security=[], summary="CORS preflight")
+@blp.doc(security=[], summary="CORS preflight",
+         responses={"204": {"description": "the CORS headers, for an allowed origin"}})
 def submit_preflight(item_id):
     origin = _allowed_origin(_definition(item_id))
     response = _cors(Response(status=204), origin)
+    del response.headers["Content-Type"]  # no body, so no type (Flask gives text/html)
     response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = CORS_HEADERS
     response.headers["Access-Control-Max-Age"] = "600"

@@ -288,6 +288,8 @@ class TeamOut(Schema):
     manager_id = fields.String(allow_none=True)
     is_default = fields.Boolean()
     version = fields.Integer()
+    created_at = _out_time()
+    updated_at = _out_time()
 
 
 class ConditionsIn(_In):
@@ -321,6 +323,8 @@ class RuleOut(Schema):
     active = fields.Boolean()
     conditions = fields.Dict()
     version = fields.Integer()
+    created_at = _out_time()
+    updated_at = _out_time()
 
 
 # --- knowledge base ---------------------------------------------------------------------------
