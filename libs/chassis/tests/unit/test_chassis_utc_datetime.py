@@ -27,6 +27,7 @@ def _round_trip(engine) -> dict[str, datetime]:
         session.add_all([
             ChassisUnitMoment(name="utc", at=datetime(2024, 5, 2, 10, 0, 0, 123456, tzinfo=UTC)),
             ChassisUnitMoment(name="offset", at=datetime(2024, 5, 2, 12, 30, tzinfo=BERLIN_SUMMER)),
+            ChassisUnitMoment(name="naive", at=datetime(2024, 5, 2, 11, 0)),  # taken as UTC
         ])
         session.commit()
     with Session(engine) as session:
@@ -45,6 +46,7 @@ def test_round_trips_aware_utc_on_sqlite(tmp_path):
 
     assert read["utc"] == datetime(2024, 5, 2, 10, 0, 0, 123456, tzinfo=UTC)
     assert read["offset"] == datetime(2024, 5, 2, 10, 30, tzinfo=UTC)
+    assert read["naive"] == datetime(2024, 5, 2, 11, 0, tzinfo=UTC)
     for value in read.values():
         assert value.tzinfo is not None and value.utcoffset() == timedelta(0)
     # Stored as UTC wall-clock time, so SQL comparisons and ORDER BY follow real time.
@@ -66,6 +68,7 @@ def test_reads_back_utc_whatever_the_postgres_session_time_zone(database_url):
     finally:
         engine.dispose()
     assert read["offset"] == datetime(2024, 5, 2, 10, 30, tzinfo=UTC)
+    assert read["naive"] == datetime(2024, 5, 2, 11, 0, tzinfo=UTC)  # not Berlin's 11:00
     for value in read.values():
         assert value.utcoffset() == timedelta(0)
         assert value.isoformat().endswith("+00:00")
