@@ -15,8 +15,6 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import Parser
 
-from crm_contracts.text import text_problem
-
 MAX_BYTES = 5 * 1024 * 1024
 MAX_BODY_CHARS = 100_000
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
@@ -74,8 +72,7 @@ def parse(raw: str) -> InboundEmail:
 def _storable(text: str) -> str:
     """Text a database can store: a NUL, which means nothing in mail, dropped, and a lone
     surrogate (a byte no charset decoded) shown as U+FFFD, as mail readers show it."""
-    text = text.replace("\x00", "")
-    return _SURROGATES.sub("\ufffd", text) if text_problem(text) else text
+    return _SURROGATES.sub("\ufffd", text.replace("\x00", ""))
 
 
 def _sender(message: EmailMessage) -> Address:
