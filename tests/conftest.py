@@ -67,6 +67,12 @@ class Api:
 
 
 @pytest.fixture(scope="session")
+def signed_in():
+    """For a test with a platform of its own: a client of it, signed in as its admin."""
+    return lambda platform: Api(platform.url, platform.token())
+
+
+@pytest.fixture(scope="session")
 def admin_api(platform) -> Api:
     response = requests.post(f"{platform.url}/api/v1/auth/token", json=ADMIN, timeout=30)
     assert response.status_code == 200, response.text

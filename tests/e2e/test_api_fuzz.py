@@ -18,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from fuzz_records import Api, config, make_records
+from fuzz_records import config, make_records
 
 from crm_testing.processes import venv_bin
 
@@ -56,9 +56,9 @@ def error_lines(log: str) -> list[str]:
 
 
 @pytest.mark.timeout(900)
-def test_no_generated_input_gets_a_server_error(fuzzed_platform, tmp_path: Path):
+def test_no_generated_input_gets_a_server_error(fuzzed_platform, signed_in, tmp_path: Path):
     report, token = tmp_path / "schemathesis.log", fuzzed_platform.token()
-    records = make_records(Api(fuzzed_platform.url, token))
+    records = make_records(signed_in(fuzzed_platform))
     (tmp_path / "schemathesis.toml").write_text(config(records))
     command = [
         str(venv_bin("st")), "--config-file", str(tmp_path / "schemathesis.toml"),
