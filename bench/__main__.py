@@ -74,8 +74,11 @@ def step(message: str) -> None:
 def pair(results: list, platform: Platform, name: str, make, call, duration: float,
          close=None) -> None:
     """The run at 1 client, then at 16, where each process's CPU per request is noted too."""
+    platform.analyze()
     for clients in (1, 16):
-        step(f"{name} @ {clients}")
+        waited = cpu.settle(platform)
+        step(f"{name} @ {clients}" + (f" (after {waited:.0f} s for the platform to go quiet)"
+                                       if waited >= 1 else ""))
         snapshot = (lambda: cpu.snapshot(platform)) if clients == 16 else None
         results.append(load.run(name, make, call, clients, duration, close=close,
                                 snapshot=snapshot))

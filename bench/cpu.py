@@ -12,6 +12,7 @@ run instead of taking its whole past off its group.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -85,3 +86,24 @@ def per_unit(before: dict[str, dict[int, float]], after: dict[str, dict[int, flo
            for name, seconds in spent(before, after).items()}
     return {name: round(ms, 2) for name, ms in sorted(per.items(), key=lambda kv: -kv[1])
             if ms >= floor_ms}
+
+
+def settle(platform, *, quiet: float = 0.1, window: float = 0.5, timeout: float = 120.0,
+           generator: str = "bench (load generator)") -> float:
+    """Wait until the platform, the broker and the database together use under `quiet`
+    of a core over `window` seconds, and say how long that took.
+
+    A run that follows writes would otherwise pay for them: the consumers still taking in
+    the events of the run before (three services for each contact created) share the cores
+    with it, and their CPU would be counted as its own."""
+    began = time.monotonic()
+    before = snapshot(platform, generator=generator)
+    while time.monotonic() - began < timeout:
+        time.sleep(window)
+        after = snapshot(platform, generator=generator)
+        busy = sum(seconds for name, seconds in spent(before, after).items()
+                   if name != generator)
+        if busy < quiet * window:
+            break
+        before = after
+    return time.monotonic() - began

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 from crm_testing import databases
 from crm_testing.platform import ROOT
 from crm_testing.platform import Platform as TestPlatform
@@ -49,3 +51,16 @@ class Platform(TestPlatform):
         process = self.start_process("echo", [sys.executable, "-m", "bench.echo",
                                               self.amqp_uri])
         process.wait_for_log("echo consuming", timeout=30)
+
+    def analyze(self) -> None:
+        """Refresh the planner's statistics of every database, as autovacuum does within
+        its minute on a running server. Tables filled seconds before a run have none, and
+        PostgreSQL then plans for a table of one row: a nested loop over every contact for
+        the 360's duplicate candidates cost 5 ms where the indexed plan costs 0.4."""
+        for url in self.databases:
+            engine = create_engine(url, isolation_level="AUTOCOMMIT")
+            try:
+                with engine.connect() as connection:
+                    connection.execute(text("ANALYZE"))
+            finally:
+                engine.dispose()

@@ -109,3 +109,21 @@ def test_a_load_run_measures_cpu_over_its_measured_requests_only():
     assert len(calls) == 2 * 3 + result.requests  # the warm-up happened, and is left out:
     assert result.cpu_ms == {"calls": 1000.0}
     assert result.cpu_total_ms == 1000.0
+
+
+def test_settle_waits_while_a_process_of_the_platform_works_then_returns():
+    # A consumer still taking in the run before's events: 1 s of CPU, then idle.
+    busy = subprocess.Popen([sys.executable, "-c", BURN.replace("+ 2", "+ 1")
+                             + "\ntime.sleep(30)"], start_new_session=True)
+    platform = SimpleNamespace(processes=[SimpleNamespace(name="consumer", process=busy)])
+    try:
+        time.sleep(0.2)  # the interpreter started and is burning
+        waited = cpu.settle(platform, quiet=0.05, window=0.5, timeout=20)
+        burnt = cpu.cpu_seconds(busy.pid)
+        quiet = cpu.settle(platform, quiet=0.05, window=0.5, timeout=20)
+    finally:
+        os.killpg(busy.pid, signal.SIGKILL)
+        busy.wait(30)
+    assert burnt >= 0.9  # it returned only once the burn was (all but) over
+    assert waited < 15
+    assert quiet < 1.5  # nothing running: one window, or two
