@@ -25,7 +25,7 @@ EXAMPLES = {
     "contact.deleted": {"contact_id": CONTACT["id"]},
     "contact.merged": {"surviving_id": CONTACT["id"], "merged_id": str(uuid.uuid4()),
                        "contact": CONTACT},
-    "contact.erased": {"contact_id": CONTACT["id"]},
+    "contact.erased": {"contact_id": CONTACT["id"], "merged_ids": [str(uuid.uuid4())]},
     "account.created": {"account": ACCOUNT},
     "account.updated": {"account": ACCOUNT, "changed_fields": ["tier"]},
     "account.deleted": {"account_id": ACCOUNT["id"]},

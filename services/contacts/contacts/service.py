@@ -174,9 +174,10 @@ class ContactsService(EventLog):
 
     @rpc
     def erase_contact(self, contact_id: str) -> dict[str, Any]:
-        contact = privacy.erase_contact(self.db, contact_id)
+        contact, *merged = privacy.erase_contact(self.db, contact_id)
         self.db.commit()
-        return {"id": contact.id, "erased_at": contact.erased_at.isoformat()}
+        return {"id": contact.id, "erased_at": contact.erased_at.isoformat(),
+                "merged_ids": [record.id for record in merged]}
 
     # --- duplicates and merge ---------------------------------------------------------------
 

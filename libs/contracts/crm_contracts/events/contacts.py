@@ -100,9 +100,12 @@ class ContactMerged(_Payload):
 
 @register("contact.erased", 1, SOURCE)
 class ContactErased(_Payload):
-    """GDPR erasure: consumers must remove every piece of personal data about the contact."""
+    """GDPR erasure: consumers must remove every piece of personal data about the contact
+    and about the contacts merged into it earlier (the same person), whichever of this
+    event and their `contact.merged` a consumer takes in first."""
 
     contact_id = fields.String(required=True)
+    merged_ids = fields.List(fields.String(), load_default=list)
     changed_by = fields.String(allow_none=True)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from contacts.exceptions import Gone, NotFound
 from contacts.models import Account, Consent, Contact, DuplicateKey, MergeRecord, OutboxEvent, now
 from contacts.operations.records import account_data, contact_data, get_contact
 from contacts.schemas import ConsentOutput
@@ -48,12 +49,15 @@ def consents_of(decisions: list[Consent]) -> dict[str, Any]:
 
 
 def gdpr_export(session: Session, contact_id: str) -> dict[str, Any]:
-    """Everything this service holds about a person, for a subject access request."""
-    contact = get_contact(session, contact_id)
+    """Everything this service holds about a person, for a subject access request: the
+    contact, the contacts merged into it and every event that names one of them."""
+    contact = _person(session, contact_id)
     merged = list(session.scalars(select(MergeRecord).where(
         MergeRecord.surviving_id == contact_id)))
-    events = session.scalars(select(OutboxEvent).where(
-        cast(OutboxEvent.data, String).like(f'%"{contact_id}"%')).order_by(OutboxEvent.seq))
+    ids = [contact_id, *(record.merged_id for record in merged)]
+    events = session.scalars(select(OutboxEvent).where(or_(*(
+        cast(OutboxEvent.data, String).like(f'%"{one}"%') for one in ids)))
+        .order_by(OutboxEvent.seq))
     return {
         "contact": contact_data(contact),
         "account": _account(session, contact.account_id),
@@ -64,27 +68,53 @@ def gdpr_export(session: Session, contact_id: str) -> dict[str, Any]:
     }
 
 
-def erase_contact(uow, contact_id: str) -> Contact:
-    """Anonymise the contact in place, scrub it from merge history and from the event log,
-    and tell every other service to do the same through `contact.erased`."""
+def _person(session: Session, contact_id: str) -> Contact:
+    """The contact a subject access or erasure request is about: live or soft-deleted (it
+    still holds the data); a merged-away one is Gone, naming the one that holds it now."""
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.erased_at is not None:
+        raise NotFound(f"no contact {contact_id}")
+    if contact.merged_into_id is not None:
+        raise Gone(f"contact {contact_id} was merged into {contact.merged_into_id}, which "
+                   f"holds the person's data now")
+    return contact
+
+
+def erase_contact(uow, contact_id: str) -> list[Contact]:
+    """Anonymise the person: the contact and every contact merged into it (the same person,
+    recorded twice once), in place, in merge history and in the event log; then tell every
+    other service to do the same through `contact.erased`, which names the merged ones too.
+    The erased contacts, the one asked for first."""
     session = uow.session
-    contact = get_contact(session, contact_id)
+    contact = _person(session, contact_id)
+    merged = list(session.scalars(select(Contact).where(
+        Contact.merged_into_id == contact_id, Contact.erased_at.is_(None))
+        .order_by(Contact.id)))
+    for person in (contact, *merged):
+        _anonymise(session, person)
+    flush(session)
+    uow.emit("contact.erased", {"contact_id": contact_id,
+                                "merged_ids": [person.id for person in merged],
+                                "changed_by": uow.actor_id})
+    return [contact, *merged]
+
+
+def _anonymise(session: Session, contact: Contact) -> None:
     for name in ("first_name", "last_name", "email", "email_normalized", "phone", "title",
                  "address_line", "city", "postal_code"):
         setattr(contact, name, None)
     contact.first_name, contact.last_name = None, ERASED
     contact.tags, contact.custom_fields, contact.search_text = [], {}, ""
-    contact.erased_at = contact.deleted_at = contact.updated_at = now()
-    session.execute(delete(DuplicateKey).where(DuplicateKey.contact_id == contact_id))
-    session.execute(update(Consent).where(Consent.contact_id == contact_id)
+    moment = now()
+    contact.erased_at = contact.updated_at = moment
+    contact.deleted_at = contact.deleted_at or moment
+    session.execute(delete(DuplicateKey).where(DuplicateKey.contact_id == contact.id))
+    session.execute(update(Consent).where(Consent.contact_id == contact.id)
                     .values(source=None, recorded_by=None))
     session.execute(update(MergeRecord).where(or_(
-        MergeRecord.surviving_id == contact_id, MergeRecord.merged_id == contact_id))
+        MergeRecord.surviving_id == contact.id, MergeRecord.merged_id == contact.id))
         .values(merged_snapshot={"erased": True}))
-    _scrub_event_log(session, contact_id)
-    flush(session)
-    uow.emit("contact.erased", {"contact_id": contact_id, "changed_by": uow.actor_id})
-    return contact
+    _scrub_event_log(session, contact.id)
 
 
 def _scrub_event_log(session: Session, contact_id: str) -> None:
@@ -97,10 +127,15 @@ def _scrub_event_log(session: Session, contact_id: str) -> None:
 
 
 def _scrubbed(data: Any, contact_id: str) -> Any:
+    """The event's data without what it said of the person: a contact record becomes its
+    id and times; a consent keeps its channel, status and time but not its free-text source
+    ("asked at the booth by ..."), nor who recorded it."""
     if isinstance(data, dict):
         if data.get("id") == contact_id and "first_name" in data:
             return {"id": contact_id, "erased": True, "version": data.get("version", 0),
                     "created_at": data.get("created_at"), "updated_at": data.get("updated_at")}
+        if data.get("contact_id") == contact_id and "source" in data:
+            data = {**data, "source": None, "changed_by": None}
         return {key: _scrubbed(value, contact_id) for key, value in data.items()}
     if isinstance(data, list):
         return [_scrubbed(item, contact_id) for item in data]
