@@ -15,7 +15,16 @@ from sqlalchemy import select, update
 
 from crm_chassis.records import newest_versions
 from marketing.domain.scoring import ScoreSettings
-from marketing.models import AccountView, ContactView, Deal, Recipient, ScoreEntry, TicketView
+from marketing.models import (
+    AccountView,
+    ContactView,
+    Deal,
+    Recipient,
+    RetiredContact,
+    ScoreEntry,
+    TicketView,
+    now,
+)
 from marketing.operations import scoring, segments
 from marketing.operations.common import ensure_row, flush, insert_new
 
@@ -44,7 +53,9 @@ def project_contacts(uow, contacts: list[dict[str, Any]]) -> None:
     two of its versions in one batch is not scored. The contacts new to the projection are
     inserted in one statement; the others are compared and updated one by one."""
     newest = newest_versions(contacts)
-    values = {contact_id: _contact_values(contact) for contact_id, contact in newest.items()}
+    retired = _retired(uow.session, newest)
+    values = {contact_id: _contact_values(contact) for contact_id, contact in newest.items()
+              if contact_id not in retired}
     changed = insert_new(uow.session, ContactView,
                          [{"id": contact_id, **_NEW_CONTACT, **row}
                           for contact_id, row in values.items()])
@@ -85,6 +96,27 @@ def forget_contact(uow, contact_id: str) -> None:
         flush(uow.session)
 
 
+def retire_contact(uow, contact_id: str, reason: str) -> None:
+    """A contact deleted, merged away or erased leaves the audience for good: a late event
+    about it (its last update, a consent) is not taken in again."""
+    forget_contact(uow, contact_id)
+    row = uow.session.get(RetiredContact, contact_id)
+    if row is None:
+        uow.session.add(RetiredContact(contact_id=contact_id, reason=reason,
+                                       retired_at=now()))
+        flush(uow.session)
+    elif reason == "erased":  # deleted or merged away, then erased
+        row.reason, row.retired_at = reason, now()
+
+
+def _retired(session, contact_ids, reasons=("deleted", "merged", "erased")) -> set[str]:
+    ids = list(contact_ids)
+    if not ids:
+        return set()
+    return set(session.scalars(select(RetiredContact.contact_id).where(
+        RetiredContact.contact_id.in_(ids), RetiredContact.reason.in_(reasons))))
+
+
 def project_account(uow, account: dict[str, Any]) -> None:
     row = uow.session.get(AccountView, account["id"])
     if not _newer(row, account.get("version")):
@@ -122,7 +154,7 @@ def _refresh_account_contacts(uow, account_id: str) -> None:
 
 def record_consent(uow, data: dict[str, Any]) -> None:
     """Only the email channel matters here; the newest recorded change wins."""
-    if data["channel"] != "email":
+    if data["channel"] != "email" or _retired(uow.session, [data["contact_id"]]):
         return
     recorded = data["recorded_at"]
     # When the consent overtakes contact.created, it is kept until the contact arrives.
@@ -137,8 +169,9 @@ def record_consent(uow, data: dict[str, Any]) -> None:
 
 
 def repoint_merged_contact(uow, data: dict[str, Any]) -> None:
-    """The merged-away contact's static memberships and received mails now belong to the
-    survivor; then the survivor is projected and re-evaluated."""
+    """The merged-away contact's static memberships, received mails, score entries, tickets
+    and deals now belong to the survivor; then the survivor is projected and re-evaluated
+    (unless it was erased or deleted before this event came: then what moved goes too)."""
     merged, survivor = data["merged_id"], data["surviving_id"]
     received = set(uow.session.scalars(select(Recipient.campaign_id).where(
         Recipient.contact_id == survivor)))
@@ -149,10 +182,17 @@ def repoint_merged_contact(uow, data: dict[str, Any]) -> None:
     static_ids = set(uow.session.scalars(select(segments.SegmentMember.segment_id).where(
         segments.SegmentMember.contact_id == merged)))
     # What the merged-away contact did still counts, for the survivor.
-    uow.session.execute(update(ScoreEntry).where(ScoreEntry.contact_id == merged)
-                        .values(contact_id=survivor)
-                        .execution_options(synchronize_session=False))
-    forget_contact(uow, merged)
+    for model in (ScoreEntry, TicketView, Deal):
+        uow.session.execute(update(model).where(model.contact_id == merged)
+                            .values(contact_id=survivor)
+                            .execution_options(synchronize_session=False))
+    retire_contact(uow, merged, "merged")
+    if _retired(uow.session, [survivor], ("erased",)):
+        erase_contact(uow, {"contact_id": survivor})
+        return
+    if _retired(uow.session, [survivor]):
+        forget_contact(uow, survivor)
+        return
     project_contact(uow, data["contact"])
     for segment_id in static_ids:
         segment = uow.session.get(segments.Segment, segment_id)
@@ -162,13 +202,15 @@ def repoint_merged_contact(uow, data: dict[str, Any]) -> None:
 
 
 def erase_contact(uow, data: dict[str, Any]) -> None:
-    """GDPR erasure: the contact leaves every segment and its projection goes; its mails
-    keep their counts (reports stay true) but lose the address."""
-    contact_id = data["contact_id"]
-    uow.session.execute(update(Recipient).where(Recipient.contact_id == contact_id)
+    """GDPR erasure of the person and of the contacts merged into them (whichever of this
+    and their `contact.merged` came first): they leave every segment and the audience for
+    good; their mails keep their counts (reports stay true) but lose the address."""
+    people = [data["contact_id"], *data.get("merged_ids", [])]
+    uow.session.execute(update(Recipient).where(Recipient.contact_id.in_(people))
                         .values(email=None, erased=True)
                         .execution_options(synchronize_session=False))
-    forget_contact(uow, contact_id)
+    for contact_id in people:
+        retire_contact(uow, contact_id, "erased")
 
 
 def project_ticket(uow, ticket: dict[str, Any]) -> None:
@@ -238,7 +280,7 @@ def project_deal(uow, opportunity: dict[str, Any], occurred_at) -> None:
 CONTACTS_EVENTS = {
     "contact.created": lambda uow, data: project_contact(uow, data["contact"]),
     "contact.updated": lambda uow, data: project_contact(uow, data["contact"]),
-    "contact.deleted": lambda uow, data: forget_contact(uow, data["contact_id"]),
+    "contact.deleted": lambda uow, data: retire_contact(uow, data["contact_id"], "deleted"),
     "contact.merged": repoint_merged_contact,
     "contact.erased": erase_contact,
     "account.created": lambda uow, data: project_account(uow, data["account"]),

@@ -57,6 +57,17 @@ class ContactView(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class RetiredContact(Base):
+    """A contact deleted, merged away or erased: never projected again, whatever late event
+    still carries it (each kind of event has its queue, so they arrive in any order)."""
+
+    __tablename__ = "retired_contacts"
+
+    contact_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(10))  # deleted | merged | erased
+    retired_at: Mapped[datetime] = mapped_column()
+
+
 class AccountView(Base):
     __tablename__ = "audience_accounts"
 

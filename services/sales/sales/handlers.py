@@ -8,7 +8,7 @@ import os
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from sales.models import Activity, Opportunity, Order, Quote, now
 from sales.operations.common import flush
@@ -36,17 +36,23 @@ def repoint_merged_contact(uow, data: dict[str, Any]) -> int:
 
 
 def anonymise_erased_contact(uow, data: dict[str, Any]) -> int:
-    """GDPR erasure: the contact's activities keep their row, type, dates and links (the
-    pipeline's history stays true) but lose the words written about the person."""
+    """GDPR erasure: the person's activities (theirs, or on their deals) keep their row,
+    type, dates and links (the pipeline's history stays true) but lose the words written
+    about the person; so do their quotes' notes. The contacts merged into the erased one
+    count as the person: their records are scrubbed here too, whether or not their
+    `contact.merged` has re-pointed them yet."""
+    people = [data["contact_id"], *data.get("merged_ids", [])]
+    their_deals = select(Opportunity.id).where(Opportunity.contact_id.in_(people))
     erased = 0
     moment = now()
     for activity in uow.session.scalars(select(Activity).where(
-            Activity.contact_id == data["contact_id"], Activity.erased_at.is_(None))):
+            or_(Activity.contact_id.in_(people), Activity.opportunity_id.in_(their_deals)),
+            Activity.erased_at.is_(None))):
         activity.subject, activity.notes = ERASED_SUBJECT, None
         activity.erased_at = activity.updated_at = moment
         erased += 1
     for quote in uow.session.scalars(select(Quote).where(
-            Quote.contact_id == data["contact_id"], Quote.notes.is_not(None))):
+            Quote.contact_id.in_(people), Quote.notes.is_not(None))):
         quote.notes = None
         quote.updated_at = moment
     flush(uow.session)

@@ -55,9 +55,12 @@ def project_contact(uow, contact: dict[str, Any]) -> None:
 
 def project_contacts(uow, contacts: list[dict[str, Any]]) -> None:
     """The contacts' newest versions among these into the projection: the new ones in one
-    statement, the known ones compared and updated one by one."""
+    statement, the known ones compared and updated one by one. An erased contact is never
+    projected again, whatever late event still carries it."""
     newest = {contact_id: _contact_values(contact)
               for contact_id, contact in newest_versions(contacts).items()}
+    for contact_id in _erased(uow.session, newest):
+        del newest[contact_id]
     table = ContactView.__table__
     inserted = set(insert_new_rows(uow.session, table, list(newest.values()), table.c.id))
     for contact_id, values in newest.items():
@@ -77,7 +80,8 @@ def _contact_values(contact: dict[str, Any]) -> dict[str, Any]:
 
 
 def repoint_merged_contact(uow, data: dict[str, Any]) -> int:
-    """Tickets, messages and surveys of the merged-away contact now point at the survivor."""
+    """Tickets, messages and surveys of the merged-away contact now point at the survivor;
+    when the survivor was erased before this event came, what moved is scrubbed too."""
     merged, survivor = data["merged_id"], data["surviving_id"]
     moved = 0
     for ticket in uow.session.scalars(select(Ticket).where(Ticket.contact_id == merged)):
@@ -91,15 +95,28 @@ def repoint_merged_contact(uow, data: dict[str, Any]) -> int:
                         .execution_options(synchronize_session=False))
     forget_contact(uow, merged)
     retire_contact(uow, merged, "merged")
-    if contact := data.get("contact"):
+    if _erased(uow.session, [survivor]):
+        anonymise_erased_contact(uow, {"contact_id": survivor})
+    elif contact := data.get("contact"):
         project_contact(uow, contact)
     flush(uow.session)
     return moved
 
 
 def retire_contact(uow, contact_id: str, reason: str) -> None:
-    if uow.session.get(RetiredContact, contact_id) is None:
+    row = uow.session.get(RetiredContact, contact_id)
+    if row is None:
         uow.session.add(RetiredContact(contact_id=contact_id, reason=reason, retired_at=now()))
+    elif reason == "erased":  # merged away, then erased with its survivor
+        row.reason, row.retired_at = reason, now()
+
+
+def _erased(session, contact_ids) -> set[str]:
+    ids = list(contact_ids)
+    if not ids:
+        return set()
+    return set(session.scalars(select(RetiredContact.contact_id).where(
+        RetiredContact.contact_id.in_(ids), RetiredContact.reason == "erased")))
 
 
 def forget_contact(uow, contact_id: str) -> None:
@@ -110,22 +127,25 @@ def forget_contact(uow, contact_id: str) -> None:
 
 
 def anonymise_erased_contact(uow, data: dict[str, Any]) -> int:
-    """GDPR erasure: the contact's tickets keep their rows, numbers, dates, statuses and SLA
-    outcomes (reports stay true) but lose every word written by or about the person."""
-    contact_id = data["contact_id"]
+    """GDPR erasure: the person's tickets keep their rows, numbers, dates, statuses and SLA
+    outcomes (reports stay true) but lose every word written by or about the person. The
+    contacts merged into the erased one are the same person: theirs go too, whether or not
+    their `contact.merged` came first."""
+    people = [data["contact_id"], *data.get("merged_ids", [])]
     moment = now()
     erased = 0
     for ticket in uow.session.scalars(select(Ticket).where(
-            Ticket.contact_id == contact_id, Ticket.erased_at.is_(None))
+            Ticket.contact_id.in_(people), Ticket.erased_at.is_(None))
             .options(selectinload(Ticket.messages))):
         ticket.subject, ticket.description = ERASED_TEXT, None
         ticket.erased_at = ticket.updated_at = moment
         for message in ticket.messages:
             message.body = ERASED_TEXT
         erased += 1
-    uow.session.execute(update(Survey).where(Survey.contact_id == contact_id)
+    uow.session.execute(update(Survey).where(Survey.contact_id.in_(people))
                         .values(comment=None).execution_options(synchronize_session=False))
-    forget_contact(uow, contact_id)
-    retire_contact(uow, contact_id, "erased")
+    for contact_id in people:
+        forget_contact(uow, contact_id)
+        retire_contact(uow, contact_id, "erased")
     flush(uow.session)
     return erased

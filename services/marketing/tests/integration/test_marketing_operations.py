@@ -15,7 +15,7 @@ from marketing import handlers
 from marketing.domain import links
 from marketing.domain.campaigns import SendSettings
 from marketing.exceptions import InvalidTransition, NotFound, ValidationFailed
-from marketing.models import ContactView, Recipient
+from marketing.models import ContactView, Recipient, TicketView
 from marketing.operations import campaigns, delivery, projection, segments, templates, tracking
 from marketing.schemas import CampaignInput, SegmentInput, TemplateInput, load
 
@@ -347,6 +347,8 @@ def test_merge_and_erasure(unit):
     started_campaign(unit, "ann", "bob")
     vips = segment(unit, rules=None, kind="static", name="VIPs")
     segments.add_members(unit, vips.id, ["bob"])
+    handlers.project_ticket(unit, {"id": "t1", "contact_id": "bob", "status": "open",
+                                   "version": 1})
     unit.commit()
     handlers.repoint_merged_contact(unit, {"merged_id": "bob", "surviving_id": "ann",
                                            "contact": {"id": "ann", "version": 3,
@@ -354,12 +356,41 @@ def test_merge_and_erasure(unit):
                                                        "lifecycle_stage": "lead"}})
     unit.commit()
     assert segments.member_ids(unit.session, vips.id) == {"ann"}
+    assert unit.session.get(TicketView, "t1").contact_id == "ann"  # bob's open ticket
     assert unit.session.get(ContactView, "bob") is None
     handlers.erase_contact(unit, {"contact_id": "ann"})
     unit.commit()
     assert segments.member_ids(unit.session, vips.id) == set()
     assert all(r.email is None for r in unit.session.scalars(
         select(Recipient).where(Recipient.contact_id == "ann")))
+
+
+def test_a_late_event_never_brings_a_retired_contact_back(unit):
+    # Each kind of event has its own queue: an update or a consent may come after the end.
+    contact(unit, "ann")
+    contact(unit, "bob")
+    handlers.CONTACTS_EVENTS["contact.deleted"](unit, {"contact_id": "ann"})
+    handlers.erase_contact(unit, {"contact_id": "bob", "merged_ids": []})
+    unit.commit()
+    for late in ("ann", "bob"):
+        contact(unit, late, version=5)
+    unit.commit()
+    assert unit.session.get(ContactView, "ann") is None
+    assert unit.session.get(ContactView, "bob") is None
+
+
+def test_an_erasure_before_the_merge_erases_what_the_merge_moves(unit):
+    started_campaign(unit, "bob")  # bob's record is merged into ann's, then ann is erased
+    contact(unit, "ann")
+    handlers.erase_contact(unit, {"contact_id": "ann", "merged_ids": ["bob"]})
+    unit.commit()
+    handlers.repoint_merged_contact(unit, {"merged_id": "bob", "surviving_id": "ann",
+                                           "contact": {"id": "ann", "version": 3,
+                                                       "email": "ann@example.com"}})
+    unit.commit()
+    assert unit.session.get(ContactView, "ann") is None
+    assert [(r.contact_id, r.email) for r in unit.session.scalars(select(Recipient))] == [
+        ("ann", None)]
 
 
 def test_templates_are_checked_and_previewed(unit):

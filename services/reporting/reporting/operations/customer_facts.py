@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from crm_chassis.db import UTCDateTime
 from reporting.models import (
     ActivityFacts,
+    ContactFacts,
     CsatFacts,
     OpportunityFacts,
     OrderFacts,
@@ -57,7 +58,8 @@ class _Kind:
             (type_coerce(column_of[slot], kind) if slot in column_of
              else cast(null(), kind)).label(slot)
             for slot, kind in SLOTS.items()
-        )).where(getattr(self.model, attribute) == bindparam("record_id"), *self.where)
+        )).where(getattr(self.model, attribute).in_(bindparam("record_ids", expanding=True)),
+                 *self.where)
 
     def make(self, row) -> Any:
         return self.row(*(getattr(row, slot) for slot in self.slot_of.values()))
@@ -87,10 +89,24 @@ def _query(attribute: str):
     return union_all(*(kind.select(attribute) for kind in KINDS))
 
 
-def customer_facts(session: Session, attribute: str, record_id: str) -> dict[str, list]:
-    """The rows of each table whose `attribute` ("account_id" or "contact_id") is
-    `record_id`, by table name ("orders", "activities", ...)."""
+def customer_facts(session: Session, attribute: str, record_ids: list[str]
+                   ) -> dict[str, list]:
+    """The rows of each table whose `attribute` ("account_id" or "contact_id") is one of
+    `record_ids`, by table name ("orders", "activities", ...)."""
     found: dict[str, list] = {kind.name: [] for kind in KINDS}
-    for row in session.execute(_query(attribute), {"record_id": record_id}):
+    for row in session.execute(_query(attribute), {"record_ids": list(record_ids)}):
         found[row.kind].append(_BY_NAME[row.kind].make(row))
     return found
+
+
+def same_person(session: Session, contact_id: str) -> list[str]:
+    """The contact and every contact merged into it, however long ago and through however
+    many merges: their orders, tickets and ratings are the survivor's history now. Read
+    here rather than moved on `contact.merged`, so an order event that comes after the
+    merge counts for the survivor too."""
+    family, frontier = [contact_id], [contact_id]
+    while frontier:
+        frontier = [one for one in session.scalars(select(ContactFacts.id).where(
+            ContactFacts.merged_into.in_(frontier))) if one not in family]
+        family += frontier
+    return family

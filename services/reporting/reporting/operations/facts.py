@@ -115,7 +115,11 @@ class Facts:
 
     @property
     def lead_scores(self) -> list:
-        return self._all("scores", _rows(LeadScore).where(LeadScore.score.is_not(None)))
+        # A contact merged away (its entries moved into the survivor's score) or deleted
+        # is scored no more.
+        gone = select(ContactFacts.id).where(ContactFacts.deleted_at.is_not(None))
+        return self._all("scores", _rows(LeadScore).where(LeadScore.score.is_not(None),
+                                                          LeadScore.contact_id.not_in(gone)))
 
 
 def by_account(rows: list) -> dict[str | None, list]:

@@ -99,13 +99,15 @@ def contact_deleted(w: Writes, event: dict[str, Any]) -> None:
 
 
 def contact_erased(w: Writes, event: dict[str, Any]) -> None:
-    """GDPR: the history keeps that something happened, when and by whom, not the words."""
-    contact_id = event["data"]["contact_id"]
-    keys = {"id": contact_id}
-    w.earliest(ContactFacts, keys, "erased_at", event["occurred_at"])
-    w.earliest(ContactFacts, keys, "deleted_at", event["occurred_at"])
+    """GDPR: the history keeps that something happened, when and by whom, not the words;
+    of the person's own record and of those merged into it earlier."""
+    people = [event["data"]["contact_id"], *event["data"].get("merged_ids", [])]
+    for contact_id in people:
+        keys = {"id": contact_id}
+        w.earliest(ContactFacts, keys, "erased_at", event["occurred_at"])
+        w.earliest(ContactFacts, keys, "deleted_at", event["occurred_at"])
     w.then(update(JournalEntry).where(
-        JournalEntry.source == "contacts", JournalEntry.contact_id == contact_id,
+        JournalEntry.source == "contacts", JournalEntry.contact_id.in_(people),
         JournalEntry.type != "contact.erased").values(data=ERASED))
 
 

@@ -16,7 +16,7 @@ from crm_contracts.errors import ValidationFailed
 from reporting.domain import adoption, customers, sales, support
 from reporting.domain.figures import money, rate
 from reporting.domain.periods import Period
-from reporting.operations.customer_facts import customer_facts
+from reporting.operations.customer_facts import customer_facts, same_person
 from reporting.operations.facts import Facts, by_account
 
 
@@ -118,7 +118,8 @@ def customer_kpis(session: Session, attribute: str, record_id: str,
                   now: datetime) -> dict[str, Any]:
     """The KPIs of one account (`attribute` "account_id") or one contact ("contact_id"),
     from that customer's rows only."""
-    facts = customer_facts(session, attribute, record_id)
+    ids = same_person(session, record_id) if attribute == "contact_id" else [record_id]
+    facts = customer_facts(session, attribute, ids)
     kpis = _customer(None, facts["orders"], facts["activities"], facts["tickets"],
                      facts["ratings"], facts["upsell_flags"], facts["deals"], now)
     kpis.pop("account_id")

@@ -8,7 +8,7 @@ import random
 from datetime import date, timedelta
 
 import pytest
-from reporting_history import NOW, at, iso, platform_history
+from reporting_history import NOW, History, at, iso, platform_history
 from sqlalchemy import func, select
 
 from crm_contracts.registry import load_event
@@ -369,3 +369,35 @@ def test_the_days_a_fact_leaves_and_reaches_are_added_up_again(unit):
     assert forecast["value"] == {"EUR": "1200.00"}  # d3, now expected in December
     for period in months:
         _assert_dashboards_as_defined(unit.session, period)
+
+
+def test_a_survivor_counts_what_was_merged_into_it_and_its_erasure_blanks_both(unit):
+    h = History()
+    for person in ("ann", "annie"):
+        h.contact(person, at(1), at(1), created=True)
+        order = h.order(f"o-{person}", at(2), "100.00", account_id=None)
+        order["data"]["order"]["contact_id"] = person
+        h.emit("marketing", "lead.score_changed", at(2), {
+            "contact_id": person, "score": 10, "previous": 0, "reason": "opened",
+            "at": iso(at(2))})
+    # annie was ann recorded twice: merged, her score's entries now in ann's 20
+    survivor = {"id": "ann", "first_name": "Ada", "last_name": "ann", "version": 2,
+                "email": "ann@example.com", "created_at": iso(at(1)), "updated_at": iso(at(3))}
+    h.emit("contacts", "contact.merged", at(3), {"surviving_id": "ann", "merged_id": "annie",
+                                                 "contact": survivor})
+    h.emit("marketing", "lead.score_changed", at(3), {
+        "contact_id": "ann", "score": 20, "previous": 10, "reason": "merged", "at": iso(at(3))})
+    feed(unit, h.events)
+
+    kpis = reports.customer_kpis(unit.session, "contact_id", "ann", NOW)
+    assert (kpis["orders"], kpis["lifetime_value"]) == (2, {"EUR": "200.00"})
+    scores = reports.report(Facts(unit.session), "lead-scores", period_of("month", NOW.date()),
+                            None, NOW)
+    assert scores["summary"] == {"scored_contacts": 1}  # annie's points are in ann's score
+
+    h.emit("contacts", "contact.erased", at(4), {"contact_id": "ann", "merged_ids": ["annie"],
+                                                 "changed_by": "admin"})
+    feed(unit, h.events[-1:])
+    for person in ("ann", "annie"):
+        items = history.history(unit.session, "contact", person, 100, None)["items"]
+        assert items and f"{person}@example.com" not in str(items)

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from crm_chassis.outbox import OutboxEvent
+from sales import handlers
 from sales.exceptions import InvalidTransition, NotOwner, StaleVersion, ValidationFailed
-from sales.models import Order, Quote
+from sales.models import Activity, Opportunity, Order, Quote
 from sales.operations import activities, board, catalog, opportunities, pipelines, quotes
 from sales.schemas import (
     ActivityInput,
@@ -386,3 +387,33 @@ def test_a_customers_view_sorts_each_list_and_leaves_out_others(unit):
     assert customer_view(unit.session, "contact_id", "nobody") == {
         "opportunities": {"open": [], "past": []}, "quotes": [], "orders": [],
         "activities": {"upcoming": [], "recent": []}}
+
+
+def test_erasure_scrubs_the_person_their_merged_records_and_notes_on_their_deals(unit):
+    def activity(subject, **links):
+        created = activities.create_activity(unit, load(ActivityInput(), {
+            "type": "call", "subject": subject, "notes": f"{subject}: call +44 20 7946 0000",
+            **links}))
+        unit.commit()
+        return created
+
+    theirs = deal(unit, contact_id="ann")
+    someone_elses = deal(unit, contact_id="bob")
+    on_them = activity("Call Ann", contact_id="ann")
+    # merged into "ann", and its contact.merged not yet taken in: still under its own id
+    on_their_old_record = activity("Call Annie", contact_id="annie")
+    on_their_deal = activity("Lunch with Ann", opportunity_id=theirs.id)
+    kept = [activity("Call Bob", contact_id="bob"),
+            activity("Bob's deal", opportunity_id=someone_elses.id)]
+
+    handlers.anonymise_erased_contact(unit, {"contact_id": "ann", "merged_ids": ["annie"]})
+    unit.commit()
+    unit.session.expire_all()
+
+    for scrubbed in (on_them, on_their_old_record, on_their_deal):
+        row = unit.session.get(Activity, scrubbed.id)
+        assert (row.subject, row.notes) == ("(erased)", None) and row.erased_at is not None
+    assert [unit.session.get(Activity, row.id).subject for row in kept] == [
+        "Call Bob", "Bob's deal"]
+    # the deal itself is the company's: it keeps its name and its link
+    assert unit.session.get(Opportunity, theirs.id).name == "Globex renewal"

@@ -257,6 +257,37 @@ def test_merge_repoints_and_erasure_scrubs_words_but_keeps_rows(unit):
     assert ticket.messages[0].body == "(erased)" and ticket.status == "open"
 
 
+def test_an_erasure_taken_in_before_the_merge_still_scrubs_what_the_merge_moves(unit):
+    # contact.merged and contact.erased come through separate queues, in either order.
+    old = new_ticket(unit, contact_id="c-old", description="Hank's home address")
+    unit.commit()
+    handlers.project_contacts(unit, [{"id": "c-new", "first_name": "Hank", "version": 1}])
+    handlers.anonymise_erased_contact(unit, {"contact_id": "c-new", "merged_ids": []})
+    unit.commit()
+    hank = {"id": "c-new", "first_name": "Hank", "last_name": "Scorpio", "version": 2}
+    handlers.repoint_merged_contact(unit, {"merged_id": "c-old", "surviving_id": "c-new",
+                                           "contact": hank})
+    handlers.project_contacts(unit, [{**hank, "version": 3}])  # a late contact.updated
+    unit.commit()
+    unit.session.expire_all()
+    ticket = unit.session.get(Ticket, old.id)
+    assert (ticket.contact_id, ticket.subject, ticket.description) == (
+        "c-new", "(erased)", None)
+    assert unit.session.get(ContactView, "c-new") is None  # never projected again
+
+
+def test_an_erasure_scrubs_the_contacts_merged_into_the_person(unit):
+    # merged into "c-new", its contact.merged not yet taken in here
+    old = new_ticket(unit, contact_id="c-old", description="Hank's home address")
+    other = new_ticket(unit, contact_id="someone", description="Keep me")
+    unit.commit()
+    handlers.anonymise_erased_contact(unit, {"contact_id": "c-new", "merged_ids": ["c-old"]})
+    unit.commit()
+    unit.session.expire_all()
+    assert unit.session.get(Ticket, old.id).description is None
+    assert unit.session.get(Ticket, other.id).description == "Keep me"
+
+
 def test_the_projection_ignores_older_versions(unit):
     handlers.project_account(unit, {"id": "a", "name": "A", "tier": "vip", "version": 3})
     handlers.project_account(unit, {"id": "a", "name": "A", "tier": "standard", "version": 2})
