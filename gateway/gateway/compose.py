@@ -83,6 +83,25 @@ def compose(parts: list[Part]) -> dict[str, Any]:
     return view
 
 
+# Who else holds something about a person, each answering `gdpr_export(contact_id)`; the
+# contacts service's part (the record, consents, merges, its event log) comes first.
+PERSONAL_DATA_HOLDERS = ("sales", "support", "marketing")
+
+
+def personal_data(contact_id: str) -> dict[str, Any]:
+    """Everything the platform holds about a person, for a subject access request: every
+    holder asked at once. All or nothing: an export missing a service's part would say less
+    than is held, so a part that fails fails the export (503 naming the service)."""
+    calls = [services.call_async(holder, "gdpr_export", contact_id, timeout=30)
+             for holder in ("contacts", *PERSONAL_DATA_HOLDERS)]
+    outcomes = gather(calls)
+    for outcome in outcomes:
+        if isinstance(outcome, RpcError):
+            raise outcome
+    own, *others = outcomes
+    return {**own, **dict(zip(PERSONAL_DATA_HOLDERS, others, strict=True))}
+
+
 # Sections of an as-of view that need more than reading the customer.
 AS_OF_PERMISSIONS = {**dict.fromkeys(SALES_SECTIONS, "sales:read"), "tickets": "tickets:read"}
 

@@ -466,6 +466,10 @@ class MarketingService(EventLog):
     def account_360(self, account_id: str) -> dict[str, Any]:
         return customer.account_view(self.db.session, str(account_id), ScoreSettings.from_env())
 
+    @rpc
+    def gdpr_export(self, contact_id: str) -> dict[str, Any]:
+        return customer.personal_data(self.db.session, str(contact_id), ScoreSettings.from_env())
+
     # --- the projection of the contacts service ---------------------------------------------
 
     @rpc

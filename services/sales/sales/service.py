@@ -368,6 +368,10 @@ class SalesService(EventLog, ChangeCounts):
     def account_360(self, account_id: str) -> dict[str, Any]:
         return customer.customer_view(self.db.session, "account_id", account_id)
 
+    @rpc
+    def gdpr_export(self, contact_id: str) -> dict[str, Any]:
+        return customer.personal_data(self.db.session, str(contact_id))
+
     # --- follow-up rules --------------------------------------------------------------------
 
     @timer(interval=FOLLOW_UP_TICK_SECONDS)

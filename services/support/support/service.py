@@ -463,6 +463,10 @@ class SupportService(EventLog, ChangeCounts):
     def account_360(self, account_id: str) -> dict[str, Any]:
         return customer.customer_view(self.db.session, "account_id", account_id)
 
+    @rpc
+    def gdpr_export(self, contact_id: str) -> dict[str, Any]:
+        return customer.personal_data(self.db.session, str(contact_id))
+
     # --- breach checks ----------------------------------------------------------------------
 
     @timer(interval=SLA_CHECK_SECONDS)

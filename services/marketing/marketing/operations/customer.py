@@ -15,6 +15,7 @@ from marketing.models import (
     Campaign,
     ContactView,
     Enrolment,
+    FormSubmission,
     LeadScore,
     Recipient,
     Scenario,
@@ -129,4 +130,43 @@ def account_view(session: Session, account_id: str, config: ScoreSettings) -> di
             for cid, score, qualified in scores]},
         "enrolments": [{"scenario_id": sid, "scenario_name": name, "status": status,
                         "contacts": count} for sid, name, status, count in enrolled],
+    })
+
+
+def personal_data(session: Session, contact_id: str, config: ScoreSettings) -> dict[str, Any]:
+    """Everything this service holds about a person, for a subject access request: the copy
+    of their record it segments on, and every membership, mail, score entry, scenario
+    step and form submission of theirs, without the limit of the 360's sections."""
+    copy = session.get(ContactView, contact_id)
+    memberships = session.execute(
+        select(Segment.id, Segment.name, SegmentMember.joined_at)
+        .join(SegmentMember, SegmentMember.segment_id == Segment.id)
+        .where(SegmentMember.contact_id == contact_id).order_by(SegmentMember.joined_at)).all()
+    mails = session.execute(
+        select(Recipient, Campaign.name).join(Campaign, Campaign.id == Recipient.campaign_id)
+        .where(Recipient.contact_id == contact_id).order_by(Recipient.next_attempt_at)).all()
+    history = session.scalars(select(ScoreEntry).where(ScoreEntry.contact_id == contact_id)
+                              .order_by(ScoreEntry.at.desc())).all()
+    enrolled = session.scalars(select(Enrolment).where(Enrolment.contact_id == contact_id)
+                               .order_by(Enrolment.entered_at)).all()
+    forms = session.scalars(select(FormSubmission).where(
+        FormSubmission.contact_id == contact_id).order_by(FormSubmission.at)).all()
+    return plain({
+        "contact": None if copy is None else {name: getattr(copy, name) for name in (
+            "first_name", "last_name", "email", "phone", "title", "city", "country", "tags",
+            "custom_fields", "email_consent", "email_consent_at")},
+        "segments": [{"id": sid, "name": name, "joined_at": joined}
+                     for sid, name, joined in memberships],
+        "mails": [{"campaign_id": mail.campaign_id, "campaign": name, "email": mail.email,
+                   "status": mail.status, "sent_at": mail.sent_at,
+                   "opened_at": mail.opened_at, "clicked_at": mail.clicked_at,
+                   "opens": mail.opens, "clicks": mail.clicks, "bounced_at": mail.bounced_at,
+                   "unsubscribed_at": mail.unsubscribed_at} for mail, name in mails],
+        "lead_score": scoring.score_data(contact_id, session.get(LeadScore, contact_id),
+                                         history, config),
+        "enrolments": scenarios.enrolments_data(session, list(enrolled)),
+        "form_submissions": [{"form_id": row.form_id, "at": row.at, "consent": row.consent,
+                              "consent_text": row.consent_text, "utm": row.utm,
+                              "origin": row.origin, "outcome": row.outcome}
+                             for row in forms],
     })

@@ -14,9 +14,11 @@ from crm_chassis.outbox import OutboxEvent
 from marketing import handlers
 from marketing.domain import links
 from marketing.domain.campaigns import SendSettings
+from marketing.domain.scoring import ScoreSettings
 from marketing.exceptions import InvalidTransition, NotFound, ValidationFailed
 from marketing.models import ContactView, Recipient, TicketView
 from marketing.operations import campaigns, delivery, projection, segments, templates, tracking
+from marketing.operations.customer import personal_data
 from marketing.schemas import CampaignInput, SegmentInput, TemplateInput, load
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
@@ -391,6 +393,15 @@ def test_an_erasure_before_the_merge_erases_what_the_merge_moves(unit):
     assert unit.session.get(ContactView, "ann") is None
     assert [(r.contact_id, r.email) for r in unit.session.scalars(select(Recipient))] == [
         ("ann", None)]
+
+
+def test_a_persons_data_holds_their_copy_mails_and_memberships(unit):
+    started_campaign(unit, "ann", "bob")
+    data = personal_data(unit.session, "ann", ScoreSettings())
+    assert data["contact"]["email"] == "ann@example.com"
+    assert [mail["email"] for mail in data["mails"]] == ["ann@example.com"]
+    assert len(data["segments"]) == 1 and data["lead_score"]["contact_id"] == "ann"
+    assert personal_data(unit.session, "nobody", ScoreSettings())["contact"] is None
 
 
 def test_templates_are_checked_and_previewed(unit):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from crm_chassis import listing
@@ -57,3 +57,22 @@ def _first_ids(field: str) -> listing.FirstIds:
         "recent": section(Activity, Activity.completed_at.is_not(None),
                           order=(Activity.completed_at.desc(), Activity.id)),
     }, LIMIT)
+
+
+def personal_data(session: Session, contact_id: str) -> dict[str, Any]:
+    """Everything this service holds about a person, for a subject access request: every
+    deal, quote and order naming them and every activity on them or on their deals, deleted
+    ones included (they are still held), oldest first."""
+    def rows(model, condition) -> list:
+        return list(session.scalars(select(model).where(condition)
+                                    .order_by(model.created_at, model.id)))
+
+    their_deals = select(Opportunity.id).where(Opportunity.contact_id == contact_id)
+    return {
+        "opportunities": [opportunity_data(row) for row in rows(
+            Opportunity, Opportunity.contact_id == contact_id)],
+        "quotes": [quote_data(row) for row in rows(Quote, Quote.contact_id == contact_id)],
+        "orders": [order_data(row) for row in rows(Order, Order.contact_id == contact_id)],
+        "activities": [activity_data(row) for row in rows(Activity, or_(
+            Activity.contact_id == contact_id, Activity.opportunity_id.in_(their_deals)))],
+    }

@@ -13,6 +13,7 @@ from sales import handlers
 from sales.exceptions import InvalidTransition, NotOwner, StaleVersion, ValidationFailed
 from sales.models import Activity, Opportunity, Order, Quote
 from sales.operations import activities, board, catalog, opportunities, pipelines, quotes
+from sales.operations.customer import customer_view, personal_data
 from sales.schemas import (
     ActivityInput,
     BoardQuery,
@@ -364,8 +365,6 @@ def test_a_draft_is_edited_and_recomputed_and_answers_end_the_lifecycle(unit):
 
 
 def test_a_customers_view_sorts_each_list_and_leaves_out_others(unit):
-    from sales.operations.customer import customer_view
-
     now = datetime.now(UTC)
     older = deal(unit, name="First deal", contact_id="c-1")
     newer = deal(unit, name="Second deal", contact_id="c-1")
@@ -417,3 +416,19 @@ def test_erasure_scrubs_the_person_their_merged_records_and_notes_on_their_deals
         "Call Bob", "Bob's deal"]
     # the deal itself is the company's: it keeps its name and its link
     assert unit.session.get(Opportunity, theirs.id).name == "Globex renewal"
+
+
+def test_a_persons_data_is_every_record_naming_them_without_a_limit(unit):
+    theirs = deal(unit, contact_id="ann")
+    deal(unit, contact_id="bob")
+    for subject, links in (("Call Ann", {"contact_id": "ann"}),
+                           ("Lunch about the deal", {"opportunity_id": theirs.id}),
+                           ("Call Bob", {"contact_id": "bob"})):
+        activities.create_activity(unit, load(ActivityInput(), {
+            "type": "call", "subject": subject, **links}))
+    unit.commit()
+    data = personal_data(unit.session, "ann")
+    assert [d["id"] for d in data["opportunities"]] == [theirs.id]
+    assert sorted(a["subject"] for a in data["activities"]) == [
+        "Call Ann", "Lunch about the deal"]
+    assert data["quotes"] == data["orders"] == []

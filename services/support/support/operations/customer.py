@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from crm_chassis import listing
 from support.domain.tickets import OPEN_STATUSES
 from support.exceptions import NotFound
-from support.models import Survey, Ticket
+from support.models import ContactView, Survey, Ticket
 from support.operations import csat, tickets
 
 VIEW_LIMIT = 50
@@ -78,3 +78,19 @@ def _first_ids(column: str) -> listing.FirstIds:
                                     Survey.submitted_at.is_not(None)],
                  (Survey.submitted_at.desc(), Survey.ticket_id)),
     }, VIEW_LIMIT)
+
+
+def personal_data(session: Session, contact_id: str) -> dict[str, Any]:
+    """Everything this service holds about a person, for a subject access request: the copy
+    of their name and address it keeps, every ticket of theirs with all its messages
+    (internal notes too: they are about the person) and their survey answers."""
+    copy = session.get(ContactView, contact_id)
+    found = session.scalars(select(Ticket).where(Ticket.contact_id == contact_id)
+                            .order_by(Ticket.created_at, Ticket.id)).all()
+    surveys = session.scalars(select(Survey).where(Survey.contact_id == contact_id)
+                              .order_by(Survey.ticket_id)).all()
+    return {
+        "contact": {"name": copy.name, "email": copy.email} if copy else None,
+        "tickets": [tickets.ticket_data(session, row, messages=True) for row in found],
+        "surveys": [csat.csat_data(row) for row in surveys],
+    }

@@ -288,6 +288,20 @@ def test_an_erasure_scrubs_the_contacts_merged_into_the_person(unit):
     assert unit.session.get(Ticket, other.id).description == "Keep me"
 
 
+def test_a_persons_data_holds_their_tickets_with_every_message(unit):
+    handlers.project_contacts(unit, [{"id": "c-ann", "first_name": "Ann", "version": 1,
+                                      "email": "ann@example.com"}])
+    ticket = new_ticket(unit, contact_id="c-ann", description="Printer on fire")
+    tickets.add_message(unit, ticket, "Ann sounded upset", public=False, author_id="agent")
+    new_ticket(unit, contact_id="c-bob")
+    unit.commit()
+    data = customer.personal_data(unit.session, "c-ann")
+    assert data["contact"] == {"name": "Ann", "email": "ann@example.com"}
+    [held] = data["tickets"]
+    assert held["id"] == ticket.id and "Ann sounded upset" in str(held["messages"])
+    assert data["surveys"] == []
+
+
 def test_the_projection_ignores_older_versions(unit):
     handlers.project_account(unit, {"id": "a", "name": "A", "tier": "vip", "version": 3})
     handlers.project_account(unit, {"id": "a", "name": "A", "tier": "standard", "version": 2})
