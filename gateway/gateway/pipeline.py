@@ -3,7 +3,6 @@ idempotency of retried POSTs, and the audit entry of every write."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 import uuid
@@ -11,14 +10,13 @@ import uuid
 import structlog
 from flask import Flask, Response, current_app, g, request
 from prometheus_client import Counter, Histogram
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from crm_contracts.text import unstorable
+from gateway import idempotency
 from gateway.auth import ANONYMOUS, Principal, identify
-from gateway.db import close_db, db
+from gateway.db import close_db
 from gateway.errors import Problem
-from gateway.models import IdempotencyRecord, now
+from gateway.models import now
 from gateway.permissions import declared
 
 log = logging.getLogger(__name__)
@@ -50,7 +48,7 @@ def _start():
     _authorise(view)
     _refuse_unstorable_text()
     if request.method == "POST" and request.headers.get("Idempotency-Key"):
-        return _replay_or_reserve(request.headers["Idempotency-Key"])
+        return idempotency.replay_or_reserve(request.headers["Idempotency-Key"])
     return None
 
 
@@ -116,67 +114,6 @@ def _refuse_unstorable_text() -> None:
                       errors=errors)
 
 
-# --- idempotency ----------------------------------------------------------------------------
-
-def _principal_key() -> str:
-    principal = g.principal
-    return f"{principal.kind}:{principal.id}"
-
-
-def _fingerprint() -> str:
-    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
-    digest.update(request.get_data(cache=True))
-    return digest.hexdigest()
-
-
-def _replay_or_reserve(key: str):
-    if len(key) > 200:
-        raise Problem(400, "Bad request", "the Idempotency-Key is longer than 200 characters")
-    session = db()
-    fingerprint = _fingerprint()
-    record = session.scalar(select(IdempotencyRecord).where(
-        IdempotencyRecord.principal == _principal_key(), IdempotencyRecord.key == key))
-    if record is None:
-        session.add(IdempotencyRecord(principal=_principal_key(), key=key,
-                                      fingerprint=fingerprint))
-        try:
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            raise Problem(409, "Conflict", "a request with this Idempotency-Key is in "
-                          "progress") from None
-        g.idempotency_key = key
-        return None
-    if record.fingerprint != fingerprint:
-        raise Problem(422, "Idempotency key reused",
-                      "this Idempotency-Key was used for a different request")
-    if record.status is None:
-        raise Problem(409, "Conflict", "a request with this Idempotency-Key is in progress",
-                      headers={"Retry-After": "1"})
-    response = Response(record.body, status=record.status, headers=record.headers)
-    response.headers["Idempotent-Replayed"] = "true"
-    return response
-
-
-def _remember(response: Response) -> None:
-    key = g.pop("idempotency_key", None)
-    if key is None:
-        return
-    session = db()
-    record = session.scalar(select(IdempotencyRecord).where(
-        IdempotencyRecord.principal == _principal_key(), IdempotencyRecord.key == key))
-    if record is None:
-        return
-    if response.status_code >= 500 or response.is_streamed:
-        session.delete(record)  # a failed attempt may be retried with the same key
-    else:
-        record.status = response.status_code
-        record.body = response.get_data(as_text=True)
-        record.headers = {name: value for name, value in response.headers.items()
-                          if name in {"Content-Type", "Location", "ETag"}}
-    session.commit()
-
-
 # --- audit ----------------------------------------------------------------------------------
 
 # A route argument that is a credential (a survey's signed token) never reaches the log.
@@ -214,7 +151,7 @@ def _finish(response: Response) -> Response:
         LATENCY.labels(request.method, endpoint).observe(time.perf_counter() - g.started)
     if request.method in WRITE_METHODS:
         try:
-            _remember(response)
+            idempotency.remember(response)
             _audit(response)
         except Exception:
             # The write itself happened: losing its audit row must not turn it into a 500.

@@ -48,6 +48,7 @@ class Settings:
     portal_link_minutes: int = 15
     portal_session_seconds: int = 8 * 3600
     max_email_bytes: int = 5 * 1024 * 1024
+    idempotency_hours: float = 24
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -74,4 +75,5 @@ class Settings:
             portal_link_minutes=int(env("CRM_PORTAL_LINK_MINUTES") or 15),
             portal_session_seconds=int(env("CRM_PORTAL_SESSION_SECONDS") or 8 * 3600),
             max_email_bytes=int(env("CRM_MAX_EMAIL_BYTES") or 5 * 1024 * 1024),
+            idempotency_hours=float(env("CRM_IDEMPOTENCY_HOURS") or 24),
         )

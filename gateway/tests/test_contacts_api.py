@@ -1,8 +1,13 @@
 """The contacts resource through the gateway: validation, errors, ETags, idempotency,
 audit, and the 360 view's partial answers."""
 
-from gateway_fakes import remote
+from datetime import timedelta
 
+from gateway_fakes import remote
+from sqlalchemy import update
+
+from gateway.db import db
+from gateway.models import IdempotencyRecord, now
 from gateway.rpc import RpcTimeout, ServiceUnavailable
 
 CONTACT = {"id": "c1", "first_name": "Ada", "last_name": "Lovelace", "email": "ada@x.io",
@@ -152,6 +157,40 @@ def test_idempotency_key_replays_the_first_answer(client, login, fake_rpc):
     assert other.status_code == 422
 
 
+def test_a_kept_answer_is_replayed_for_a_day_then_the_key_is_free(app, client, login,
+                                                                    fake_rpc):
+    created = []
+    fake_rpc.on("contacts", "create_contact",
+                lambda data: created.append(data) or {**CONTACT, "id": f"c{len(created)}"})
+    headers = {**login("sales_rep"), "Idempotency-Key": "day-old"}
+    client.post("/api/v1/contacts", json={"last_name": "Lovelace"}, headers=headers)
+    with app.app_context():
+        db().execute(update(IdempotencyRecord).values(
+            created_at=now() - timedelta(hours=25)))
+        db().commit()
+    again = client.post("/api/v1/contacts", json={"last_name": "Lovelace"}, headers=headers)
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    assert len(created) == 2
+
+
+def test_an_erasure_forgets_the_kept_answers_that_name_the_person(client, login, fake_rpc):
+    created = []
+    fake_rpc.on("contacts", "create_contact",
+                lambda data: created.append(data) or {**CONTACT, "id": f"c{len(created)}"})
+    fake_rpc.on("contacts", "erase_contact", lambda contact_id: {
+        "id": contact_id, "erased_at": "2026-11-27T10:00:00+00:00", "merged_ids": ["c2"]})
+    admin = login("admin")
+    for key in ("first", "merged-away", "someone-else"):
+        client.post("/api/v1/contacts", json={"last_name": key},
+                    headers={**admin, "Idempotency-Key": key})
+    assert client.post("/api/v1/contacts/c1/erase", headers=admin).status_code == 200
+    replays = {key: client.post("/api/v1/contacts", json={"last_name": key}, headers={
+        **admin, "Idempotency-Key": key}).headers.get("Idempotent-Replayed")
+        for key in ("first", "merged-away", "someone-else")}
+    # c1's answer and that of c2 (merged into c1, erased with it) are gone; c3's is kept
+    assert replays == {"first": None, "merged-away": None, "someone-else": "true"}
+
+
 def test_every_write_is_audited_with_who_and_correlation(client, login, fake_rpc):
     fake_rpc.on("contacts", "create_contact", CONTACT)
     admin = login("admin")
@@ -259,3 +298,25 @@ def test_answers_are_documented_as_they_are_sent(client):
         "type", "title", "status"}
     report = spec["paths"]["/api/v1/reports/{name}"]["get"]["responses"]["200"]
     assert set(report["content"]) == {"application/json", "text/csv"}
+
+
+def test_the_gdpr_export_holds_every_holders_part_or_fails_naming_the_missing_one(
+        client, login, fake_rpc):
+    fake_rpc.on("contacts", "gdpr_export", {"contact": CONTACT, "consents": [], "events": []})
+    fake_rpc.on("sales", "gdpr_export", {"opportunities": [{"id": "d1"}]})
+    fake_rpc.on("support", "gdpr_export", {"tickets": [{"id": "t1"}]})
+    fake_rpc.on("marketing", "gdpr_export", {"mails": [{"campaign_id": "m1"}]})
+    admin = login("admin")
+
+    export = client.get("/api/v1/contacts/c1/gdpr-export", headers=admin)
+    assert export.status_code == 200
+    body = export.get_json()
+    assert body["contact"]["id"] == "c1"
+    assert (body["sales"], body["support"], body["marketing"]) == (
+        {"opportunities": [{"id": "d1"}]}, {"tickets": [{"id": "t1"}]},
+        {"mails": [{"campaign_id": "m1"}]})
+
+    fake_rpc.on("support", "gdpr_export", lambda contact_id: (_ for _ in ()).throw(
+        RpcTimeout("support", "gdpr_export", 30.0)))
+    partial = client.get("/api/v1/contacts/c1/gdpr-export", headers=admin)
+    assert partial.status_code == 503 and "support" in partial.get_json()["detail"]

@@ -10,7 +10,7 @@ import json
 from flask import Response, g, request, stream_with_context
 from marshmallow import RAISE
 
-from gateway import compose, services
+from gateway import compose, idempotency, services
 from gateway.api.blueprint import Blueprint
 from gateway.api.reporting_schemas import AsOfArgs
 from gateway.api.schemas import (
@@ -159,8 +159,11 @@ def record_consent(data, item_id):
 @requires("gdpr:export")
 @blp.response(200)
 def gdpr_export(item_id):
-    """Everything held about this person (subject access request), as one JSON document."""
-    body = services.call("contacts", "gdpr_export", item_id, timeout=30)
+    """Everything the platform holds about this person (subject access request), as one
+    JSON document: the contact record with its consents, merges and events, then what the
+    sales, support and marketing services hold. A contact merged away answers 410 naming
+    the one that holds the person now."""
+    body = compose.personal_data(item_id)
     response = Response(json.dumps(body, indent=2), mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="contact-{item_id}.json"'
     return response
@@ -170,8 +173,12 @@ def gdpr_export(item_id):
 @requires("gdpr:erase")
 @blp.response(200)
 def erase(item_id):
-    """Anonymise this contact everywhere (GDPR erasure). It cannot be undone."""
-    return services.call("contacts", "erase_contact", item_id)
+    """Anonymise this person everywhere (GDPR erasure): this contact, deleted or not, and
+    the contacts merged into it. A contact merged away answers 410 naming the one to erase.
+    It cannot be undone."""
+    erased = services.call("contacts", "erase_contact", item_id)
+    idempotency.forget_answers_naming([erased["id"], *erased["merged_ids"]])
+    return erased
 
 
 # --- vCard and CSV --------------------------------------------------------------------------
