@@ -61,7 +61,7 @@ class RetiredContact(Base):
     """A contact deleted, merged away or erased: never projected again, whatever late event
     still carries it (each kind of event has its queue, so they arrive in any order)."""
 
-    __tablename__ = "retired_contacts"
+    __tablename__ = "audience_retired_contacts"
 
     contact_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     reason: Mapped[str] = mapped_column(String(10))  # deleted | merged | erased

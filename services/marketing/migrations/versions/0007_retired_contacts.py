@@ -18,7 +18,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        'retired_contacts',
+        'audience_retired_contacts',
         sa.Column('contact_id', sa.String(length=36), nullable=False),
         sa.Column('reason', sa.String(length=10), nullable=False),
         sa.Column('retired_at', crm_chassis.db.UTCDateTime(timezone=True), nullable=False),
@@ -27,4 +27,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table('retired_contacts')
+    op.drop_table('audience_retired_contacts')
