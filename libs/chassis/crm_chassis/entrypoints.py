@@ -16,12 +16,11 @@ from nameko.constants import (
 )
 from nameko.exceptions import UnserializableValueError, serialize
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
-from sqlalchemy.orm.exc import StaleDataError
 
 from crm_chassis import changes
 from crm_chassis.outbox import events_after, last_seq
-from crm_chassis.records import CHANGED_MEANWHILE
-from crm_contracts.errors import CrmError, StaleVersion
+from crm_chassis.records import answer_for
+from crm_contracts.errors import CrmError
 
 
 class LeanResponder(Responder):
@@ -57,10 +56,11 @@ class LeanResponder(Responder):
 
 class LeanRpcConsumer(RpcConsumer):
     def handle_result(self, message, result, exc_info):
-        if exc_info is not None and isinstance(exc_info[1], StaleDataError):
+        answer = answer_for(exc_info[1]) if exc_info is not None else None
+        if answer is not None:
             # A concurrent write landed between this worker's read and its write, found by
-            # a flush the service did not map: the caller's StaleVersion, never a crash.
-            exc_info = (StaleVersion, StaleVersion(CHANGED_MEANWHILE), exc_info[2])
+            # a flush or commit the service did not guard: the caller's 412 or 409.
+            exc_info = (type(answer), answer, exc_info[2])
         config = self.container.config
         responder = LeanResponder(
             config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
@@ -76,9 +76,21 @@ class LeanRpc(Rpc):
     rpc_consumer = LeanRpcConsumer()
 
 
-# Errors a service raises on purpose are answers, not crashes: logged as warnings.
+class _Answered(type):
+    """`isinstance(error, Answered)`: the error is an answer to the caller, not a crash,
+    so nameko logs it as a warning. Those a service raises on purpose (CrmError), and the
+    collisions with a concurrent write that `answer_for` turns into one."""
+
+    def __instancecheck__(cls, error) -> bool:
+        return isinstance(error, CrmError) or answer_for(error) is not None
+
+
+class Answered(metaclass=_Answered):
+    pass
+
+
 # Every @rpc of a service must come from here: one consumer serves the service's queue.
-rpc = LeanRpc.decorator(expected_exceptions=(CrmError,))
+rpc = LeanRpc.decorator(expected_exceptions=(Answered,))
 
 
 class EventLog:

@@ -3,9 +3,12 @@ errors, answers that cannot be encoded) while encoding each answer once, unconfi
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ServiceRpcProxy
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm_chassis.entrypoints import rpc
@@ -30,6 +33,18 @@ class ChassisRpcProbe:
     @rpc
     def raced(self):
         raise StaleDataError("UPDATE statement on table 'x' expected to update 1 row(s)")
+
+    @rpc
+    def collided(self, constraint: str):
+        """A write that a concurrent one beat to a unique value (or, by a bug, one that
+        left a required column empty): a real driver error, from SQLite."""
+        engine = create_engine("sqlite://")
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE t (sku TEXT UNIQUE, name TEXT NOT NULL)"))
+            connection.execute(text("INSERT INTO t VALUES ('A-1', 'first')"))
+            if constraint == "unique":
+                connection.execute(text("INSERT INTO t VALUES ('A-1', 'second')"))
+            connection.execute(text("INSERT INTO t VALUES ('B-2', NULL)"))
 
     @rpc
     def unencodable(self):
@@ -61,6 +76,18 @@ def test_errors_come_back_with_their_type(probe):
     with pytest.raises(RemoteError) as raced:
         probe.raced()
     assert raced.value.exc_type == "StaleVersion"
+
+
+def test_a_collision_with_a_concurrent_write_is_a_409_and_no_error_logged(probe, caplog):
+    with caplog.at_level(logging.WARNING, logger="nameko"):
+        with pytest.raises(RemoteError) as collided:
+            probe.collided("unique")
+        with pytest.raises(RemoteError) as bug:
+            probe.collided("not null")
+    assert collided.value.exc_type == "Conflict" and "retry" in collided.value.value
+    assert bug.value.exc_type == "IntegrityError"  # a bug stays one, and is logged as one
+    errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert [("NOT NULL" in record.getMessage()) for record in errors] == [True]
 
 
 def test_an_answer_that_cannot_be_encoded_is_an_error_not_a_hang(probe):
