@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import current_app, g, jsonify, request
 from marshmallow import RAISE, Schema, fields, validate
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 
 from gateway.api.blueprint import Blueprint
 from gateway.auth import (
@@ -112,21 +112,27 @@ def _sign_in(credentials) -> User:
     session = db()
     since = now() - timedelta(seconds=settings.login_window_seconds)
     session.execute(delete(LoginAttempt).where(LoginAttempt.at < since))
+    # The attempt counts before its password is checked, committed: of a burst of guesses
+    # sent at once, each sees at least those committed before it, so no more than the
+    # limit get their password checked. Only a failed guess keeps its rows.
+    attempt = [LoginAttempt(key=key) for key in keys]
+    session.add_all(attempt)
+    session.commit()
+    mine = LoginAttempt.id.in_([row.id for row in attempt])
     for key in keys:
-        failures = session.scalar(select(func.count()).select_from(LoginAttempt)
-                                  .where(LoginAttempt.key == key, LoginAttempt.at >= since))
+        tried = session.scalar(select(func.count()).select_from(LoginAttempt)
+                               .where(LoginAttempt.key == key, LoginAttempt.at >= since))
         limit = settings.login_attempts * (5 if key.startswith("ip:") else 1)
-        if failures >= limit:
+        if tried > limit:
+            session.execute(delete(LoginAttempt).where(mine))
             session.commit()
             raise Problem(429, "Too many attempts", "too many failed sign-ins; wait and retry",
                           headers={"Retry-After": str(settings.login_window_seconds)})
     user = session.scalar(select(User).where(User.email == email))
     if not check_password(user, credentials["password"]):
-        session.add_all(LoginAttempt(key=key) for key in keys)
-        session.commit()
         raise Problem(401, "Invalid credentials", "the email or the password is wrong")
     user.last_login_at = now()
-    session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
+    session.execute(delete(LoginAttempt).where(or_(LoginAttempt.key == keys[0], mine)))
     session.commit()
     g.resource_id = user.id
     return user

@@ -151,13 +151,18 @@ def _may_send(email: str) -> bool:
     since = now() - timedelta(seconds=settings.login_window_seconds)
     session.execute(delete(LoginAttempt).where(LoginAttempt.key == key,
                                                LoginAttempt.at < since))
-    sent = session.scalar(select(func.count()).select_from(LoginAttempt)
-                          .where(LoginAttempt.key == key, LoginAttempt.at >= since))
-    if sent >= LINKS_PER_WINDOW:
+    # Counted first, committed, then compared: of requests sent at once, each sees at
+    # least those committed before it, so no more than the limit are mailed. A refused
+    # request takes its row back: only the links mailed count.
+    request_row = LoginAttempt(key=key)
+    session.add(request_row)
+    session.commit()
+    asked = session.scalar(select(func.count()).select_from(LoginAttempt)
+                           .where(LoginAttempt.key == key, LoginAttempt.at >= since))
+    if asked > LINKS_PER_WINDOW:
+        session.delete(request_row)
         session.commit()
         return False
-    session.add(LoginAttempt(key=key))
-    session.commit()
     return True
 
 

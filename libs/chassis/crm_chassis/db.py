@@ -12,7 +12,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, TypeDecorator, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, TypeDecorator, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
@@ -84,6 +84,16 @@ def is_postgres(engine_or_session: Engine | Session) -> bool:
     bind = engine_or_session.get_bind() if isinstance(engine_or_session, Session) \
         else engine_or_session
     return bind.dialect.name == "postgresql"
+
+
+def serialise_on(session: Session, name: str) -> None:
+    """Until this transaction ends, any other transaction serialising on the same name
+    waits here: for a check-then-insert that no unique key guards (a contact found by its
+    email, else created). PostgreSQL's transaction-level advisory lock; SQLite lets one
+    writer in at a time by itself."""
+    if is_postgres(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"),
+                        {"name": name})
 
 
 def conflict_insert(engine_or_session: Engine | Session, table):

@@ -86,6 +86,15 @@ class ContactsService(EventLog):
         return records.contact_data(contact)
 
     @rpc
+    def find_or_create_contact(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The contact with `data`'s email, else a new one from `data`: `{contact, created}`.
+        Callers that match people by address (inbound mail, web forms) use this instead of
+        a search then a create, which made one contact per request arriving together."""
+        contact, created = records.find_or_create_contact(self.db, load(_contact_in, data))
+        self.db.commit()
+        return {"contact": records.contact_data(contact), "created": created}
+
+    @rpc
     def get_contact(self, contact_id: str) -> dict[str, Any]:
         return records.contact_data(records.get_contact(self.db.session, contact_id))
 

@@ -16,6 +16,7 @@ from crm_chassis.consumer import BATCH, consumes, each
 from crm_chassis.dependencies import Database
 from crm_chassis.entrypoints import EventLog, rpc
 from crm_chassis.observability import Observability
+from crm_chassis.races import retried_when_raced
 from crm_chassis.timers import run_due
 from marketing import handlers, schemas
 from marketing.domain import mail as mails
@@ -152,6 +153,7 @@ class MarketingService(EventLog):
         return {"count": segments.count_matching(self.db.session, rules)}
 
     @rpc
+    @retried_when_raced
     def add_segment_members(self, segment_id: str, data: dict[str, Any]) -> dict[str, Any]:
         segment = segments.add_members(self.db, segment_id, load(_members_in, data)[
             "contact_ids"])
@@ -159,6 +161,7 @@ class MarketingService(EventLog):
         return self._segment(segment)
 
     @rpc
+    @retried_when_raced
     def remove_segment_members(self, segment_id: str, data: dict[str, Any]) -> dict[str, Any]:
         segment = segments.remove_members(self.db, segment_id, load(_members_in, data)[
             "contact_ids"])

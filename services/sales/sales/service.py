@@ -13,6 +13,7 @@ from crm_chassis.consumer import consumes
 from crm_chassis.dependencies import Database
 from crm_chassis.entrypoints import ChangeCounts, EventLog, rpc
 from crm_chassis.observability import Observability
+from crm_chassis.races import retried_when_raced
 from crm_chassis.timers import run_due
 from sales import handlers, schemas
 from sales.operations import (
@@ -73,6 +74,7 @@ class SalesService(EventLog, ChangeCounts):
         return pipelines.pipeline_data(pipelines.get_pipeline(self.db.session, pipeline_id))
 
     @rpc
+    @retried_when_raced
     def create_pipeline(self, data: dict[str, Any]) -> dict[str, Any]:
         pipeline = pipelines.create_pipeline(self.db, load(_pipeline_in, data))
         self.db.commit()
@@ -231,12 +233,14 @@ class SalesService(EventLog, ChangeCounts):
                        lambda row: catalog.price_list_data(row, prices=False))
 
     @rpc
+    @retried_when_raced
     def set_price(self, price_list_id: str, data: dict[str, Any]) -> dict[str, Any]:
         price_list = catalog.set_price(self.db, price_list_id, load(_price_in, data))
         self.db.commit()
         return catalog.price_list_data(price_list)
 
     @rpc
+    @retried_when_raced
     def remove_price(self, price_list_id: str, data: dict[str, Any]) -> dict[str, Any]:
         price_list = catalog.remove_price(self.db, price_list_id, load(_price_key_in, data))
         self.db.commit()

@@ -15,6 +15,7 @@ from crm_chassis.consumer import BATCH, consumes
 from crm_chassis.dependencies import Database
 from crm_chassis.entrypoints import ChangeCounts, EventLog, rpc
 from crm_chassis.observability import Observability
+from crm_chassis.races import retried_when_raced
 from support import handlers, schemas
 from support.exceptions import Gone, InvalidTransition, ValidationFailed
 from support.models import AccountView, ContactView, RetiredContact
@@ -157,6 +158,7 @@ class SupportService(EventLog, ChangeCounts):
         return self._ticket(ticket)
 
     @rpc
+    @retried_when_raced
     def add_message(self, ticket_id: str, data: dict[str, Any]) -> dict[str, Any]:
         values = load(_message_in, data)
         ticket = tickets.get_ticket(self.db.session, ticket_id)
@@ -184,6 +186,7 @@ class SupportService(EventLog, ChangeCounts):
     # --- inbound email ----------------------------------------------------------------------
 
     @rpc
+    @retried_when_raced
     def receive_email(self, raw: str) -> dict[str, Any]:
         email = inbound.parse(raw)
         if (known := inbound.known_message(self.db.session, email.message_id)) is not None:
@@ -209,14 +212,11 @@ class SupportService(EventLog, ChangeCounts):
 
     def _find_or_create_contact(self, email: str, name: str) -> dict[str, Any]:
         """The sender in the contacts service (which owns them), created when unknown."""
-        found = self.contacts.list_contacts({"limit": 1, "filters": {"email": email}})
-        if found["items"]:
-            return found["items"][0]
         first_name, last_name = _split_name(name)
         try:
-            return self.contacts.create_contact({"email": email, "first_name": first_name,
-                                                 "last_name": last_name,
-                                                 "source": "support email"})
+            return self.contacts.find_or_create_contact({
+                "email": email, "first_name": first_name, "last_name": last_name,
+                "source": "support email"})["contact"]
         except RemoteError as exc:
             if exc.exc_type != "ValidationFailed":
                 raise

@@ -31,6 +31,7 @@ from contacts.operations.records import (
     update_contact,
 )
 from contacts.schemas import ContactInput, load
+from crm_chassis.db import serialise_on
 
 BATCH_ROWS = 500
 SLICE_SECONDS = 2.0
@@ -171,6 +172,10 @@ def _chunks(session: Session, job: ImportJob) -> Iterator[bytes]:
 
 
 def _apply_batch(uow, job: ImportJob, batch: list[Row], accounts: dict[str, str]) -> None:
+    # Replicas running two imports take turns, a batch each: a batch's dedup then sees the
+    # contacts and accounts the other's batches committed (the same file imported twice
+    # at once skips its known rows instead of making every row twice).
+    serialise_on(uow.session, "contacts-import-batch")
     prepared = []
     for row in batch:
         if row.error:

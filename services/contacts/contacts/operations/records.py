@@ -14,6 +14,7 @@ from contacts.exceptions import NotFound, ValidationFailed
 from contacts.models import Account, Contact, DuplicateKey, new_id, now
 from contacts.operations.fields import clean_values
 from contacts.schemas import AccountOutput, ContactOutput
+from crm_chassis.db import serialise_on
 from crm_chassis.records import apply, check_version, flush
 
 ACCOUNT_FIELDS = ("name", "domain", "industry", "tier", "size", "owner_id", "phone", "website",
@@ -132,6 +133,24 @@ def create_contact(uow, data: dict[str, Any]) -> Contact:
     refresh_derived(uow.session, contact, new=True)
     uow.emit("contact.created", {"contact": contact_data(contact), "changed_by": uow.actor_id})
     return contact
+
+
+def find_or_create_contact(uow, data: dict[str, Any]) -> tuple[Contact, bool]:
+    """The live contact with this email (the oldest, should there be several), else a new
+    one from `data`, and whether it is new: one contact per address however many callers
+    ask at once (the same new sender's mails and form submissions arriving together)."""
+    errors: dict[str, list[str]] = {}
+    _, email = _email(data.get("email"), errors)
+    if email is None:
+        raise ValidationFailed("the contact is not valid",
+                               errors or {"email": ["an address is needed to find a contact"]})
+    serialise_on(uow.session, f"contact-email:{email}")
+    found = uow.session.scalar(select(Contact).where(
+        Contact.email_normalized == email, Contact.deleted_at.is_(None))
+        .order_by(Contact.created_at, Contact.id).limit(1))
+    if found is not None:
+        return found, False
+    return create_contact(uow, data), True
 
 
 def update_contact(uow, contact_id: str, data: dict[str, Any],

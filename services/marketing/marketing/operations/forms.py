@@ -153,13 +153,17 @@ def _find_or_create_contact(contacts, form: Form, submission: rules_of.Submissio
                             ) -> tuple[dict[str, Any], bool]:
     """Dedup by email: a known contact gets only the fields it lacks (a form never
     overwrites what sales typed in); an unknown one is created as a lead."""
-    email = submission.contact["email"]
-    found = contacts.list_contacts({"limit": 1, "filters": {"email": email}})["items"]
     source = f"web form: {form.name}"
     if submission.utm.get("utm_source"):
         source += f" ({submission.utm['utm_source']})"
-    if found:
-        known = found[0]
+    values: dict[str, Any] = {**submission.contact, "lifecycle_stage": "lead",
+                              "source": source[:100]}
+    if submission.custom_fields:
+        values["custom_fields"] = submission.custom_fields
+    # Found and created in one call: two submissions at once make one contact.
+    found = contacts.find_or_create_contact(values)
+    known = found["contact"]
+    if not found["created"]:
         missing = {name: value for name, value in submission.contact.items()
                    if not known.get(name)}
         custom = {key: value for key, value in submission.custom_fields.items()
@@ -168,12 +172,7 @@ def _find_or_create_contact(contacts, form: Form, submission: rules_of.Submissio
             missing["custom_fields"] = {**(known.get("custom_fields") or {}), **custom}
         if missing:
             known = contacts.update_contact(known["id"], missing, known.get("version"))
-        return known, False
-    values: dict[str, Any] = {**submission.contact, "lifecycle_stage": "lead",
-                              "source": source[:100]}
-    if submission.custom_fields:
-        values["custom_fields"] = submission.custom_fields
-    return contacts.create_contact(values), True
+    return known, found["created"]
 
 
 def submissions(session: Session, form_id: str, values: dict[str, Any]) -> dict[str, Any]:

@@ -22,9 +22,11 @@ class Contacts:
         self.people: dict[str, dict] = {}
         self.consents: list[tuple[str, dict]] = []
 
-    def list_contacts(self, query):
-        email = query["filters"]["email"]
-        return {"items": [p for p in self.people.values() if p.get("email") == email]}
+    def find_or_create_contact(self, data):
+        known = [p for p in self.people.values() if p.get("email") == data["email"]]
+        if known:
+            return {"contact": known[0], "created": False}
+        return {"contact": self.create_contact(data), "created": True}
 
     def create_contact(self, data):
         contact = {"id": f"c{len(self.people) + 1}", "version": 1, **data}

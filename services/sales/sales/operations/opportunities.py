@@ -26,7 +26,7 @@ from sales.models import Opportunity, Pipeline, Stage, StageChange, new_id, now
 from sales.operations.access import actor_id, check_owner
 from sales.operations.common import apply, check_version, flush, get_live, soft_delete
 from sales.operations.follow_ups import schedule, settings
-from sales.operations.pipelines import default_pipeline, get_pipeline, get_stage
+from sales.operations.pipelines import default_pipeline, get_pipeline, get_stage, hold
 from sales.schemas import StageChangeOutput
 
 FIELDS = ("name", "description", "account_id", "contact_id", "owner_id", "amount", "currency",
@@ -81,6 +81,7 @@ def create_opportunity(uow, data: dict[str, Any]) -> Opportunity:
         else default_pipeline(session)
     stage = get_stage(session, data["stage_id"], pipeline, "stage_id") \
         if data.get("stage_id") else pipeline.stages[0]
+    hold(session, pipeline)
     owner_id = data.get("owner_id") or actor_id(uow)
     check_owner(uow, owner_id, "the opportunity")
     moment = now()
@@ -137,6 +138,7 @@ def move_opportunity(uow, opportunity_id: str, data: dict[str, Any],
     pipeline = opportunity.pipeline
     if data.get("pipeline_id") and data["pipeline_id"] != pipeline.id:
         pipeline = get_pipeline(uow.session, data["pipeline_id"])
+        hold(uow.session, pipeline)
     stage = get_stage(uow.session, data["stage_id"], pipeline, "stage_id")
     if stage.id == opportunity.stage_id:
         return opportunity

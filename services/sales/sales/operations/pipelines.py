@@ -23,6 +23,19 @@ def get_pipeline(session: Session, pipeline_id: str) -> Pipeline:
     return get_live(session, Pipeline, pipeline_id, "pipeline")
 
 
+def hold(session: Session, pipeline: Pipeline) -> None:
+    """Keep the pipeline from being deleted until this transaction ends, for a deal placed
+    in it: a deletion at the same moment waits, then counts the deal and refuses (it
+    takes the row's exclusive lock, this a shared one, so deals placed together do not
+    wait for each other). The default pipeline cannot be deleted: nothing to hold."""
+    if pipeline.is_default:
+        return
+    held = session.scalar(select(Pipeline.id).where(
+        Pipeline.id == pipeline.id, Pipeline.deleted_at.is_(None)).with_for_update(read=True))
+    if held is None:
+        raise NotFound(f"no pipeline {pipeline.id}")
+
+
 def default_pipeline(session: Session) -> Pipeline:
     """The default pipeline (the migration makes one), else the oldest live one."""
     pipeline = session.scalar(select(Pipeline).where(Pipeline.deleted_at.is_(None))
@@ -86,6 +99,9 @@ def delete_pipeline(uow, pipeline_id: str, expected_version: int | None) -> None
     pipeline = get_pipeline(uow.session, pipeline_id)
     if pipeline.is_default:
         raise Conflict("the default pipeline cannot be deleted: make another one the default")
+    # Deals being placed in it hold its row (see `hold`): wait for them, then count them.
+    uow.session.execute(select(Pipeline.id).where(Pipeline.id == pipeline.id)
+                        .with_for_update())
     open_deals = uow.session.scalar(select(func.count()).select_from(Opportunity).where(
         Opportunity.pipeline_id == pipeline.id, Opportunity.status == "open",
         Opportunity.deleted_at.is_(None)))

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from crm_chassis.db import serialise_on
 from support.domain import assignment
 from support.domain.tickets import OPEN_STATUSES
 from support.exceptions import Conflict, ValidationFailed
@@ -134,6 +135,9 @@ def pick_member(session: Session, team: Team) -> str | None:
     if not members:
         return None
     if team.strategy == "least_loaded":
+        # Tickets created at once would all count the same loads and land on one agent:
+        # each waits here for the one before to commit, then counts it too.
+        serialise_on(session, f"least-loaded:{team.id}")
         counts = dict(session.execute(
             select(Ticket.assignee_id, func.count()).where(
                 Ticket.assignee_id.in_(members), Ticket.status.in_(OPEN_STATUSES))

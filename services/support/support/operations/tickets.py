@@ -399,6 +399,10 @@ def add_message(uow, ticket: Ticket, body: str, *, public: bool = True,
 
 
 def flag_upsell(uow, ticket: Ticket, note: str | None) -> Ticket:
+    """Mark the ticket as a sale to make: once. A second flag (an agent's double click, a
+    colleague at the same moment) changes nothing and opens no second lead."""
+    if ticket.upsell_flagged:
+        return ticket
     moment = now()
     ticket.upsell_flagged, ticket.updated_at = True, moment
     flush(uow.session)

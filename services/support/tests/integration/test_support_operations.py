@@ -189,7 +189,8 @@ def test_a_solved_ticket_gets_one_signed_survey(unit, monkeypatch):
     with pytest.raises(Conflict):
         csat.submit(unit, token, {"rating": 1})
     with pytest.raises(ValidationFailed):
-        csat.get_survey(unit.session, token[:-2] + "00")
+        # forged: its last character changed (to one it is not: "00" was, once in 256)
+        csat.get_survey(unit.session, token[:-1] + ("1" if token[-1] == "0" else "0"))
     monkeypatch.setenv("CRM_SUPPORT_SURVEY_DAYS", "0")
     other = new_ticket(unit)
     tickets.change_status(unit, other, "solved")
@@ -324,7 +325,9 @@ def test_upsell_flags_name_the_account_owner(unit):
     ticket = new_ticket(unit, account_id="acc")
     tickets.flag_upsell(unit, ticket, "wants 20 more seats")
     unit.commit()
-    [flag] = events(unit, "ticket.upsell_flagged")
+    tickets.flag_upsell(unit, ticket, "a colleague's click, a moment later")
+    unit.commit()
+    [flag] = events(unit, "ticket.upsell_flagged")  # one flag, one lead
     assert flag["owner_id"] == "rep-7" and flag["account_id"] == "acc"
 
 

@@ -46,5 +46,5 @@ def test_inputs_are_validated_before_any_database_or_contacts_call():
     assert "raw" in junk.value.errors
     with pytest.raises(ValidationFailed):
         service.submit_survey("t", {"rating": 6})
-    service.contacts.list_contacts.assert_not_called()
+    service.contacts.find_or_create_contact.assert_not_called()
     service.db.commit.assert_not_called()
