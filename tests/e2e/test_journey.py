@@ -57,7 +57,9 @@ def test_import_dedup_merge_and_360(admin_api):
     assert merged.status_code == 200, merged.text
     assert merged.json()["email"] == "zoe@acme.example"
     assert merged.json()["phone"] == "+33612345678"
-    assert admin_api.get(f"/api/v1/contacts/{other['id']}").status_code == 404
+    # A link kept from before the merge says where the person is now.
+    moved = admin_api.get(f"/api/v1/contacts/{other['id']}")
+    assert moved.status_code == 410 and zoe["id"] in moved.json()["detail"]
 
     view = admin_api.get(f"/api/v1/contacts/{zoe['id']}/360").json()
     assert view["complete"] is True and view["missing"] == []
@@ -124,7 +126,8 @@ def test_consent_gdpr_export_and_erasure(admin_api):
     assert {e["type"] for e in export["events"]} >= {"contact.created", "consent.changed"}
     erased = admin_api.post(f"/api/v1/contacts/{contact['id']}/erase")
     assert erased.status_code == 200
-    assert admin_api.get(f"/api/v1/contacts/{contact['id']}").status_code == 404
+    gone = admin_api.get(f"/api/v1/contacts/{contact['id']}")
+    assert gone.status_code == 410 and "erased" in gone.json()["detail"]
     assert admin_api.get("/api/v1/contacts?q=erin").json()["items"] == []
 
 

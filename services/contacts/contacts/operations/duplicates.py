@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from contacts.domain import dedup
 from contacts.domain.dedup import Fingerprint, find_duplicates, group_duplicates
 from contacts.domain.merge import plan_merge
-from contacts.exceptions import Conflict, NotFound, ValidationFailed
+from contacts.exceptions import Gone, NotFound, ValidationFailed
 from contacts.models import Account, Consent, Contact, DuplicateKey, MergeRecord, now
 from contacts.operations.privacy import consent_history
 from contacts.operations.records import (
@@ -72,11 +72,8 @@ def merge(uow, survivor_id: str, other_id: str, choices: dict[str, str],
     check_version(survivor, expected_version)
     try:
         other = get_contact(session, other_id)
-    except NotFound:
-        raise ValidationFailed("nothing to merge", {"other_id": [f"no contact {other_id}"]})\
-            from None
-    if other.erased_at is not None:
-        raise Conflict(f"contact {other_id} was erased")
+    except (NotFound, Gone) as exc:  # never made, deleted, merged away already, erased
+        raise ValidationFailed("nothing to merge", {"other_id": [exc.message]}) from None
     values, errors = plan_merge(contact_data(survivor), contact_data(other), choices)
     if errors:
         raise ValidationFailed("the merge choices are not valid", {"choices": errors})

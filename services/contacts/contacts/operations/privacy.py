@@ -70,10 +70,13 @@ def gdpr_export(session: Session, contact_id: str) -> dict[str, Any]:
 
 def _person(session: Session, contact_id: str) -> Contact:
     """The contact a subject access or erasure request is about: live or soft-deleted (it
-    still holds the data); a merged-away one is Gone, naming the one that holds it now."""
+    still holds the data); a merged-away one is Gone, naming the one that holds it now,
+    and an erased one is Gone too."""
     contact = session.get(Contact, contact_id)
-    if contact is None or contact.erased_at is not None:
+    if contact is None:
         raise NotFound(f"no contact {contact_id}")
+    if contact.erased_at is not None:
+        raise Gone(f"contact {contact_id} was erased")
     if contact.merged_into_id is not None:
         raise Gone(f"contact {contact_id} was merged into {contact.merged_into_id}, which "
                    f"holds the person's data now")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from contacts.domain.dedup import Fingerprint, blocking_keys
 from contacts.domain.normalise import company_key, normalise_email, normalise_phone
 from contacts.domain.search import search_text
-from contacts.exceptions import NotFound, ValidationFailed
+from contacts.exceptions import Gone, NotFound, ValidationFailed
 from contacts.models import Account, Contact, DuplicateKey, new_id, now
 from contacts.operations.fields import clean_values
 from contacts.schemas import AccountOutput, ContactOutput
@@ -114,7 +114,14 @@ def _account_values(session: Session, data: dict[str, Any],
 # --- contacts -------------------------------------------------------------------------------
 
 def get_contact(session: Session, contact_id: str) -> Contact:
+    """A live contact. One merged away or erased is Gone (410), saying which or where the
+    person is now, so a link kept from before the merge leads somewhere; one deleted or
+    never made is NotFound."""
     contact = session.get(Contact, contact_id)
+    if contact is not None and contact.merged_into_id is not None:
+        raise Gone(f"contact {contact_id} was merged into {contact.merged_into_id}")
+    if contact is not None and contact.erased_at is not None:
+        raise Gone(f"contact {contact_id} was erased")
     if contact is None or contact.deleted_at is not None:
         raise NotFound(f"no contact {contact_id}")
     return contact

@@ -9,7 +9,7 @@ from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_hook
 
-from contacts.exceptions import NotFound
+from contacts.exceptions import Gone
 from crm_testing.processes import wait_until
 
 
@@ -94,8 +94,9 @@ def test_the_360_part_reads_consents_and_merges_only_for_contacts_that_have_some
     assert call("contact_360", bare["id"]) == {
         "contact": call("get_contact", bare["id"]),
         "consents": {"current": {}, "history": []}, "duplicates": [], "merges": []}
-    with pytest.raises(NotFound):
-        call("contact_360", copy["id"])  # merged away: gone like a deleted contact
+    with pytest.raises(Gone) as gone:
+        call("contact_360", copy["id"])  # merged away: gone, saying where to
+    assert ada["id"] in gone.value.message
 
 
 def test_a_key_shared_by_more_than_the_bucket_cap_finds_no_one(service, monkeypatch):

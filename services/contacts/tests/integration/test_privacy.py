@@ -76,5 +76,7 @@ def test_the_export_holds_the_merged_records_events_and_a_deleted_contact_can_be
     assert privacy.gdpr_export(unit.session, zelda.id)["contact"]["id"] == zelda.id
     privacy.erase_contact(unit, zelda.id)
     unit.commit()
-    with pytest.raises(NotFound):
+    with pytest.raises(Gone):
         privacy.erase_contact(unit, zelda.id)  # once
+    with pytest.raises(NotFound):
+        privacy.erase_contact(unit, "never-made")
