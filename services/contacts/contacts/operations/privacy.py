@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from contacts.exceptions import Gone, NotFound
 from contacts.models import Account, Consent, Contact, DuplicateKey, MergeRecord, OutboxEvent, now
 from contacts.operations.records import account_data, contact_data, get_contact
 from contacts.schemas import ConsentOutput
@@ -51,7 +50,7 @@ def consents_of(decisions: list[Consent]) -> dict[str, Any]:
 def gdpr_export(session: Session, contact_id: str) -> dict[str, Any]:
     """Everything this service holds about a person, for a subject access request: the
     contact, the contacts merged into it and every event that names one of them."""
-    contact = _person(session, contact_id)
+    contact = get_contact(session, contact_id, deleted=True)
     merged = list(session.scalars(select(MergeRecord).where(
         MergeRecord.surviving_id == contact_id)))
     ids = [contact_id, *(record.merged_id for record in merged)]
@@ -68,28 +67,13 @@ def gdpr_export(session: Session, contact_id: str) -> dict[str, Any]:
     }
 
 
-def _person(session: Session, contact_id: str) -> Contact:
-    """The contact a subject access or erasure request is about: live or soft-deleted (it
-    still holds the data); a merged-away one is Gone, naming the one that holds it now,
-    and an erased one is Gone too."""
-    contact = session.get(Contact, contact_id)
-    if contact is None:
-        raise NotFound(f"no contact {contact_id}")
-    if contact.erased_at is not None:
-        raise Gone(f"contact {contact_id} was erased")
-    if contact.merged_into_id is not None:
-        raise Gone(f"contact {contact_id} was merged into {contact.merged_into_id}, which "
-                   f"holds the person's data now")
-    return contact
-
-
 def erase_contact(uow, contact_id: str) -> list[Contact]:
     """Anonymise the person: the contact and every contact merged into it (the same person,
     recorded twice once), in place, in merge history and in the event log; then tell every
     other service to do the same through `contact.erased`, which names the merged ones too.
     The erased contacts, the one asked for first."""
     session = uow.session
-    contact = _person(session, contact_id)
+    contact = get_contact(session, contact_id, deleted=True)
     merged = list(session.scalars(select(Contact).where(
         Contact.merged_into_id == contact_id, Contact.erased_at.is_(None))
         .order_by(Contact.id)))

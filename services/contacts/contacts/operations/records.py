@@ -113,16 +113,17 @@ def _account_values(session: Session, data: dict[str, Any],
 
 # --- contacts -------------------------------------------------------------------------------
 
-def get_contact(session: Session, contact_id: str) -> Contact:
-    """A live contact. One merged away or erased is Gone (410), saying which or where the
-    person is now, so a link kept from before the merge leads somewhere; one deleted or
+def get_contact(session: Session, contact_id: str, *, deleted: bool = False) -> Contact:
+    """A live contact (or a soft-deleted one too, with `deleted`: it still holds the data a
+    GDPR request is about). One merged away or erased is Gone (410), saying which or where
+    the person is now, so a link kept from before the merge leads somewhere; one deleted or
     never made is NotFound."""
     contact = session.get(Contact, contact_id)
     if contact is not None and contact.merged_into_id is not None:
         raise Gone(f"contact {contact_id} was merged into {contact.merged_into_id}")
     if contact is not None and contact.erased_at is not None:
         raise Gone(f"contact {contact_id} was erased")
-    if contact is None or contact.deleted_at is not None:
+    if contact is None or (contact.deleted_at is not None and not deleted):
         raise NotFound(f"no contact {contact_id}")
     return contact
 
