@@ -109,12 +109,12 @@ def retire_contact(uow, contact_id: str, reason: str) -> None:
         row.reason, row.retired_at = reason, now()
 
 
-def _retired(session, contact_ids, reasons=("deleted", "merged", "erased")) -> set[str]:
+def _retired(session, contact_ids) -> set[str]:
     ids = list(contact_ids)
     if not ids:
         return set()
     return set(session.scalars(select(RetiredContact.contact_id).where(
-        RetiredContact.contact_id.in_(ids), RetiredContact.reason.in_(reasons))))
+        RetiredContact.contact_id.in_(ids))))
 
 
 def project_account(uow, account: dict[str, Any]) -> None:
@@ -187,11 +187,11 @@ def repoint_merged_contact(uow, data: dict[str, Any]) -> None:
                             .values(contact_id=survivor)
                             .execution_options(synchronize_session=False))
     retire_contact(uow, merged, "merged")
-    if _retired(uow.session, [survivor], ("erased",)):
-        erase_contact(uow, {"contact_id": survivor})
-        return
-    if _retired(uow.session, [survivor]):
-        forget_contact(uow, survivor)
+    if (retired := uow.session.get(RetiredContact, survivor)) is not None:
+        if retired.reason == "erased":
+            erase_contact(uow, {"contact_id": survivor})
+        else:
+            forget_contact(uow, survivor)
         return
     project_contact(uow, data["contact"])
     for segment_id in static_ids:

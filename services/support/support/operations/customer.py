@@ -82,7 +82,7 @@ def _first_ids(column: str) -> listing.FirstIds:
 
 def personal_data(session: Session, contact_id: str) -> dict[str, Any]:
     """Everything this service holds about a person, for a subject access request: the copy
-    of their name and address it keeps, every ticket of theirs with all its messages
+    of their name and email it keeps, every ticket of theirs with all its messages
     (internal notes too: they are about the person) and their survey answers."""
     copy = session.get(ContactView, contact_id)
     found = session.scalars(select(Ticket).where(Ticket.contact_id == contact_id)
