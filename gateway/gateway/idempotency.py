@@ -42,6 +42,7 @@ def replay_or_reserve(key: str):
     # Expired answers go first (an indexed range, usually empty): the key is free again.
     session.execute(delete(IdempotencyRecord).where(
         IdempotencyRecord.created_at < _oldest_kept()))
+    session.commit()
     record = session.scalar(select(IdempotencyRecord).where(
         IdempotencyRecord.principal == _principal_key(), IdempotencyRecord.key == key))
     if record is None:
@@ -55,7 +56,6 @@ def replay_or_reserve(key: str):
                           "progress") from None
         g.idempotency_key = key
         return None
-    session.commit()
     if record.fingerprint != fingerprint:
         raise Problem(422, "Idempotency key reused",
                       "this Idempotency-Key was used for a different request")
