@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crm_contracts.errors import StaleVersion
 
-ATTEMPTS = 4
+ATTEMPTS = 6  # a burst of six writers of one record: each gets its turn
 
 
 def retried_when_raced(method):
