@@ -13,8 +13,7 @@ import functools
 import random
 import time
 
-from sqlalchemy.orm.exc import StaleDataError
-
+from crm_chassis.records import answer_for
 from crm_contracts.errors import StaleVersion
 
 ATTEMPTS = 6  # a burst of six writers of one record: each gets its turn
@@ -22,7 +21,8 @@ ATTEMPTS = 6  # a burst of six writers of one record: each gets its turn
 
 def retried_when_raced(method):
     """Do the whole call again (its reads, its writes) when a concurrent write to a record
-    it changed lands first, up to ATTEMPTS times, after a short random pause so that
+    it changed lands first, or the database makes it give way (`answer_for`), up to
+    ATTEMPTS times, after a short random pause so that
     the writers of one burst spread out. Only for methods without the caller's version
     and without effects outside their service's database."""
 
@@ -31,7 +31,9 @@ def retried_when_raced(method):
         for attempt in range(1, ATTEMPTS):
             try:
                 return method(self, *args, **kwargs)
-            except (StaleVersion, StaleDataError):
+            except Exception as error:
+                if not isinstance(error, StaleVersion) and answer_for(error) is None:
+                    raise
                 self.db.rollback()
                 time.sleep(random.uniform(0, 0.02 * attempt))  # green under nameko
         return method(self, *args, **kwargs)  # the last attempt's answer, whatever it is

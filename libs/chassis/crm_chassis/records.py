@@ -7,18 +7,20 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm_contracts.errors import Conflict, CrmError, StaleVersion
 
 CHANGED_MEANWHILE = "the record was changed by someone else: read it again"
-COLLIDED = ("another change made at the same time took what this one needed (a unique "
-            "value, or a record it refers to): read again and retry")
+COLLIDED = ("this change collided with another made at the same time (a unique value or "
+            "a record it needed was taken, or the database chose it to give way): read "
+            "again and retry")
 # SQLSTATEs of a collision with a concurrent write: a unique value taken, a referenced row
-# gone. A NOT NULL or CHECK violation is a bug, not a collision, and stays one.
-_COLLISIONS = {"23505", "23503"}
+# gone, a deadlock or serialization failure whose victim PostgreSQL chose this transaction
+# to be. A NOT NULL or CHECK violation is a bug, not a collision, and stays one.
+_COLLISIONS = {"23505", "23503", "40P01", "40001"}
 _SQLITE_COLLISIONS = ("UNIQUE constraint failed", "FOREIGN KEY constraint failed")
 
 
@@ -40,14 +42,16 @@ def check_version(record, expected: int | None) -> None:
 def answer_for(error: BaseException) -> CrmError | None:
     """The caller's answer for a database error that a concurrent write caused, found at a
     flush or commit the service did not guard: a row changed meanwhile is StaleVersion
-    (412), a unique value taken or a referenced row removed meanwhile is Conflict (409).
+    (412); a unique value taken or a referenced row removed meanwhile, or a deadlock this
+    transaction lost, is Conflict (409).
     None for anything else, which stays the crash it is."""
     if isinstance(error, StaleDataError):
         return StaleVersion(CHANGED_MEANWHILE)
-    if isinstance(error, IntegrityError):
+    if isinstance(error, DBAPIError):
         orig = error.orig
         code = getattr(orig, "pgcode", None) or getattr(orig, "sqlstate", None)
-        if code in _COLLISIONS or any(text in str(orig) for text in _SQLITE_COLLISIONS):
+        if code in _COLLISIONS or (isinstance(error, IntegrityError) and any(
+                text in str(orig) for text in _SQLITE_COLLISIONS)):
             return Conflict(COLLIDED)
     return None
 

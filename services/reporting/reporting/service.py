@@ -15,6 +15,7 @@ from crm_chassis.consumer import BATCH, consumes
 from crm_chassis.dependencies import Database
 from crm_chassis.entrypoints import EventLog, rpc
 from crm_chassis.observability import Observability
+from crm_chassis.races import retried_when_raced
 from reporting import handlers, schemas
 from reporting.domain.periods import period_of
 from reporting.models import ContactFacts
@@ -154,6 +155,7 @@ class ReportingService(EventLog):
     # --- rebuild ----------------------------------------------------------------------------
 
     @rpc
+    @retried_when_raced  # emptying every table while consumers write them can deadlock
     def start_rebuild(self) -> dict[str, Any]:
         """Empty every read model; then `rebuild_page` each source from cursor 0."""
         rebuild.reset(self.db.session)

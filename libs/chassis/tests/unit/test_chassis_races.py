@@ -4,10 +4,12 @@ concurrent write to the same record lands first, a bounded number of times."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from crm_chassis import races
 from crm_chassis.races import retried_when_raced
-from crm_contracts.errors import NotFound, StaleVersion
+from crm_chassis.records import answer_for
+from crm_contracts.errors import Conflict, NotFound, StaleVersion
 
 
 class Writer:
@@ -48,3 +50,23 @@ def test_other_errors_are_not_retried():
     with pytest.raises(NotFound):
         writer.add_note("t-9", "missing")
     assert writer.calls == 1
+
+
+class _DriverError(Exception):
+    pgcode = "40P01"  # deadlock detected: PostgreSQL chose this transaction to give way
+
+
+def test_a_deadlock_lost_is_a_conflict_and_is_retried():
+    deadlock = OperationalError("DELETE FROM report_orders", {}, _DriverError("deadlock"))
+    assert isinstance(answer_for(deadlock), Conflict)
+
+    class Rebuilder(Writer):
+        @retried_when_raced
+        def start(self) -> str:
+            self.calls += 1
+            if self.calls == 1:
+                raise deadlock
+            return "started"
+
+    rebuilder = Rebuilder(races_before_success=0)
+    assert rebuilder.start() == "started" and rebuilder.rollbacks == 1
