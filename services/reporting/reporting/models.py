@@ -68,7 +68,8 @@ class ContactFacts(_Snapshot, Base):
     became_customer_at: Mapped[datetime | None] = mapped_column(index=True)
     deleted_at: Mapped[datetime | None] = mapped_column()
     erased_at: Mapped[datetime | None] = mapped_column()
-    merged_into: Mapped[str | None] = mapped_column(ID)
+    # Read on every contact 360 (customer_facts.same_person): indexed, or a scan of all.
+    merged_into: Mapped[str | None] = mapped_column(ID, index=True)
 
 
 class AccountFacts(_Snapshot, Base):
