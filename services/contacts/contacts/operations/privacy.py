@@ -53,10 +53,7 @@ def gdpr_export(session: Session, contact_id: str) -> dict[str, Any]:
     contact = get_contact(session, contact_id, deleted=True)
     merged = list(session.scalars(select(MergeRecord).where(
         MergeRecord.surviving_id == contact_id)))
-    ids = [contact_id, *(record.merged_id for record in merged)]
-    events = session.scalars(select(OutboxEvent).where(or_(*(
-        cast(OutboxEvent.data, String).like(f'%"{one}"%') for one in ids)))
-        .order_by(OutboxEvent.seq))
+    events = _events_naming(session, [contact_id, *(record.merged_id for record in merged)])
     return {
         "contact": contact_data(contact),
         "account": _account(session, contact.account_id),
@@ -77,13 +74,15 @@ def erase_contact(uow, contact_id: str) -> list[Contact]:
     merged = list(session.scalars(select(Contact).where(
         Contact.merged_into_id == contact_id, Contact.erased_at.is_(None))
         .order_by(Contact.id)))
-    for person in (contact, *merged):
+    people = [contact, *merged]
+    for person in people:
         _anonymise(session, person)
+    _scrub_event_log(session, {person.id for person in people})
     flush(session)
     uow.emit("contact.erased", {"contact_id": contact_id,
                                 "merged_ids": [person.id for person in merged],
                                 "changed_by": uow.actor_id})
-    return [contact, *merged]
+    return people
 
 
 def _anonymise(session: Session, contact: Contact) -> None:
@@ -101,31 +100,35 @@ def _anonymise(session: Session, contact: Contact) -> None:
     session.execute(update(MergeRecord).where(or_(
         MergeRecord.surviving_id == contact.id, MergeRecord.merged_id == contact.id))
         .values(merged_snapshot={"erased": True}))
-    _scrub_event_log(session, contact.id)
 
 
-def _scrub_event_log(session: Session, contact_id: str) -> None:
+def _events_naming(session: Session, contact_ids: list[str]) -> list[OutboxEvent]:
+    """The events of the log that name one of these contacts, oldest first."""
+    return list(session.scalars(select(OutboxEvent).where(or_(*(
+        cast(OutboxEvent.data, String).like(f'%"{one}"%') for one in contact_ids)))
+        .order_by(OutboxEvent.seq)))
+
+
+def _scrub_event_log(session: Session, contact_ids: set[str]) -> None:
     # The outbox is kept as the event log for rebuilds: erasure must reach it too, or a
     # rebuilt read model would bring the person back.
-    events = session.scalars(select(OutboxEvent).where(
-        cast(OutboxEvent.data, String).like(f'%"{contact_id}"%')))
-    for event in events:
-        event.data = _scrubbed(event.data, contact_id)
+    for event in _events_naming(session, list(contact_ids)):
+        event.data = _scrubbed(event.data, contact_ids)
 
 
-def _scrubbed(data: Any, contact_id: str) -> Any:
+def _scrubbed(data: Any, contact_ids: set[str]) -> Any:
     """The event's data without what it said of the person: a contact record becomes its
     id and times; a consent keeps its channel, status and time but not its free-text source
     ("asked at the booth by ..."), nor who recorded it."""
     if isinstance(data, dict):
-        if data.get("id") == contact_id and "first_name" in data:
-            return {"id": contact_id, "erased": True, "version": data.get("version", 0),
+        if data.get("id") in contact_ids and "first_name" in data:
+            return {"id": data["id"], "erased": True, "version": data.get("version", 0),
                     "created_at": data.get("created_at"), "updated_at": data.get("updated_at")}
-        if data.get("contact_id") == contact_id and "source" in data:
+        if data.get("contact_id") in contact_ids and "source" in data:
             data = {**data, "source": None, "changed_by": None}
-        return {key: _scrubbed(value, contact_id) for key, value in data.items()}
+        return {key: _scrubbed(value, contact_ids) for key, value in data.items()}
     if isinstance(data, list):
-        return [_scrubbed(item, contact_id) for item in data]
+        return [_scrubbed(item, contact_ids) for item in data]
     return data
 
 
