@@ -138,14 +138,20 @@ def test_etag_and_if_match_reach_the_service(client, login, fake_rpc):
     assert seen["expected"] == 3
 
 
-def test_idempotency_key_replays_the_first_answer(client, login, fake_rpc):
-    created = []
+def _creates(fake_rpc) -> list[dict]:
+    """The bodies create_contact got, each answered as a new contact c1, c2, ..."""
+    created: list[dict] = []
 
     def create(data):
         created.append(data)
         return {**CONTACT, "id": f"c{len(created)}"}
 
     fake_rpc.on("contacts", "create_contact", create)
+    return created
+
+
+def test_idempotency_key_replays_the_first_answer(client, login, fake_rpc):
+    created = _creates(fake_rpc)
     headers = {**login("sales_rep"), "Idempotency-Key": "abc-123"}
     first = client.post("/api/v1/contacts", json={"last_name": "Lovelace"}, headers=headers)
     again = client.post("/api/v1/contacts", json={"last_name": "Lovelace"}, headers=headers)
@@ -159,9 +165,7 @@ def test_idempotency_key_replays_the_first_answer(client, login, fake_rpc):
 
 def test_a_kept_answer_is_replayed_for_a_day_then_the_key_is_free(app, client, login,
                                                                     fake_rpc):
-    created = []
-    fake_rpc.on("contacts", "create_contact",
-                lambda data: created.append(data) or {**CONTACT, "id": f"c{len(created)}"})
+    created = _creates(fake_rpc)
     headers = {**login("sales_rep"), "Idempotency-Key": "day-old"}
     client.post("/api/v1/contacts", json={"last_name": "Lovelace"}, headers=headers)
     with app.app_context():
@@ -174,9 +178,7 @@ def test_a_kept_answer_is_replayed_for_a_day_then_the_key_is_free(app, client, l
 
 
 def test_an_erasure_forgets_the_kept_answers_that_name_the_person(client, login, fake_rpc):
-    created = []
-    fake_rpc.on("contacts", "create_contact",
-                lambda data: created.append(data) or {**CONTACT, "id": f"c{len(created)}"})
+    _creates(fake_rpc)
     fake_rpc.on("contacts", "erase_contact", lambda contact_id: {
         "id": contact_id, "erased_at": "2026-11-27T10:00:00+00:00", "merged_ids": ["c2"]})
     admin = login("admin")
