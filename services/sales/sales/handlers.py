@@ -8,10 +8,11 @@ import os
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from sales.models import Activity, Opportunity, Order, Quote, now
 from sales.operations.common import flush
+from sales.operations.customer import about_people
 from sales.operations.opportunities import create_opportunity, opportunity_data
 
 ERASED_SUBJECT = "(erased)"
@@ -42,12 +43,10 @@ def anonymise_erased_contact(uow, data: dict[str, Any]) -> int:
     count as the person: their records are scrubbed here too, whether or not their
     `contact.merged` has re-pointed them yet."""
     people = [data["contact_id"], *data.get("merged_ids", [])]
-    their_deals = select(Opportunity.id).where(Opportunity.contact_id.in_(people))
     erased = 0
     moment = now()
     for activity in uow.session.scalars(select(Activity).where(
-            or_(Activity.contact_id.in_(people), Activity.opportunity_id.in_(their_deals)),
-            Activity.erased_at.is_(None))):
+            about_people(people), Activity.erased_at.is_(None))):
         activity.subject, activity.notes = ERASED_SUBJECT, None
         activity.erased_at = activity.updated_at = moment
         erased += 1

@@ -59,6 +59,13 @@ def _first_ids(field: str) -> listing.FirstIds:
     }, LIMIT)
 
 
+def about_people(contact_ids: list[str]):
+    """The activities about these people: theirs, and those on the deals whose contact they
+    are. What the export holds and the erasure scrubs, alike."""
+    their_deals = select(Opportunity.id).where(Opportunity.contact_id.in_(contact_ids))
+    return or_(Activity.contact_id.in_(contact_ids), Activity.opportunity_id.in_(their_deals))
+
+
 def personal_data(session: Session, contact_id: str) -> dict[str, Any]:
     """Everything this service holds about a person, for a subject access request: every
     deal, quote and order naming them and every activity on them or on their deals, deleted
@@ -67,12 +74,11 @@ def personal_data(session: Session, contact_id: str) -> dict[str, Any]:
         return list(session.scalars(select(model).where(condition)
                                     .order_by(model.created_at, model.id)))
 
-    their_deals = select(Opportunity.id).where(Opportunity.contact_id == contact_id)
     return {
         "opportunities": [opportunity_data(row) for row in rows(
             Opportunity, Opportunity.contact_id == contact_id)],
         "quotes": [quote_data(row) for row in rows(Quote, Quote.contact_id == contact_id)],
         "orders": [order_data(row) for row in rows(Order, Order.contact_id == contact_id)],
-        "activities": [activity_data(row) for row in rows(Activity, or_(
-            Activity.contact_id == contact_id, Activity.opportunity_id.in_(their_deals)))],
+        "activities": [activity_data(row) for row in rows(Activity,
+                                                          about_people([contact_id]))],
     }
