@@ -102,8 +102,10 @@ class EventLog:
         limit = max(1, min(int(limit), 5000))
         items = events_after(self.db.session, int(cursor), limit)
         # `head`, the newest seq, lets a rebuild show how far it has come.
-        return {"items": items, "next_cursor": items[-1]["seq"] if len(items) == limit else None,
-                "head": last_seq(self.db.session)}
+        head = last_seq(self.db.session)
+        more = bool(items) and items[-1]["seq"] < head
+        return {"items": items, "next_cursor": items[-1]["seq"] if more else None,
+                "head": head}
 
 
 class ChangeCounts:

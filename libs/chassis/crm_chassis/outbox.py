@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, func, select, update
+from sqlalchemy import BigInteger, Index, Integer, String, cast, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from crm_chassis.amqp import ConfirmedPublisher, Outgoing, events_exchange
@@ -22,6 +22,8 @@ from crm_chassis.db import Base, is_postgres
 from crm_contracts import registry
 
 log = logging.getLogger(__name__)
+
+PAGE_BYTES = 4 * 2**20  # of event data in a page of the log
 
 
 class OutboxEvent(Base):
@@ -75,13 +77,22 @@ def record_event(session: Session, source: str, event_type: str, data: dict[str,
     return row
 
 
-def events_after(session: Session, cursor: int, limit: int = 500) -> list[dict[str, Any]]:
-    """The event log, in order, for rebuilding read models: each item has its `seq`."""
-    rows = session.scalars(
-        select(OutboxEvent).where(OutboxEvent.seq > cursor).order_by(OutboxEvent.seq)
-        .limit(limit)
+def events_after(session: Session, cursor: int, limit: int = 500,
+                 max_bytes: int = PAGE_BYTES) -> list[dict[str, Any]]:
+    """The event log, in order, for rebuilding read models: each item has its `seq`. A
+    page ends early once its events' data passes `max_bytes` (an import's event carries
+    hundreds of contacts), but always holds at least one event."""
+    rows = session.execute(
+        select(OutboxEvent, func.length(cast(OutboxEvent.data, String)))
+        .where(OutboxEvent.seq > cursor).order_by(OutboxEvent.seq).limit(limit)
     )
-    return [{"seq": row.seq, **row.envelope()} for row in rows]
+    page, size = [], 0
+    for row, length in rows:
+        size += length or 0
+        if page and size > max_bytes:
+            break
+        page.append({"seq": row.seq, **row.envelope()})
+    return page
 
 
 def last_seq(session: Session) -> int:

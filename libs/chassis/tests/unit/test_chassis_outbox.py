@@ -3,6 +3,7 @@ in order as an event log, and marked published only once the broker has them."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -91,6 +92,17 @@ def test_events_after_reads_the_log_in_order_from_a_cursor(session):
     rest = events_after(session, first_page[-1]["seq"])
     assert [item["id"] for item in rest] == ids[2:]
     assert events_after(session, seqs[-1]) == []
+
+
+def test_a_page_of_the_log_ends_early_when_its_events_are_large(session):
+    ids = [_deleted(session, f"c-{number}").id for number in range(5)]
+    session.commit()
+    one = len(json.dumps({"contact_id": "c-0", "changed_by": None}))
+
+    page = events_after(session, 0, max_bytes=2 * one + 1)
+    assert [item["id"] for item in page] == ids[:2]
+    # An event larger than the budget still comes, alone: the log never stalls on it.
+    assert [item["id"] for item in events_after(session, 0, max_bytes=1)] == ids[:1]
 
 
 def test_events_after_keeps_published_events_in_the_log(session):
