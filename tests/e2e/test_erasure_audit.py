@@ -218,3 +218,36 @@ def test_the_survivors_kpis_count_the_merged_contacts_orders_once(admin_api):
     with contextlib.suppress(TimeoutError):
         wait_until(lambda: kpis()["orders"] == 2, timeout=20, message="both orders counted")
     assert (kpis()["orders"], kpis()["lifetime_value"]) == (2, {"EUR": "200.00"})
+
+
+def test_an_erasure_reaches_a_contact_announced_with_others_by_an_import(platform, admin_api):
+    """An import announces its batch's contacts in one event: erasing one of them scrubs
+    that person out of it, everywhere it went, and leaves the others as they were."""
+    last = f"Imported{uuid.uuid4().hex[:6]}"
+    emails = [f"{first}.{last}@example.org".lower() for first in ("gone", "kept")]
+    rows = "first_name,last_name,email,city\n" + "".join(
+        f"{email.split('.')[0].title()},{last},{email},{last}ville\n" for email in emails)
+    started = admin_api.post("/api/v1/contacts/import",
+                             files={"file": ("people.csv", rows.encode())})
+    assert started.status_code == 202, started.text
+    assert admin_api.wait_for_import(started.json()["id"])["created"] == 2
+    ids = {item["email"]: item["id"] for item in admin_api.get(
+        "/api/v1/contacts", params={"q": last}).json()["items"]}
+    gone = ids[emails[0]]
+    wait_until(lambda: admin_api.get(f"/api/v1/contacts/{gone}/history").status_code == 200,
+               timeout=30, message="the import in reporting")
+    assert admin_api.post(f"/api/v1/contacts/{gone}/erase").status_code == 200
+
+    left: list[str] = []
+
+    def nothing_left() -> bool:
+        left[:] = _scan(platform, [emails[0]])
+        return not left
+
+    with contextlib.suppress(TimeoutError):
+        wait_until(nothing_left, timeout=30, interval=1, message="the erasure everywhere")
+    assert left == [], "\n".join(left)
+    kept = _scan(platform, [emails[1]])
+    for table in ("CONTACTS_DATABASE_URL: outbox", "REPORTING_DATABASE_URL: report_journal",
+                  "MARKETING_DATABASE_URL", "SUPPORT_DATABASE_URL"):
+        assert any(hit.startswith(f"CRM_{table}") for hit in kept), (table, kept)

@@ -21,6 +21,8 @@ ACCOUNT = {"id": str(uuid.uuid4()), "name": "ACME", "tier": "vip", "version": 1,
 
 EXAMPLES = {
     "contact.created": {"contact": CONTACT, "changed_by": "u1"},
+    "contact.imported": {"contacts": [CONTACT, {**CONTACT, "id": str(uuid.uuid4())}],
+                         "job_id": str(uuid.uuid4()), "changed_by": "u1"},
     "contact.updated": {"contact": CONTACT, "changed_fields": ["email"], "changed_by": None},
     "contact.deleted": {"contact_id": CONTACT["id"]},
     "contact.merged": {"surviving_id": CONTACT["id"], "merged_id": str(uuid.uuid4()),
@@ -64,6 +66,7 @@ def test_consumers_ignore_fields_added_later():
 @pytest.mark.parametrize("event_type, bad", [
     ("contact.created", {"contact": {**CONTACT, "lifecycle_stage": "alien"}}),
     ("contact.merged", {"surviving_id": "a"}),
+    ("contact.imported", {"contacts": [{**CONTACT, "version": None}], "job_id": "j"}),
     ("consent.changed", {**EXAMPLES["consent.changed"], "channel": "pigeon"}),
     ("account.created", {"account": {**ACCOUNT, "created_at": "yesterday"}}),
 ])

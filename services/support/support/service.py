@@ -503,6 +503,10 @@ class SupportService(EventLog, ChangeCounts):
     def project_created_contact(self, events: list[dict[str, Any]]) -> None:
         handlers.project_contacts(self.db, [event["data"]["contact"] for event in events])
 
+    @consumes("contacts", "contact.imported")
+    def project_imported_contacts(self, event: dict[str, Any]) -> None:
+        handlers.project_contacts(self.db, event["data"]["contacts"])
+
     @consumes("contacts", "contact.updated", batch=BATCH)
     def project_updated_contact(self, events: list[dict[str, Any]]) -> None:
         handlers.project_contacts(self.db, [event["data"]["contact"] for event in events])

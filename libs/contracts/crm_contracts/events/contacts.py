@@ -77,6 +77,16 @@ class ContactCreated(_Payload):
     changed_by = fields.String(allow_none=True)
 
 
+@register("contact.imported", 1, SOURCE)
+class ContactsImported(_Payload):
+    """The contacts one batch of an import created (up to 500), announced together instead
+    of a `contact.created` each: consumers take each of them as they take a created contact."""
+
+    contacts = fields.List(fields.Nested(ContactData), required=True)
+    job_id = fields.String(required=True)
+    changed_by = fields.String(allow_none=True)
+
+
 @register("contact.updated", 1, SOURCE)
 class ContactUpdated(_Changed):
     contact = fields.Nested(ContactData, required=True)

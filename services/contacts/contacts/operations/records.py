@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from contacts.domain.dedup import Fingerprint, blocking_keys
@@ -22,6 +22,10 @@ ACCOUNT_FIELDS = ("name", "domain", "industry", "tier", "size", "owner_id", "pho
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "title", "account_id",
                   "owner_id", "lifecycle_stage", "source", "tags", "address_line", "city",
                   "postal_code", "country")
+
+# The columns of a new contact that its data may leave unset.
+_NEW_CONTACT = {**dict.fromkeys((*CONTACT_FIELDS, "email_normalized", "custom_fields")),
+                "version": 1, "deleted_at": None, "merged_into_id": None, "erased_at": None}
 
 # Session cache of account names (see _live_account_name).
 ACCOUNT_NAMES = "crm.account_names"
@@ -129,18 +133,45 @@ def get_contact(session: Session, contact_id: str, *, deleted: bool = False) -> 
 
 
 def create_contact(uow, data: dict[str, Any]) -> Contact:
-    values = contact_values(uow.session, data)
-    moment = now()
-    # Every column set here, so nothing needs a flush before the event is written: an
-    # import's rows then go to the database in batches, at commit.
-    contact = Contact(id=new_id(), version=1, created_at=moment, updated_at=moment,
-                      deleted_at=None, merged_into_id=None, erased_at=None, **values)
-    contact.tags = contact.tags or []
-    contact.custom_fields = contact.custom_fields or {}
-    uow.session.add(contact)
-    refresh_derived(uow.session, contact, new=True)
+    contact = add_contact(uow.session, data)
     uow.emit("contact.created", {"contact": contact_data(contact), "changed_by": uow.actor_id})
     return contact
+
+
+def add_contact(session: Session, data: dict[str, Any]) -> Contact:
+    """A new contact in the session, checked, with its search text and blocking keys; the
+    caller announces it."""
+    row, keys = contact_rows(session, data)
+    contact = Contact(**row)
+    session.add(contact)
+    session.add_all(DuplicateKey(**key) for key in keys)
+    return contact
+
+
+def contact_rows(session: Session, data: dict[str, Any]
+                 ) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """The row of a new contact, checked and with its search text, and the rows of its
+    blocking keys: every column set, so that rows of many contacts can be inserted in one
+    statement."""
+    moment = now()
+    row = {**_NEW_CONTACT, "id": new_id(), "created_at": moment, "updated_at": moment,
+           **contact_values(session, data)}
+    row["tags"], row["custom_fields"] = row["tags"] or [], row["custom_fields"] or {}
+    company = _live_account_name(session, row["account_id"])
+    row["search_text"] = search_text(row["first_name"], row["last_name"], row["email"], company)
+    keys = blocking_keys(Fingerprint(
+        id=row["id"], first_name=row["first_name"], last_name=row["last_name"],
+        email=row["email_normalized"], phone=row["phone"], company=company))
+    return row, [{"contact_id": row["id"], "key": key} for key in keys]
+
+
+def insert_contacts(session: Session, rows: list[dict[str, Any]],
+                    keys: list[dict[str, str]]) -> None:
+    """Rows made by `contact_rows`, many at once (an import's batch)."""
+    if rows:
+        session.execute(insert(Contact), rows)
+    if keys:
+        session.execute(insert(DuplicateKey), keys)
 
 
 def find_or_create_contact(uow, data: dict[str, Any]) -> tuple[Contact, bool]:
@@ -241,16 +272,16 @@ def _email(value: str | None, errors: dict[str, list[str]]) -> tuple[str | None,
     return normalised, normalised
 
 
-def refresh_derived(session: Session, contact: Contact, new: bool = False) -> None:
-    """Recompute what search and dedup read: the search text and the blocking keys."""
+def refresh_derived(session: Session, contact: Contact) -> None:
+    """Recompute what search and dedup read after a change: the search text and the
+    blocking keys."""
     # No autoflush: a flush in the middle would bump the contact's version twice.
     with session.no_autoflush:
         company = _live_account_name(session, contact.account_id)
     contact.search_text = search_text(contact.first_name, contact.last_name, contact.email,
                                       company)
-    if not new:
-        flush(session)  # the contact first: a concurrent change is StaleVersion here
-        session.execute(delete(DuplicateKey).where(DuplicateKey.contact_id == contact.id))
+    flush(session)  # the contact first: a concurrent change is StaleVersion here
+    session.execute(delete(DuplicateKey).where(DuplicateKey.contact_id == contact.id))
     keys = blocking_keys(fingerprint(contact, company))
     session.add_all(DuplicateKey(contact_id=contact.id, key=key) for key in keys)
 

@@ -46,16 +46,15 @@ def test_validation_errors_name_the_fields_and_write_nothing(service, amqp_uri):
     assert "'email'" in str(malformed.value) and "'phone'" in str(malformed.value)
 
 
-def test_import_job_runs_to_done_through_the_timer(service):
-    rows = b"first_name,last_name,email,company\n" + b"".join(
-        f"P{i},Person{i},p{i}@example.org,Company {i % 3}\n".encode() for i in range(1200))
-    with entrypoint_hook(service, "start_import") as start:
-        job = start({"dedup": "skip", "filename": "people.csv"})
+def _run_import(service, rows: bytes, **options) -> dict:
+    with entrypoint_hook(service, "start_import", context_data={"user_id": "u-importer"}) \
+            as start:
+        job = start({"dedup": "skip", "filename": "people.csv", **options})
     with entrypoint_hook(service, "add_import_chunk") as add:
         for seq, offset in enumerate(range(0, len(rows), 10_000)):
             add(job["id"], seq, base64.b64encode(rows[offset:offset + 10_000]).decode())
     with entrypoint_hook(service, "finish_import_upload") as finish:
-        assert finish(job["id"])["total"] == 1200
+        finish(job["id"])
 
     def done() -> bool:
         with entrypoint_hook(service, "get_import_job") as get:
@@ -63,10 +62,47 @@ def test_import_job_runs_to_done_through_the_timer(service):
 
     wait_until(done, timeout=60, interval=0.3, message="the import to finish")
     with entrypoint_hook(service, "get_import_job") as get:
-        final = get(job["id"])
-    assert (final["processed"], final["created"], final["failed"]) == (1200, 1200, 0)
+        return get(job["id"])
+
+
+def test_import_job_runs_to_done_through_the_timer(service, events):
+    rows = b"first_name,last_name,email,company\n" + b"".join(
+        f"P{i},Person{i},p{i}@example.org,Company {i % 3}\n".encode() for i in range(1200))
+    final = _run_import(service, rows)
+    assert (final["total"], final["processed"], final["created"], final["failed"]) == \
+        (1200, 1200, 1200, 0)
     with entrypoint_hook(service, "list_accounts") as accounts:
         assert len(accounts({})["items"]) == 3
+
+    # The new contacts are announced a batch at a time (500 rows), each of them once, by
+    # the one who started the import.
+    published = [event for event in events(6) if event["type"] == "contact.imported"]
+    assert [len(event["data"]["contacts"]) for event in published] == [500, 500, 200]
+    emails = [contact["email"] for event in published for contact in event["data"]["contacts"]]
+    assert emails == [f"p{i}@example.org" for i in range(1200)]
+    assert {(event["data"]["job_id"], event["data"]["changed_by"]) for event in published} \
+        == {(final["id"], "u-importer")}
+
+
+def test_an_import_row_may_update_a_contact_made_earlier_in_its_batch(service, events):
+    rows = (b"first_name,last_name,email,title\n"
+            b"Ada,Lovelace,ada@engine.example,\n"
+            b"Charles,Babbage,charles@engine.example,\n"
+            b",,ADA@engine.example,Countess\n")
+    dry = _run_import(service, rows, dedup="update", dry_run=True)
+    assert (dry["created"], dry["updated"], dry["failed"]) == (2, 1, 0)
+    with entrypoint_hook(service, "list_contacts") as contacts:
+        assert contacts({})["items"] == []  # a dry run writes nothing
+
+    final = _run_import(service, rows, dedup="update")
+    assert (final["created"], final["updated"], final["failed"]) == (2, 1, 0)
+    with entrypoint_hook(service, "list_contacts") as contacts:
+        listed = {item["email"]: item for item in contacts({})["items"]}
+    assert set(listed) == {"ada@engine.example", "charles@engine.example"}
+    assert (listed["ada@engine.example"]["title"], listed["ada@engine.example"]["version"]) \
+        == ("Countess", 2)
+    types = [event["type"] for event in events(2)]
+    assert sorted(types) == ["contact.imported", "contact.updated"]
 
 
 def test_the_360_part_reads_consents_and_merges_only_for_contacts_that_have_some(service):

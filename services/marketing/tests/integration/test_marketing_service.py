@@ -85,6 +85,18 @@ def a_contact(amqp_uri, cid: str, consent: str, **fields) -> None:
                                           "status": consent, "recorded_at": NOW})
 
 
+def test_contacts_of_an_import_join_the_audience(platform, amqp_uri):
+    publish(amqp_uri, "contact.imported", {"job_id": "job-1", "contacts": [
+        {"id": f"imported-{n}", "email": f"imported{n}@example.com", "lifecycle_stage": "lead",
+         "tags": ["fair"], "version": 1, "created_at": NOW, "updated_at": NOW}
+        for n in range(3)]})
+    rules = {"match": "all", "conditions": [{"field": "tags", "op": "has",
+                                             "value": "fair"}]}
+    with proxy(amqp_uri) as rpc:
+        wait_until(lambda: rpc.count_segment_rules({"rules": rules})["count"] == 3,
+                   timeout=20, message="the imported contacts projected")
+
+
 def mails(folder: Path) -> list:
     return [message_from_bytes(path.read_bytes(), policy=policy.default)
             for path in sorted(folder.glob("*.eml"))]

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID, uuid5
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -42,6 +43,9 @@ from reporting.operations import rollups
 from reporting.operations.writes import Writes
 
 ERASED = {"erased": True}
+IMPORTED = "contact.imported"
+# Namespace of the ids of the entries an import's event is taken apart into.
+IMPORTED_IDS = UUID("5b0c2f53-8d6e-4a63-9f2e-1f0e8e0b7c41")
 
 
 def stamp(moment: datetime) -> str:
@@ -55,9 +59,9 @@ def seen_key(event: dict[str, Any], version: int | None = None,
     return f"{prefix}{stamp(moment or event['occurred_at'])}|{event['id']}"
 
 
-def _creator(event: dict[str, Any], created: str) -> dict[str, Any]:
+def _creator(event: dict[str, Any], *created: str) -> dict[str, Any]:
     """Who created the record: only its `created` event says, and it is kept once known."""
-    return {"created_by": event["data"].get("changed_by") if event["type"] == created
+    return {"created_by": event["data"].get("changed_by") if event["type"] in created
             else None}
 
 
@@ -76,7 +80,7 @@ def _contact(w: Writes, event: dict[str, Any], contact: dict[str, Any]) -> None:
         "account_id": contact.get("account_id"), "owner_id": contact.get("owner_id"),
         "lifecycle_stage": stage, "created_at": contact["created_at"], "filled": filled,
         "fields_total": total},
-        once=_creator(event, "contact.created"), flags={"was_lead": stage == "lead"})
+        once=_creator(event, "contact.created", IMPORTED), flags={"was_lead": stage == "lead"})
     if stage == "customer":
         w.earliest(ContactFacts, keys, "became_customer_at", contact["updated_at"])
 
@@ -249,7 +253,8 @@ def lead_scored(w: Writes, event: dict[str, Any]) -> None:
 # --- the journal ------------------------------------------------------------------------------
 
 APPLY: dict[str, Callable[[Writes, dict[str, Any]], None]] = {
-    "contact.created": contact_changed, "contact.updated": contact_changed,
+    "contact.created": contact_changed, "contact.imported": contact_changed,
+    "contact.updated": contact_changed,
     "contact.merged": contact_merged, "contact.deleted": contact_deleted,
     "contact.erased": contact_erased, "account.created": account_changed,
     "account.updated": account_changed, "account.deleted": account_deleted,
@@ -319,14 +324,41 @@ def _blank_erased(w: Writes, events: list[dict[str, Any]]) -> None:
             .values(data=ERASED))
 
 
+def one_per_contact(events: list[dict[str, Any]], payloads: list[dict[str, Any] | None]
+                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any] | None]]:
+    """The events with each `contact.imported` taken apart: one event of that type per
+    contact it names, as if it had come alone, so that each contact has its own entry in
+    the journal. Its id is derived from the batch's and the contact's, the same on every
+    replay (a rebuild, a redelivery)."""
+    if not any(event["type"] == IMPORTED for event in events):
+        return events, payloads
+    split_events, split_payloads = [], []
+    for event, payload in zip(events, payloads, strict=True):
+        if event["type"] != IMPORTED:
+            split_events.append(event)
+            split_payloads.append(payload)
+            continue
+        data = event["data"]
+        if payload is None:
+            payload = registry.schema_for(IMPORTED, event["version"]).dump(data)
+        for contact, travelled in zip(data["contacts"], payload["contacts"], strict=True):
+            alone = {"job_id": data["job_id"], "changed_by": data.get("changed_by")}
+            split_events.append({**event, "id": str(uuid5(IMPORTED_IDS, f"{event['id']}/"
+                                                          f"{contact['id']}")),
+                                 "data": {**alone, "contact": contact}})
+            split_payloads.append({**alone, "contact": travelled})
+    return split_events, split_payloads
+
+
 def apply_all(session: Session, events: list[dict[str, Any]],
               payloads: list[dict[str, Any]] | None = None) -> None:
     """Apply events (envelopes loaded by their contracts) to every read model, their
     writes gathered and sent together; `payloads`, when given, are their data as it
     travelled, in the same order."""
+    events, payloads = one_per_contact(events, payloads or [None] * len(events))
     w = Writes(session, before_flush=rollups.mark_dirty)
     for index, event in enumerate(events):
-        journal(w, event, payloads[index] if payloads is not None else None)
+        journal(w, event, payloads[index])
         project = APPLY.get(event["type"])
         if project is not None:
             project(w, event)

@@ -15,7 +15,7 @@ from crm_contracts.registry import load_event
 from reporting.domain import sales, support
 from reporting.domain.figures import money
 from reporting.domain.periods import period_of
-from reporting.models import DirtyDay
+from reporting.models import ContactFacts, DirtyDay, JournalEntry
 from reporting.operations import dashboards, history, rebuild, reports, rollups
 from reporting.operations.facts import Facts, Scope
 from reporting.operations.projection import apply, apply_all
@@ -181,6 +181,34 @@ def test_an_erased_contact_keeps_its_history_without_the_words(unit, events):
     feed(unit, [dict(h.events[5], id="late-copy")])
     assert "c0@example.com" not in str(history.history(unit.session, "contact", "c0", 100,
                                                        None))
+
+
+def test_each_contact_of_an_import_has_its_own_history(unit):
+    h = History()
+    batch = h.emit("contacts", "contact.imported", at(1), {"job_id": "job-1", "changed_by": "ann",
+                   "contacts": [{"id": f"imp{n}", "last_name": f"Imp{n}",
+                                 "email": f"imp{n}@example.com", "lifecycle_stage": "lead",
+                                 "version": 1, "created_at": iso(at(1)),
+                                 "updated_at": iso(at(1))} for n in range(3)]})
+    feed(unit, h.events)
+    feed(unit, h.events)  # a redelivery adds nothing
+    rebuild.apply_page(unit.session, "contacts", {"items": [{"seq": 1, **batch}]})
+    unit.commit()  # nor does the same event read from the log by a rebuild
+
+    for n in range(3):
+        [entry] = history.history(unit.session, "contact", f"imp{n}", 10, None)["items"]
+        assert (entry["type"], entry["changed_by"]) == ("contact.imported", "ann")
+        assert entry["data"]["contact"]["email"] == f"imp{n}@example.com"
+    assert unit.session.scalar(select(func.count()).select_from(JournalEntry)) == 3
+    facts = {row.id: row for row in unit.session.scalars(select(ContactFacts))}
+    assert {(row.created_by, row.lifecycle_stage) for row in facts.values()} == {
+        ("ann", "lead")}
+
+    h.emit("contacts", "contact.erased", at(2), {"contact_id": "imp1"})
+    feed(unit, h.events[-1:])
+    [entry] = history.history(unit.session, "contact", "imp1", 10, None)["items"][:1]
+    assert "imp1@example.com" not in str(entry)
+    assert "imp0@example.com" in str(history.history(unit.session, "contact", "imp0", 10, None))
 
 
 def test_time_travel_shows_what_was_known_then(unit, events):

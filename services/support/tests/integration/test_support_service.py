@@ -153,6 +153,24 @@ def test_contacts_events_feed_the_vip_projection_once(start_service, amqp_uri):
     assert flagged["upsell_flagged"]
 
 
+def test_contacts_of_an_import_are_projected_as_if_created_one_by_one(start_service,
+                                                                      amqp_uri):
+    declare(SupportService, amqp_uri)
+    start_service()
+    publish_contacts_event(amqp_uri, "account.created", {"account": {
+        "id": "acc-vip", "name": "Globex", "tier": "vip", **stamps()}})
+    publish_contacts_event(amqp_uri, "contact.imported", {"job_id": "job-1", "contacts": [
+        {"id": f"c-{n}", "email": f"person{n}@globex.test", "account_id": "acc-vip",
+         **stamps()} for n in range(3)]})
+
+    def vip(contact_id: str) -> bool:
+        with proxy(amqp_uri) as rpc:
+            return rpc.create_ticket({"subject": "Help", "contact_id": contact_id})["vip"]
+
+    wait_until(lambda: vip("c-2"), message="the imported contacts to be known")
+    assert vip("c-0") and vip("c-1")
+
+
 def test_an_erased_contact_leaves_tickets_without_words(start_service, amqp_uri):
     declare(SupportService, amqp_uri)
     start_service()
