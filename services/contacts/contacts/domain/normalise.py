@@ -27,6 +27,7 @@ _SEPARATORS = re.compile(r"[\W_]+")
 _UNSPLIT_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d"})
 
 
+@lru_cache(maxsize=16384)  # an import's names and companies come back row after row
 def clean_text(value: str | None) -> str:
     """Lower-case, accent-free, punctuation-free text with single spaces.
 
