@@ -25,13 +25,15 @@ def events_exchange(source: str) -> Exchange:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message for `ConfirmedPublisher.publish_all`."""
+    """One message for `ConfirmedPublisher.publish_all`: `body` is encoded as JSON, unless
+    `encoded` says it is JSON text already."""
 
     body: Any
     routing_key: str
     exchange: Exchange | str = ""
     headers: dict[str, Any] | None = None
     declare: tuple[Queue | Exchange, ...] = ()
+    encoded: bool = False
 
 
 class NotConfirmed(Exception):
@@ -91,10 +93,13 @@ class ConfirmedPublisher:
             declare = list(message.declare)
             if isinstance(message.exchange, Exchange):
                 declare.append(message.exchange)  # kombu declares once per connection
+            # A content type given: kombu sends the text as it is, without serializing it.
+            encoding = {"content_type": "application/json", "content_encoding": "utf-8"} \
+                if message.encoded else {"serializer": "json"}
             producer.publish(
                 message.body, exchange=message.exchange, routing_key=message.routing_key,
-                headers=message.headers or {}, serializer="json", delivery_mode=2,
-                declare=declare, retry=False,
+                headers=message.headers or {}, delivery_mode=2, declare=declare, retry=False,
+                **encoding,
             )
             self._sent += 1
             self._unconfirmed.add(self._sent)

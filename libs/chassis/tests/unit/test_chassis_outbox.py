@@ -137,8 +137,9 @@ class RecordingPublisher:
 
     def publish_all(self, messages):
         for message in messages:  # as the real one: a failure fails the whole batch
-            self.publish(message.body, exchange=message.exchange,
-                         routing_key=message.routing_key, headers=message.headers)
+            body = json.loads(message.body) if message.encoded else message.body
+            self.publish(body, exchange=message.exchange, routing_key=message.routing_key,
+                         headers=message.headers)
 
 
 def test_publish_pending_publishes_in_order_then_marks_published(session, engine):
@@ -157,6 +158,8 @@ def test_publish_pending_publishes_in_order_then_marks_published(session, engine
     assert publisher.calls[0]["headers"] == {"nameko.correlation_id": "corr-1"}
     assert publisher.calls[1]["headers"] == {"nameko.correlation_id": rows[1].id}
     assert set(publisher.calls[0]["body"]) == ENVELOPE_KEYS
+    # The message is the row's envelope, its data spliced in as stored.
+    assert [call["body"] for call in publisher.calls] == [row.envelope() for row in rows]
     assert all(row.published_at is not None for row in _rows(engine))
 
     again = RecordingPublisher(engine)
