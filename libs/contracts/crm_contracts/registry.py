@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema
 
-from crm_contracts.compiled import schema_loader
+from crm_contracts.compiled import schema_dumper, schema_loader
 from crm_contracts.envelope import EnvelopeSchema
 
 _SCHEMAS: dict[tuple[str, int], type[Schema]] = {}
@@ -33,6 +33,7 @@ def register(event_type: str, version: int, source: str):
 
 _INSTANCES: dict[tuple[str, int], Schema] = {}
 _LOADERS: dict[tuple[str, int], Any] = {}
+_DUMPERS: dict[tuple[str, int], Any] = {}
 # Built once: building one costs more than a load with it.
 _load_envelope = schema_loader(EnvelopeSchema())
 
@@ -73,7 +74,7 @@ def event_types() -> list[tuple[str, int]]:
 
 def dump_data(event_type: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
     """Validate a producer's payload and return it as plain JSON types."""
-    return schema_for(event_type, version).dump(_loader(event_type, version)(data))
+    return _dumper(event_type, version)(_loader(event_type, version)(data))
 
 
 def load_event(envelope: dict[str, Any]) -> dict[str, Any]:
@@ -81,6 +82,18 @@ def load_event(envelope: dict[str, Any]) -> dict[str, Any]:
     loaded = _load_envelope(envelope)
     loaded["data"] = _loader(loaded["type"], loaded["version"])(envelope["data"])
     return loaded
+
+
+def dump(event_type: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
+    """Loaded data as plain JSON types, as it travels."""
+    return _dumper(event_type, version)(data)
+
+
+def _dumper(event_type: str, version: int):
+    key = (event_type, version)
+    if key not in _DUMPERS:
+        _DUMPERS[key] = schema_dumper(schema_for(event_type, version))
+    return _DUMPERS[key]
 
 
 def _loader(event_type: str, version: int):

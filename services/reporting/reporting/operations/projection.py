@@ -302,7 +302,7 @@ def journal(w: Writes, event: dict[str, Any], data: dict[str, Any] | None = None
     (a rebuild reads it from the log), saving a second serialisation."""
     subject_type, subject_id, contact_id, account_id = subject_of(event)
     if data is None:
-        data = registry.schema_for(event["type"], event["version"]).dump(event["data"])
+        data = registry.dump(event["type"], event["version"], event["data"])
     changed_by = event["data"].get("changed_by") or event["data"].get("flagged_by")
     w.first(JournalEntry, {
         "event_id": event["id"], "type": event["type"], "version": event["version"],
@@ -340,7 +340,7 @@ def one_per_contact(events: list[dict[str, Any]], payloads: list[dict[str, Any] 
             continue
         data = event["data"]
         if payload is None:
-            payload = registry.schema_for(IMPORTED, event["version"]).dump(data)
+            payload = registry.dump(IMPORTED, event["version"], data)
         for contact, travelled in zip(data["contacts"], payload["contacts"], strict=True):
             alone = {"job_id": data["job_id"], "changed_by": data.get("changed_by")}
             split_events.append({**event, "id": str(uuid5(IMPORTED_IDS, f"{event['id']}/"
