@@ -2,11 +2,14 @@
 
 from datetime import UTC, date, datetime, time
 
+import pytest
+
 from support.domain.business_time import (
     Calendar,
     add_business_minutes,
     business_minutes,
     check_hours,
+    valid_timezone,
 )
 from support.domain.sla import Clock
 
@@ -89,3 +92,14 @@ def test_weekly_hours_are_checked():
     assert check_hours({"mon": [["nine", "ten"]]})
     assert Calendar.from_data("UTC", WEEKDAYS, ["2026-01-01"]).holidays == {date(2026, 1, 1)}
     assert UTC_OFFICE.hours[0] == ((time(9), time(18)),)
+
+
+@pytest.mark.parametrize("name", ["Europe/Paris", "UTC"])
+def test_a_known_time_zone_is_valid(name):
+    assert valid_timezone(name)
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus", "", "../etc/passwd", "x" * 400, "Europe"])
+def test_an_unknown_time_zone_is_invalid_never_an_error(name):
+    # A name longer than a path may be failed with OSError by the zone database's loader.
+    assert not valid_timezone(name)
