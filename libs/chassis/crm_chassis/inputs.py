@@ -4,10 +4,13 @@ database can store included: see crm_contracts.text)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from crm_contracts.compiled import schema_loader
 from crm_contracts.errors import ValidationFailed
 from crm_contracts.text import unstorable
 
@@ -48,8 +51,19 @@ def load(schema: Schema, data: Any, *, partial: bool = False) -> dict[str, Any]:
     if errors := unstorable(data):
         raise ValidationFailed("the input holds text that cannot be stored", errors)
     try:
-        return schema.load(data, partial=partial)
+        return schema.load(data, partial=True) if partial else _loader(schema)(data)
     except ValidationError as exc:
         messages = exc.messages
         raise ValidationFailed("the input is not valid", messages if isinstance(
             messages, dict) else {"_schema": messages}) from None
+
+
+_LOADERS: WeakKeyDictionary[Schema, Callable[[Any], dict[str, Any]]] = WeakKeyDictionary()
+
+
+def _loader(schema: Schema) -> Callable[[Any], dict[str, Any]]:
+    """The schema's load, compiled once (crm_contracts.compiled): every call of every
+    service loads its input, and an import each of its rows."""
+    if schema not in _LOADERS:
+        _LOADERS[schema] = schema_loader(schema)
+    return _LOADERS[schema]

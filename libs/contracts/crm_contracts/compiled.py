@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
+from marshmallow.decorators import VALIDATES_SCHEMA
 from marshmallow.utils import missing
 
 Loader = Callable[[Any], Any]
@@ -50,7 +51,8 @@ def schema_loader(schema: Schema) -> Callable[[dict[str, Any]], dict[str, Any]]:
 
 def _compile(schema: Schema) -> Loader | None:
     """The schema's fast loader, or None when it uses what this module does not know."""
-    if any(type(schema)._hooks.values()) or schema.unknown not in (EXCLUDE, RAISE) \
+    checks = _schema_checks(schema)
+    if checks is None or schema.unknown not in (EXCLUDE, RAISE) \
             or schema.many or schema.partial or schema.only or schema.exclude:
         return None
     plan = []
@@ -84,9 +86,31 @@ def _compile(schema: Schema) -> Loader | None:
                 out[name] = None
             else:
                 out[name] = convert(value)
+        try:
+            for check in checks:
+                check(out, partial=None, many=False, unknown=schema.unknown)
+        except ValidationError:
+            raise _Unsure from None
         return out
 
     return load
+
+
+def _schema_checks(schema: Schema) -> list[Callable[..., None]] | None:
+    """The schema's `validates_schema` hooks that see one loaded dict (run after its fields
+    loaded, as marshmallow runs them); None when it has hooks of any other kind."""
+    hooks = type(schema)._hooks
+    checks = []
+    for key, registered in hooks.items():
+        if not registered:
+            continue
+        if key != VALIDATES_SCHEMA:
+            return None
+        for name, pass_many, options in registered:
+            if pass_many or options.get("pass_original"):
+                return None
+            checks.append(getattr(schema, name))
+    return checks
 
 
 def _field_loader(field: fields.Field) -> Loader | None:
