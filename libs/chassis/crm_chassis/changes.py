@@ -42,9 +42,13 @@ class ChangeCounter(Base):
     value: Mapped[int] = mapped_column(BigInteger)
 
 
+_COUNTER_OF_TABLE: dict[str, str] = {}
+
+
 def track(name: str, *models) -> None:
     """Bump counter row `name` whenever a transaction changes one of `models`."""
     table_names = {model.__table__.name for model in models}
+    _COUNTER_OF_TABLE.update(dict.fromkeys(table_names, name))
 
     @event.listens_for(Session, "after_flush")
     def _flushed(session, _context) -> None:
@@ -59,6 +63,13 @@ def track(name: str, *models) -> None:
                 getattr(state.statement.table, "name", None) in table_names:
             _note(state.session, name)
 
+
+
+def written(session: Session, table_name: str) -> None:
+    """A change made to a table behind the session's back (crm_chassis.bulk), counted as
+    one made through it."""
+    if table_name in _COUNTER_OF_TABLE:
+        _note(session, _COUNTER_OF_TABLE[table_name])
 
 
 def _shard_row(name: str, shard: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from contacts.domain.dedup import Fingerprint, blocking_keys
@@ -14,6 +14,7 @@ from contacts.exceptions import Gone, NotFound, ValidationFailed
 from contacts.models import Account, Contact, DuplicateKey, new_id, now
 from contacts.operations.fields import clean_values
 from contacts.schemas import AccountOutput, ContactOutput
+from crm_chassis.bulk import insert_rows
 from crm_chassis.db import serialise_on
 from crm_chassis.records import apply, check_version, flush
 from crm_contracts.compiled import schema_dumper
@@ -171,10 +172,8 @@ def contact_rows(session: Session, data: dict[str, Any]
 def insert_contacts(session: Session, rows: list[dict[str, Any]],
                     keys: list[dict[str, str]]) -> None:
     """Rows made by `contact_rows`, many at once (an import's batch)."""
-    if rows:
-        session.execute(insert(Contact), rows)
-    if keys:
-        session.execute(insert(DuplicateKey), keys)
+    insert_rows(session, Contact, rows)
+    insert_rows(session, DuplicateKey, keys)
 
 
 def find_or_create_contact(uow, data: dict[str, Any]) -> tuple[Contact, bool]:
