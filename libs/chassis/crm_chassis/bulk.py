@@ -1,10 +1,11 @@
-"""Many rows inserted at once (an import's batch), at the driver's price.
+"""Many rows inserted at once (an import's batch, a consumer's batch), at the driver's price.
 
-SQLAlchemy's bulk INSERT costs a contact row 32 us of the service's CPU on PostgreSQL,
-psycopg2's `execute_values` 13 us: on PostgreSQL the rows go through the latter, each
-value converted by its column type's bind processor as SQLAlchemy converts it, in the
-session's transaction. Elsewhere (SQLite) SQLAlchemy inserts them. Change counters
-(crm_chassis.changes) count the rows either way; ORM events do not see them.
+SQLAlchemy's executemany INSERT costs a contact row 32 us of the service's CPU on
+PostgreSQL, psycopg2's `execute_values` 13 us: on PostgreSQL the rows go through the
+latter, each value converted by its column type's bind processor as SQLAlchemy converts
+it, in the session's transaction; a driver error is raised as SQLAlchemy raises it.
+Elsewhere (SQLite) SQLAlchemy inserts them. Change counters (crm_chassis.changes) count
+the rows either way; ORM events do not see them.
 """
 
 from __future__ import annotations
@@ -12,22 +13,47 @@ from __future__ import annotations
 from typing import Any
 
 from psycopg2.extras import execute_values
-from sqlalchemy import insert
+from sqlalchemy import Column, Table, insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from crm_chassis import changes
-from crm_chassis.db import is_postgres
+from crm_chassis.db import conflict_insert, is_postgres
 
 
 def insert_rows(session: Session, model, rows: list[dict[str, Any]]) -> None:
     """Insert `rows` (dicts with the same keys, column names) into `model`'s table."""
+    if rows:
+        _send(session, model.__table__, rows)
+
+
+def insert_new_rows(session: Session, table: Table, rows: list[dict[str, Any]],
+                    returning: Column) -> list:
+    """INSERT ... ON CONFLICT DO NOTHING of several rows (each with the same columns) in one
+    round trip; the `returning` column of each row inserted.
+
+    The rows go in the order of their `returning` value (the key): two batches inserting
+    some of the same keys at once then wait for each other's keys in one order, never each
+    for the other's."""
     if not rows:
-        return
+        return []
+    return _send(session, table, sorted(rows, key=lambda row: str(row[returning.key])),
+                 returning)
+
+
+def _send(session: Session, table: Table, rows: list[dict[str, Any]],
+          new_only: Column | None = None) -> list:
+    """The one INSERT of the rows; with `new_only`, skipping those whose key is taken and
+    returning that column of those inserted."""
     if not is_postgres(session):
-        session.execute(insert(model), rows)
-        return
-    table = model.__table__
+        if new_only is None:
+            session.execute(insert(table), rows)
+            return []
+        # executemany parameters: the statement is compiled once (a multi-row VALUES is
+        # compiled again for each row count, and cost three times as much a batch).
+        return list(session.scalars(
+            conflict_insert(session, table).on_conflict_do_nothing().returning(new_only),
+            rows))
     dialect = session.get_bind().dialect
     names = list(rows[0])
     convert = [(name, table.c[name].type.bind_processor(dialect)) for name in names]
@@ -36,12 +62,17 @@ def insert_rows(session: Session, model, rows: list[dict[str, Any]]) -> None:
     quote = dialect.identifier_preparer
     statement = (f"INSERT INTO {quote.format_table(table)} "
                  f"({', '.join(quote.quote(name) for name in names)}) VALUES %s")
+    if new_only is not None:
+        statement += f" ON CONFLICT DO NOTHING RETURNING {quote.quote(new_only.name)}"
     cursor = session.connection().connection.dbapi_connection.cursor()
     try:
-        execute_values(cursor, statement, values, page_size=len(values))
+        returned = execute_values(cursor, statement, values, page_size=len(values),
+                                  fetch=new_only is not None)
     except dialect.loaded_dbapi.Error as error:  # as SQLAlchemy raises it: 409s still map
         raise DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error,
                                   dialect=dialect) from error
     finally:
         cursor.close()
-    changes.written(session, table.name)
+    if new_only is None or returned:
+        changes.written(session, table.name)
+    return [row[0] for row in returned] if new_only is not None else []

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from crm_chassis import observability
 from crm_chassis.amqp import ConfirmedPublisher
-from crm_chassis.db import insert_new_rows
+from crm_chassis.bulk import insert_new_rows
 from crm_chassis.inbox import HandledEvent
 from crm_contracts.registry import UnknownEvent, load_event
 

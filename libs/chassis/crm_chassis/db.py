@@ -103,22 +103,6 @@ def conflict_insert(engine_or_session: Engine | Session, table):
     return dialect.insert(table)
 
 
-def insert_new_rows(session: Session, table, rows: list[dict[str, Any]], returning) -> list:
-    """INSERT ... ON CONFLICT DO NOTHING of several rows (each with the same columns) in one
-    round trip; the `returning` column of each row inserted. The rows go as executemany
-    parameters, so the statement is compiled once: a multi-row VALUES is compiled again for
-    each row count, and cost three times as much a batch.
-
-    The rows go in the order of their `returning` value (the key): two batches inserting
-    some of the same keys at once then wait for each other's keys in one order, never each
-    for the other's."""
-    if not rows:
-        return []
-    rows = sorted(rows, key=lambda row: str(row[returning.key]))
-    return list(session.scalars(
-        conflict_insert(session, table).on_conflict_do_nothing().returning(returning), rows))
-
-
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC datetime on every database: SQLite keeps no offset, so values
     read back from it are marked UTC here instead of leaking out naive."""

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from crm_chassis.db import insert_new_rows
+from crm_chassis.bulk import insert_new_rows
 from crm_chassis.records import newest_versions
 from support.models import (
     AccountView,

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import Session
 
-from crm_chassis.db import conflict_insert, insert_new_rows
+from crm_chassis.bulk import insert_new_rows
+from crm_chassis.db import conflict_insert
 
 # The chassis's, re-exported for the service's modules.
 from crm_chassis.listing import decode_cursor, encode_cursor
