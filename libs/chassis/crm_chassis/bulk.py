@@ -54,6 +54,8 @@ def _send(session: Session, table: Table, rows: list[dict[str, Any]],
         return list(session.scalars(
             conflict_insert(session, table).on_conflict_do_nothing().returning(new_only),
             rows))
+    if session.autoflush:
+        session.flush()  # as SQLAlchemy would first: rows may refer to pending ones
     dialect = session.get_bind().dialect
     names = list(rows[0])
     convert = [(name, table.c[name].type.bind_processor(dialect)) for name in names]

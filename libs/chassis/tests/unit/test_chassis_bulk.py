@@ -65,6 +65,13 @@ def test_rows_are_inserted_as_the_orm_would_store_them(engine):
     assert stored["p2"].seen_at == MOMENT
 
 
+def test_rows_come_after_the_sessions_pending_changes(engine):
+    with Session(engine) as session:
+        session.add(Person(**_row("p1", name="pending")))
+        with pytest.raises(IntegrityError):  # the pending row was flushed first
+            insert_rows(session, Person, [_row("p1")])
+
+
 def test_rows_are_part_of_the_transaction_and_a_violation_is_sqlalchemys(engine):
     with Session(engine) as session:
         insert_rows(session, Person, [_row("p1")])
