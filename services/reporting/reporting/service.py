@@ -32,9 +32,8 @@ _rebuild_in = schemas.RebuildPage()
 # The events the read models are built from, by the service that publishes them.
 CONSUMED = {
     "contacts": ("contact.created", "contact.imported", "contact.updated", "contact.deleted",
-                 "contact.merged",
-                 "contact.erased", "account.created", "account.updated", "account.deleted",
-                 "consent.changed"),
+                 "contact.merged", "contact.erased", "account.created", "account.updated",
+                 "account.deleted", "consent.changed"),
     "sales": ("opportunity.created", "opportunity.updated", "opportunity.stage_changed",
               "opportunity.won", "opportunity.lost", "opportunity.stagnant",
               "opportunity.deleted", "quote.sent", "quote.accepted", "quote.rejected",

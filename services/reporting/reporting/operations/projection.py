@@ -253,7 +253,7 @@ def lead_scored(w: Writes, event: dict[str, Any]) -> None:
 # --- the journal ------------------------------------------------------------------------------
 
 APPLY: dict[str, Callable[[Writes, dict[str, Any]], None]] = {
-    "contact.created": contact_changed, "contact.imported": contact_changed,
+    "contact.created": contact_changed, IMPORTED: contact_changed,
     "contact.updated": contact_changed,
     "contact.merged": contact_merged, "contact.deleted": contact_deleted,
     "contact.erased": contact_erased, "account.created": account_changed,
@@ -341,8 +341,8 @@ def one_per_contact(events: list[dict[str, Any]], payloads: list[dict[str, Any] 
         data = event["data"]
         if payload is None:
             payload = registry.dump(IMPORTED, event["version"], data)
+        alone = {"job_id": data["job_id"], "changed_by": data.get("changed_by")}
         for contact, travelled in zip(data["contacts"], payload["contacts"], strict=True):
-            alone = {"job_id": data["job_id"], "changed_by": data.get("changed_by")}
             split_events.append({**event, "id": str(uuid5(IMPORTED_IDS, f"{event['id']}/"
                                                           f"{contact['id']}")),
                                  "data": {**alone, "contact": contact}})
