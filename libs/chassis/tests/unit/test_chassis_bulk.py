@@ -15,7 +15,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from crm_chassis import changes
 from crm_chassis.bulk import insert_rows
 from crm_chassis.db import Base as ChassisBase
-from crm_chassis.db import make_engine
 
 
 class Base(DeclarativeBase):
@@ -37,14 +36,8 @@ MOMENT = datetime(2026, 11, 27, 22, 30, 5, 123456, tzinfo=UTC)
 
 
 @pytest.fixture
-def engine(database_url):
-    engine = make_engine(database_url)
-    Base.metadata.create_all(engine)
-    changes.ChangeCounter.__table__.create(engine)
-    yield engine
-    changes.ChangeCounter.__table__.drop(engine)
-    Base.metadata.drop_all(engine)
-    engine.dispose()
+def engine(counted_engine):
+    return counted_engine(Base.metadata)
 
 
 def _row(key: str, **values) -> dict[str, Any]:

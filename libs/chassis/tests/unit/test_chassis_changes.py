@@ -8,7 +8,6 @@ from sqlalchemy import String, delete, insert, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from crm_chassis import changes
-from crm_chassis.db import make_engine
 
 
 class Base(DeclarativeBase):
@@ -30,14 +29,8 @@ changes.track("deals", Deal)
 
 
 @pytest.fixture
-def engine(database_url):
-    engine = make_engine(database_url)
-    Base.metadata.create_all(engine)
-    changes.ChangeCounter.__table__.create(engine)
-    yield engine
-    changes.ChangeCounter.__table__.drop(engine)
-    Base.metadata.drop_all(engine)
-    engine.dispose()
+def engine(counted_engine):
+    return counted_engine(Base.metadata)
 
 
 def count(engine) -> int:
