@@ -26,12 +26,20 @@ def _scan(platform, needles: list[str]) -> list[str]:
             with engine.connect() as connection:
                 for table in inspect(connection).get_table_names():
                     for row in connection.execute(text(f'SELECT * FROM "{table}"')):
-                        line = str(tuple(row)).lower()
+                        line = str(tuple(_readable(value) for value in row)).lower()
                         hits.update(f"{key}: {table}: {needle}" for needle in needles
                                     if needle.lower() in line)
         finally:
             engine.dispose()
     return sorted(hits)
+
+
+def _readable(value):
+    """Bytes as text (an uploaded file, a raw mail): PostgreSQL hands them as a memoryview,
+    whose str() shows no content."""
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).decode("utf-8", "replace")
+    return value
 
 
 def _person(api, first: str, last: str, account_id: str | None = None) -> dict:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from contacts.domain.csv_import import CsvFormatError, CsvImportReader, MappingError
@@ -95,6 +95,7 @@ def finish_upload(session: Session, job_id: str) -> ImportJob:
     except (CsvFormatError, MappingError) as exc:
         errors = exc.errors if isinstance(exc, MappingError) else {"file": [str(exc)]}
         session.rollback()
+        fail(session, get_job(session, job_id), "the file cannot be imported")
         raise ValidationFailed("the file cannot be imported", errors) from None
     job.status = "queued"
     job.updated_at = now()
@@ -146,12 +147,20 @@ def run_slice(uow, job: ImportJob, seconds: float = SLICE_SECONDS,
 
 def fail(session: Session, job: ImportJob, message: str) -> None:
     job.status, job.error, job.finished_at, job.lease_until = "failed", message, now(), None
+    _forget_file(session, job.id)
     session.commit()
 
 
 def _finish(uow, job: ImportJob) -> None:
     job.status, job.finished_at, job.lease_until, job.updated_at = "done", now(), None, now()
+    _forget_file(uow.session, job.id)
     uow.commit()
+
+
+def _forget_file(session: Session, job_id: str) -> None:
+    # A job that ended needs its file no more, and the file names every person in it: kept,
+    # it would hold what an erasure removed everywhere else.
+    session.execute(delete(ImportChunk).where(ImportChunk.job_id == job_id))
 
 
 def _rows(session: Session, job: ImportJob, start_after: int) -> Iterator[Row]:

@@ -8,8 +8,10 @@ import pytest
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_hook
+from sqlalchemy import func, select
 
-from contacts.exceptions import Gone
+from contacts.exceptions import Gone, ValidationFailed
+from contacts.models import ImportChunk
 from crm_testing.processes import wait_until
 
 
@@ -82,6 +84,28 @@ def test_import_job_runs_to_done_through_the_timer(service, events):
     assert emails == [f"p{i}@example.org" for i in range(1200)]
     assert {(event["data"]["job_id"], event["data"]["changed_by"]) for event in published} \
         == {(final["id"], "u-importer")}
+
+
+def _stored_chunks(sessions) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(ImportChunk))
+
+
+def test_an_import_forgets_its_file_when_it_ends(service, sessions):
+    # The file names every person in it: kept, it would outlive their erasure.
+    final = _run_import(service, b"first_name,email\nAda,ada@engine.example\n")
+    assert final["status"] == "done" and _stored_chunks(sessions) == 0
+
+    with entrypoint_hook(service, "start_import") as start:
+        job = start({"dedup": "skip", "filename": "broken.csv"})
+    with entrypoint_hook(service, "add_import_chunk") as add:
+        add(job["id"], 0, base64.b64encode(b",,\n1,2,3\n").decode())  # no header
+    with entrypoint_hook(service, "finish_import_upload") as finish, \
+            pytest.raises(ValidationFailed):
+        finish(job["id"])
+    with entrypoint_hook(service, "get_import_job") as get:
+        assert get(job["id"])["status"] == "failed"
+    assert _stored_chunks(sessions) == 0
 
 
 def test_an_import_row_may_update_a_contact_made_earlier_in_its_batch(service, events):
