@@ -248,6 +248,7 @@ class ContactsService(EventLog):
     def run_imports(self) -> None:
         """Work on a queued import for a few seconds, yielding between batches to keep the
         service responsive and its broker heartbeats flowing."""
+        imports.fail_abandoned_uploads(self.db.session)
         job = imports.claim(self.db.session)
         if job is None:
             return

@@ -38,6 +38,7 @@ from crm_chassis.db import serialise_on
 BATCH_ROWS = 500
 SLICE_SECONDS = 2.0
 LEASE = timedelta(seconds=60)
+ABANDONED = timedelta(hours=1)  # an upload with no chunk for that long will not be finished
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 IMPORT_FIELDS = (set(CONTACT_FIELDS) - {"account_id"}) | {"account"}
 
@@ -100,6 +101,17 @@ def finish_upload(session: Session, job_id: str) -> ImportJob:
     job.status = "queued"
     job.updated_at = now()
     return job
+
+
+def fail_abandoned_uploads(session: Session) -> int:
+    """Jobs whose upload stopped long ago (the client or the gateway went away between two
+    chunks): failed, their file forgotten. How many."""
+    stale = session.scalars(select(ImportJob).where(
+        ImportJob.status == "uploading", ImportJob.updated_at < now() - ABANDONED)
+        .limit(100)).all()
+    for job in stale:
+        fail(session, job, "the upload was never finished")
+    return len(stale)
 
 
 # --- processing -----------------------------------------------------------------------------

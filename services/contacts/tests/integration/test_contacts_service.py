@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_hook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from contacts.exceptions import Gone, ValidationFailed
-from contacts.models import ImportChunk
+from contacts.models import ImportChunk, ImportJob
 from crm_testing.processes import wait_until
 
 
@@ -106,6 +107,26 @@ def test_an_import_forgets_its_file_when_it_ends(service, sessions):
     with entrypoint_hook(service, "get_import_job") as get:
         assert get(job["id"])["status"] == "failed"
     assert _stored_chunks(sessions) == 0
+
+
+def test_an_upload_abandoned_for_an_hour_fails_and_its_file_goes(service, sessions):
+    with entrypoint_hook(service, "start_import") as start:
+        stale, fresh = (start({"dedup": "skip", "filename": f"{name}.csv"})
+                        for name in ("stale", "fresh"))
+    with entrypoint_hook(service, "add_import_chunk") as add:
+        for job in (stale, fresh):
+            add(job["id"], 0, base64.b64encode(b"first_name\nAda\n").decode())
+    with sessions() as session:  # the gateway went away an hour ago, mid-upload
+        session.execute(update(ImportJob).where(ImportJob.id == stale["id"]).values(
+            updated_at=datetime.now(UTC) - timedelta(hours=1, minutes=1)))
+        session.commit()
+
+    def status(job) -> str:
+        with entrypoint_hook(service, "get_import_job") as get:
+            return get(job["id"])["status"]
+
+    wait_until(lambda: status(stale) == "failed", timeout=10, message="the sweep")
+    assert status(fresh) == "uploading" and _stored_chunks(sessions) == 1
 
 
 def test_an_import_row_may_update_a_contact_made_earlier_in_its_batch(service, events):
