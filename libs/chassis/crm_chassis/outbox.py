@@ -50,24 +50,20 @@ class OutboxEvent(Base):
 
 def envelope(row) -> dict[str, Any]:
     """The message of an outbox row, given as a mapped object or as a plain table row."""
-    return {
-        "id": row.id,
-        "type": row.type,
-        "version": row.version,
-        "occurred_at": row.occurred_at.isoformat(),
-        "source": row.source,
-        "correlation_id": row.correlation_id,
-        "data": row.data,
-    }
+    return {**_head(row), "data": row.data}
 
 
 def _encoded(row) -> str:
     """The message of an outbox row read with its data as JSON text: the relay neither
     parses an event's data nor encodes it again (an import's event carries 500 contacts)."""
-    head = json.dumps({"id": row.id, "type": row.type, "version": row.version,
-                       "occurred_at": row.occurred_at.isoformat(), "source": row.source,
-                       "correlation_id": row.correlation_id})
-    return f'{head[:-1]}, "data": {row.data_json}}}'
+    return f'{json.dumps(_head(row))[:-1]}, "data": {row.data_json}}}'
+
+
+def _head(row) -> dict[str, Any]:
+    """The envelope's fields but its data."""
+    return {"id": row.id, "type": row.type, "version": row.version,
+            "occurred_at": row.occurred_at.isoformat(), "source": row.source,
+            "correlation_id": row.correlation_id}
 
 
 def record_event(session: Session, source: str, event_type: str, data: dict[str, Any], *,
