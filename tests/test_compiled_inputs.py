@@ -6,7 +6,6 @@ marshmallow loads or refuses it."""
 from __future__ import annotations
 
 import importlib
-import inspect
 
 import pytest
 from marshmallow import Schema, ValidationError
@@ -27,8 +26,7 @@ def _input_schemas() -> list[type[Schema]]:
             if sub not in found:
                 found.add(sub)
                 todo.append(sub)
-    return sorted((cls for cls in found if not inspect.isabstract(cls)),
-                  key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
+    return sorted(found, key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
 
 
 def _outcome(load, data):
