@@ -17,7 +17,7 @@ from sqlalchemy import Column, Table, insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from crm_chassis import changes
+from crm_chassis import changes, lazy_begin
 from crm_chassis.db import conflict_insert, is_postgres
 
 
@@ -66,7 +66,10 @@ def _send(session: Session, table: Table, rows: list[dict[str, Any]],
                  f"({', '.join(quote.quote(name) for name in names)}) VALUES %s")
     if new_only is not None:
         statement += f" ON CONFLICT DO NOTHING RETURNING {quote.quote(new_only.name)}"
-    cursor = session.connection().connection.dbapi_connection.cursor()
+    connection = session.connection().connection.dbapi_connection
+    # One page: the statement is sent once, so it can open the transaction too.
+    statement = lazy_begin.opened(connection, statement)
+    cursor = connection.cursor()
     try:
         returned = execute_values(cursor, statement, values, page_size=len(values),
                                   fetch=new_only is not None)

@@ -18,12 +18,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session
 
+from crm_chassis import lazy_begin
+
 
 def make_engine(url: str, **kwargs) -> Engine:
     parsed = make_url(url)
-    if parsed.drivername == "postgresql":
-        # SQLAlchemy 2.1 defaults to psycopg 3; psycopg2 is what psycogreen makes green.
-        parsed = parsed.set(drivername="postgresql+psycopg2")
+    if parsed.drivername in ("postgresql", "postgresql+psycopg2"):
+        # psycopg2 (SQLAlchemy 2.1 defaults to psycopg 3; psycogreen makes psycopg2 green),
+        # through the chassis's dialect that opens transactions lazily (lazy_begin).
+        parsed = parsed.set(drivername=f"postgresql+{lazy_begin.DRIVER}")
         url = parsed.render_as_string(hide_password=False)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database not in (None, "", ":memory:") and "poolclass" not in kwargs:

@@ -1,0 +1,103 @@
+"""PostgreSQL transactions that cost no round trip of their own.
+
+psycopg2 opens each transaction with a BEGIN sent on its own, and a read-only worker then
+ends it with a ROLLBACK: a contact read was three round trips to the database (BEGIN,
+SELECT, ROLLBACK) where one does the work. Here the driver's connection is in autocommit
+mode and the chassis opens the transaction itself, lazily:
+
+- a plain SELECT runs as it is, in a transaction of its own. Under READ COMMITTED, which the
+  services run at, each statement of a transaction takes a fresh snapshot anyway, so a read
+  sees the same whether or not a transaction is open around it;
+- the first statement that writes, locks (FOR UPDATE, FOR SHARE, an advisory lock) or is not
+  a SELECT is sent as ``BEGIN;`` and itself, in one round trip; everything after it is in
+  that transaction, the reads included;
+- COMMIT and ROLLBACK are sent only when a transaction was opened: a read-only worker ends
+  without any.
+
+So a read costs one round trip, and a write one fewer than before. SQLAlchemy still sees an
+ordinary transaction: the dialect below only decides what goes over the wire. Setting an
+isolation level per connection is refused (it would turn the driver's autocommit off).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.postgresql.psycopg2 import PGDialect_psycopg2
+
+DRIVER = "crm_psycopg2"
+registry.register(f"postgresql.{DRIVER}", __name__, "LazyBeginDialect")
+
+_PLAIN_READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_LOCKS = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|pg_advisory",
+                    re.IGNORECASE)
+
+
+@lru_cache(maxsize=2048)
+def needs_transaction(statement: str) -> bool:
+    """Whether a statement must run inside the transaction: all but plain reads."""
+    return _PLAIN_READ.match(statement) is None or _LOCKS.search(statement) is not None
+
+
+def must_open(dbapi_connection, statement: str) -> bool:
+    """Whether the statement is the first of its transaction that needs one open."""
+    return dbapi_connection.get_transaction_status() == TRANSACTION_STATUS_IDLE \
+        and needs_transaction(statement)
+
+
+def opened(dbapi_connection, statement: str) -> str:
+    """The statement to send, prefixed with BEGIN when it opens the transaction (also for
+    raw driver cursors, as `crm_chassis.bulk` uses)."""
+    return "BEGIN;" + statement if must_open(dbapi_connection, statement) else statement
+
+
+def _end(dbapi_connection, command: str) -> None:
+    if dbapi_connection.get_transaction_status() != TRANSACTION_STATUS_IDLE:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(command)
+        finally:
+            cursor.close()
+
+
+class LazyBeginDialect(PGDialect_psycopg2):
+    supports_statement_cache = True
+
+    def on_connect(self):
+        inherited = super().on_connect()
+
+        def connect(dbapi_connection) -> None:
+            if inherited is not None:
+                inherited(dbapi_connection)
+            dbapi_connection.autocommit = True
+
+        return connect
+
+    def set_isolation_level(self, dbapi_connection, level) -> None:
+        raise NotImplementedError(
+            "crm_chassis engines run at the server's READ COMMITTED and open transactions "
+            "themselves; a per-connection isolation level is not supported")
+
+    def do_begin(self, dbapi_connection) -> None:
+        pass  # the first statement that needs the transaction opens it
+
+    def do_commit(self, dbapi_connection) -> None:
+        _end(dbapi_connection, "COMMIT")
+
+    def do_rollback(self, dbapi_connection) -> None:
+        _end(dbapi_connection, "ROLLBACK")
+
+    def do_execute(self, cursor, statement, parameters, context=None) -> None:
+        cursor.execute(opened(cursor.connection, statement), parameters)
+
+    def do_execute_no_params(self, cursor, statement, context=None) -> None:
+        cursor.execute(opened(cursor.connection, statement))
+
+    def do_executemany(self, cursor, statement, parameters, context=None) -> None:
+        # Each of the many executions would repeat a prefix: the BEGIN goes alone first.
+        if must_open(cursor.connection, statement):
+            cursor.execute("BEGIN")
+        super().do_executemany(cursor, statement, parameters, context)

@@ -1,0 +1,160 @@
+"""lazy_begin: a read costs one round trip, a write's transaction opens with its first write,
+and a transaction is still one: atomic, invisible until its commit, its locks held until it
+ends (PostgreSQL only: SQLite's engine is SQLAlchemy's own)."""
+
+from __future__ import annotations
+
+import psycopg2.extensions
+import pytest
+from sqlalchemy import String, insert, select, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from crm_chassis.bulk import insert_rows
+from crm_chassis.db import make_engine
+from crm_chassis.lazy_begin import needs_transaction
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Note(Base):
+    __tablename__ = "probe_lazy_notes"
+    id: Mapped[str] = mapped_column(String(10), primary_key=True)
+    text: Mapped[str | None] = mapped_column(String(50))
+
+
+SENT: list[str] = []
+
+
+class _Recording(psycopg2.extensions.cursor):
+    """Notes every statement sent to the server, those the dialect sends itself included."""
+
+    def execute(self, query, vars=None):  # noqa: A002 - psycopg2's own name
+        SENT.append(query if isinstance(query, str) else query.decode())
+        return super().execute(query, vars)
+
+
+@pytest.fixture
+def engine(database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("lazy_begin is PostgreSQL's dialect; SQLite runs SQLAlchemy's own")
+    engine = make_engine(database_url, connect_args={"cursor_factory": _Recording})
+    Base.metadata.create_all(engine)
+    SENT.clear()
+    yield engine
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def other(engine):
+    """A second connection, of another worker."""
+    with engine.connect() as connection:
+        yield connection
+
+
+def _count(connection) -> int:
+    return connection.scalar(select(text("count(*)")).select_from(Note.__table__))
+
+
+def test_a_read_only_worker_sends_its_reads_and_nothing_else(engine):
+    with Session(engine) as session:
+        session.get(Note, "n1")
+        session.scalars(select(Note)).all()
+        driver = session.connection().connection.dbapi_connection
+        assert driver.get_transaction_status() == psycopg2.extensions.TRANSACTION_STATUS_IDLE
+        session.commit()
+    assert len(SENT) == 2, SENT
+    assert all(statement.lstrip().startswith("SELECT") for statement in SENT)
+
+
+def test_the_first_write_opens_the_transaction_in_its_own_round_trip(engine):
+    with Session(engine) as session:
+        session.get(Note, "n1")
+        session.add(Note(id="n1", text="a"))
+        session.flush()
+        session.get(Note, "n1", populate_existing=True)
+        session.commit()
+    assert [statement.split()[0] for statement in SENT] == [
+        "SELECT", "BEGIN;INSERT", "SELECT", "COMMIT"]
+
+
+def test_a_transaction_is_invisible_until_its_commit_and_undone_by_its_rollback(engine, other):
+    with Session(engine) as session:
+        session.add_all([Note(id="n1"), Note(id="n2")])
+        session.flush()
+        assert _count(other) == 0
+        session.rollback()
+    assert _count(other) == 0
+
+    with Session(engine) as session:
+        session.execute(insert(Note), [{"id": "n3", "text": None}, {"id": "n4", "text": "x"}])
+        assert _count(other) == 0
+        session.commit()
+    assert _count(other) == 2
+
+
+def test_a_bulk_insert_that_opens_the_transaction_is_part_of_it(engine, other):
+    # As a consumer's batch claim is: its first statement, through a raw driver cursor.
+    with Session(engine) as session:
+        insert_rows(session, Note, [{"id": "c1", "text": None}])
+        session.add(Note(id="c2"))
+        session.flush()
+        session.rollback()
+    assert _count(other) == 0
+
+
+def test_locks_taken_by_a_read_are_held_until_the_transaction_ends(engine, other):
+    with Session(engine) as session:
+        session.add(Note(id="n1"))
+        session.commit()
+    SENT.clear()
+    with Session(engine) as session:
+        session.scalars(select(Note).with_for_update()).all()
+        session.execute(text("SELECT pg_advisory_xact_lock(42)"))
+        assert other.scalar(text("SELECT pg_try_advisory_lock(42)")) is False
+        with pytest.raises(Exception, match="could not obtain lock"):
+            other.execute(select(Note).with_for_update(nowait=True)).all()
+        other.rollback()
+        session.commit()
+    assert SENT[0].startswith("BEGIN;SELECT") and SENT[-1] == "COMMIT"
+    assert other.scalar(text("SELECT pg_try_advisory_lock(42)")) is True
+    other.execute(text("SELECT pg_advisory_unlock(42)"))
+
+
+def test_a_failed_write_leaves_the_connection_usable(engine):
+    with Session(engine) as session:
+        session.add(Note(id="n1"))
+        session.commit()
+    with Session(engine) as session:
+        session.add(Note(id="n1"))
+        with pytest.raises(Exception, match="duplicate key"):
+            session.flush()
+        session.rollback()
+        assert session.get(Note, "n1") is not None
+        session.add(Note(id="n2"))
+        session.commit()
+        assert session.scalar(select(text("count(*)")).select_from(Note.__table__)) == 2
+
+
+def test_an_isolation_level_per_connection_is_refused(engine):
+    with engine.connect() as connection, pytest.raises(NotImplementedError):
+        connection.execution_options(isolation_level="SERIALIZABLE").scalar(text("SELECT 1"))
+
+
+@pytest.mark.parametrize(("statement", "needs"), [
+    ("SELECT contacts.id FROM contacts WHERE contacts.id = %(id)s", False),
+    ("\n  select 1", False),
+    ("SELECT nextval('ticket_numbers')", False),
+    ("SELECT outbox.seq FROM outbox ORDER BY outbox.seq LIMIT 5 FOR UPDATE SKIP LOCKED", True),
+    ("SELECT pipelines.id FROM pipelines FOR SHARE", True),
+    ("SELECT x FROM t FOR NO KEY UPDATE", True),
+    ("SELECT pg_advisory_xact_lock(hashtextextended(%(name)s, 0))", True),
+    ("INSERT INTO t (id) VALUES (1)", True),
+    ("WITH moved AS (UPDATE t SET a = 1 RETURNING id) SELECT id FROM moved", True),
+    ("SAVEPOINT sa_savepoint_1", True),
+    ("SELECTED", True),
+])
+def test_only_plain_reads_run_outside_the_transaction(statement, needs):
+    assert needs_transaction(statement) is needs
