@@ -4,15 +4,19 @@ errors, answers that cannot be encoded) while encoding each answer once, unconfi
 from __future__ import annotations
 
 import logging
+import time
+from urllib.parse import quote
 
 import pytest
+import requests
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ServiceRpcProxy
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm.exc import StaleDataError
 
-from crm_chassis.entrypoints import rpc
+from crm_chassis.entrypoints import LeanRpcConsumer, rpc
 from crm_contracts.errors import NotFound
+from crm_testing import broker
 
 
 class ChassisRpcProbe:
@@ -52,10 +56,15 @@ class ChassisRpcProbe:
 
 
 @pytest.fixture
-def probe(container_factory, amqp_uri):
-    config = {"AMQP_URI": amqp_uri, "serializer": "json"}
-    container_factory(ChassisRpcProbe, config).start()
-    with ServiceRpcProxy(ChassisRpcProbe.name, config, timeout=10) as proxy:
+def container(container_factory, amqp_uri):
+    container = container_factory(ChassisRpcProbe, {"AMQP_URI": amqp_uri, "serializer": "json"})
+    container.start()
+    return container
+
+
+@pytest.fixture
+def probe(container):
+    with ServiceRpcProxy(ChassisRpcProbe.name, container.config, timeout=10) as proxy:
         yield proxy
 
 
@@ -95,3 +104,22 @@ def test_an_answer_that_cannot_be_encoded_is_an_error_not_a_hang(probe):
         probe.unencodable()
     assert error.value.exc_type == "UnserializableValueError"
     assert probe.echo("still serving")["value"] == "still serving"
+
+
+def test_answers_still_come_once_the_broker_closed_the_answering_connection(container, probe,
+                                                                           vhost):
+    assert probe.echo(1)["value"] == 1
+    replies = next(extension.replies for extension in container.extensions
+                   if isinstance(extension, LeanRpcConsumer))
+    port = replies._connection.connection.sock.getsockname()[1]
+    url, auth = broker._api("connections")
+    deadline, named = time.monotonic() + 30, []
+    while not named and time.monotonic() < deadline:  # the API lists it within seconds
+        time.sleep(0.5)
+        named = [c["name"] for c in requests.get(url, auth=auth, timeout=10).json()
+                 if c["vhost"] == vhost and c["peer_port"] == port]
+    assert len(named) == 1
+    url, _ = broker._api(f"connections/{quote(named[0], safe='')}")
+    requests.delete(url, auth=auth, timeout=10).raise_for_status()
+
+    assert [probe.echo(n)["value"] for n in range(3)] == [0, 1, 2]
