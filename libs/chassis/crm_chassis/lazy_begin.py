@@ -16,7 +16,8 @@ mode and the chassis opens the transaction itself, lazily:
 
 So a read costs one round trip, and a write one fewer than before. SQLAlchemy still sees an
 ordinary transaction: the dialect below only decides what goes over the wire. Setting an
-isolation level per connection is refused (it would turn the driver's autocommit off).
+isolation level per connection is refused (it would turn the driver's autocommit off), and
+server-side cursors (`stream_results`) would need psycopg2's `withhold`: nothing uses them.
 """
 
 from __future__ import annotations
