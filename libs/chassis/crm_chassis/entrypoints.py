@@ -40,7 +40,7 @@ def _answer(replies: Publisher, exchange, message, result, exc_info):
         result = None
         _, _, body = kombu.serialization.dumps({"result": None, "error": error}, serializer)
     replies.publish_all([Outgoing(
-        body, message.properties["reply_to"], exchange, encoded=True, content_type=content_type,
+        body, message.properties["reply_to"], exchange, content_type=content_type,
         correlation_id=message.properties.get("correlation_id"), persistent=False)])
     return result, exc_info
 

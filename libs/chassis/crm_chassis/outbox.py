@@ -124,7 +124,8 @@ def publish_pending(session: Session, publisher: ConfirmedPublisher, limit: int 
         return 0
     publisher.publish_all([
         Outgoing(_encoded(row), row.type, events_exchange(row.source),
-                 headers={"nameko.correlation_id": row.correlation_id or row.id}, encoded=True)
+                 headers={"nameko.correlation_id": row.correlation_id or row.id},
+                 content_type="application/json")
         for row in rows
     ])
     # The table's UPDATE, not the ORM's: the session holds no mapped rows to keep in step

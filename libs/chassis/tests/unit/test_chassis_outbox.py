@@ -137,7 +137,7 @@ class RecordingPublisher:
 
     def publish_all(self, messages):
         for message in messages:  # as the real one: a failure fails the whole batch
-            body = json.loads(message.body) if message.encoded else message.body
+            body = json.loads(message.body) if message.content_type else message.body
             self.publish(body, exchange=message.exchange, routing_key=message.routing_key,
                          headers=message.headers)
 
