@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -32,6 +33,22 @@ def create_vhost(prefix: str = "crm_test") -> str:
 def delete_vhost(name: str) -> None:
     url, auth = _api(f"vhosts/{quote(name, safe='')}")
     requests.delete(url, auth=auth, timeout=10)
+
+
+def close_connection(vhost: str, local_port: int, timeout: float = 30.0) -> None:
+    """Have the broker close the client connection of `vhost` whose local end is on
+    `local_port`, as an operator or a failover would. The API lists a new connection within
+    seconds, so it is looked for until `timeout`."""
+    url, auth = _api("connections")
+    deadline, named = time.monotonic() + timeout, []
+    while not named:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no connection of {vhost} from port {local_port} listed")
+        time.sleep(0.5)
+        named = [c["name"] for c in requests.get(url, auth=auth, timeout=10).json()
+                 if c["vhost"] == vhost and c["peer_port"] == local_port]
+    url, _ = _api(f"connections/{quote(named[0], safe='')}")
+    requests.delete(url, auth=auth, timeout=10).raise_for_status()
 
 
 def amqp_uri_for(vhost: str) -> str:
