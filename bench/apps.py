@@ -10,6 +10,7 @@ import os
 
 from flask import Flask, jsonify
 
+from crm_contracts.heap import freeze_startup_heap
 from gateway.rpc import RpcClient
 
 
@@ -20,6 +21,7 @@ def create_bare_app() -> Flask:
     def ping():
         return jsonify(ok=True, service="bench")
 
+    freeze_startup_heap()  # as the gateway's app does
     return app
 
 
@@ -31,4 +33,5 @@ def create_thin_app() -> Flask:
     def item(item_id: int):
         return jsonify(client.call("bench_thin", "get_item", item_id))
 
+    freeze_startup_heap()  # as the gateway's app does
     return app

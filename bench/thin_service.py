@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 
 from crm_chassis.db import make_engine
 from crm_chassis.entrypoints import rpc  # the services' own, as the thin path must be
+from crm_contracts.heap import freeze_startup_heap
 from crm_contracts.logs import configure_logging
 
 ITEMS = 1000
@@ -25,6 +26,9 @@ class Engine(DependencyProvider):
             patch_psycopg()
         # the services' own engine factory: same pool sizes, SQLite tuning and driver
         self.engine = make_engine(os.environ["CRM_BENCH_THIN_DATABASE_URL"])
+
+    def start(self) -> None:
+        freeze_startup_heap()  # as the services' Observability does
 
     def stop(self) -> None:
         self.engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy.orm import sessionmaker
 
+from crm_contracts.heap import freeze_startup_heap
 from crm_contracts.logs import configure_logging
 from gateway import api, errors, pipeline, site
 from gateway.audit import AuditWriter
@@ -45,4 +46,5 @@ def create_app(settings: Settings | None = None, rpc_client: RpcClient | None = 
     site.register(app)
     errors.register(app)
     pipeline.install(app)
+    freeze_startup_heap()
     return app

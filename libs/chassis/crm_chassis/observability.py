@@ -15,6 +15,7 @@ from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
 from prometheus_client import Counter, Histogram, start_http_server
 
+from crm_contracts.heap import freeze_startup_heap
 from crm_contracts.logs import configure_logging
 
 log = structlog.get_logger("crm.worker")
@@ -47,6 +48,10 @@ class Observability(DependencyProvider):
     def setup(self) -> None:
         configure_logging()
         serve_metrics()
+
+    def start(self) -> None:
+        # Every extension is set up by now: what start-up made is the heap to freeze.
+        freeze_startup_heap()
 
     def worker_setup(self, worker_ctx) -> None:
         structlog.contextvars.clear_contextvars()
