@@ -1,10 +1,11 @@
 """The transactional outbox: a state change and its events are committed together.
 
 Rows are never deleted: the outbox is also the service's ordered event log, which a read
-model can be rebuilt from (`events_after`). The relay publishes rows that have not left
-yet, in order, with publisher confirms, then marks them published. A crash between the
-two publishes a row again after restart: consumers are idempotent, so that is harmless,
-while the reverse (marking before publishing) could lose an event.
+model can be rebuilt from (`events_after`). The relay marks rows that have not left yet
+as published, publishes them in order with publisher confirms, and only then commits the
+marks. A crash before the commit publishes a row again after restart: consumers are
+idempotent, so that is harmless, while marks committed before the confirms could lose an
+event.
 """
 
 from __future__ import annotations
@@ -107,18 +108,7 @@ def last_seq(session: Session) -> int:
 
 def publish_pending(session: Session, publisher: ConfirmedPublisher, limit: int = 200) -> int:
     """Publish up to `limit` unpublished events in order; returns how many left."""
-    # Plain rows, not mapped objects: nothing here changes them through the ORM. The data
-    # as the JSON text it is stored as, spliced into the message as it is (`_encoded`).
-    table = OutboxEvent.__table__
-    columns = [column for column in table.c if column.name != "data"]
-    query = (
-        select(*columns, cast(table.c.data, Text).label("data_json"))
-        .where(table.c.published_at.is_(None)).order_by(table.c.seq).limit(limit)
-    )
-    if is_postgres(session):
-        # Replicas of a service share the outbox: each row is taken by one relay at a time.
-        query = query.with_for_update(skip_locked=True)
-    rows = session.execute(query).all()
+    rows = _take_pending(session, limit)
     if not rows:
         session.rollback()
         return 0
@@ -128,14 +118,26 @@ def publish_pending(session: Session, publisher: ConfirmedPublisher, limit: int 
                  content_type="application/json")
         for row in rows
     ])
-    # The table's UPDATE, not the ORM's: the session holds no mapped rows to keep in step
-    # (that bookkeeping was a sixth of the relay's CPU).
-    session.execute(
-        update(table).where(table.c.seq.in_([row.seq for row in rows]))
-        .values(published_at=datetime.now(UTC))
-    )
-    session.commit()
+    session.commit()  # the marks land only now, once the broker has confirmed every event
     return len(rows)
+
+
+def _take_pending(session: Session, limit: int) -> list:
+    """The oldest unpublished rows, marked published in the session's transaction, in order:
+    one UPDATE ... RETURNING, where a SELECT and an UPDATE took two round trips. Plain rows
+    (no mapped objects to keep in step), the data as the JSON text it is stored as."""
+    table = OutboxEvent.__table__
+    pending = (select(table.c.seq).where(table.c.published_at.is_(None))
+               .order_by(table.c.seq).limit(limit))
+    if is_postgres(session):
+        # Replicas of a service share the outbox: each row is taken by one relay at a time.
+        pending = pending.with_for_update(skip_locked=True)
+    columns = [column for column in table.c if column.name != "data"]
+    rows = session.execute(
+        update(table).where(table.c.seq.in_(pending.scalar_subquery()))
+        .values(published_at=datetime.now(UTC))
+        .returning(*columns, cast(table.c.data, Text).label("data_json"))).all()
+    return sorted(rows, key=lambda row: row.seq)  # RETURNING keeps no order
 
 
 def unpublished_count(session: Session) -> int:
