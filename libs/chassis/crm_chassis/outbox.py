@@ -1,11 +1,11 @@
 """The transactional outbox: a state change and its events are committed together.
 
 Rows are never deleted: the outbox is also the service's ordered event log, which a read
-model can be rebuilt from (`events_after`). The relay marks rows that have not left yet
-as published, publishes them in order with publisher confirms, and only then commits the
-marks. A crash before the commit publishes a row again after restart: consumers are
-idempotent, so that is harmless, while marks committed before the confirms could lose an
-event.
+model can be rebuilt from (`events_after`). The relay publishes rows that have not left
+yet, in order, with publisher confirms, and marks them published in a transaction
+committed only once the broker confirmed them all. A crash before the commit publishes a
+row again after restart: consumers are idempotent, so that is harmless, while marks
+committed before the confirms could lose an event.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Index, Integer, String, Text, cast, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from crm_chassis import bulk
 from crm_chassis.amqp import ConfirmedPublisher, Outgoing, events_exchange
 from crm_chassis.db import Base, is_postgres
 from crm_contracts import registry
@@ -69,18 +70,23 @@ def _head(row) -> dict[str, Any]:
 
 def record_event(session: Session, source: str, event_type: str, data: dict[str, Any], *,
                  correlation_id: str | None = None, version: int | None = None) -> OutboxEvent:
-    """Add an event to the session's transaction, validated against its contract."""
+    """Add an event to the session's transaction, validated against its contract.
+
+    On PostgreSQL its row goes out with the COMMIT, in the same round trip (it is not in
+    the table before then, nor in the session: the returned row is for reading only)."""
     version = version or registry.latest_version(event_type)
-    row = OutboxEvent(
-        id=str(uuid.uuid4()),
-        type=event_type,
-        version=version,
-        occurred_at=datetime.now(UTC),
-        source=source,
-        correlation_id=correlation_id,
-        data=registry.dump_data(event_type, version, data),
-    )
-    session.add(row)
+    values = {
+        "id": str(uuid.uuid4()),
+        "type": event_type,
+        "version": version,
+        "occurred_at": datetime.now(UTC),
+        "source": source,
+        "correlation_id": correlation_id,
+        "data": registry.dump_data(event_type, version, data),
+    }
+    row = OutboxEvent(**values)
+    if not bulk.insert_with_commit(session, OutboxEvent.__table__, values):
+        session.add(row)
     return row
 
 
@@ -108,7 +114,8 @@ def last_seq(session: Session) -> int:
 
 def publish_pending(session: Session, publisher: ConfirmedPublisher, limit: int = 200) -> int:
     """Publish up to `limit` unpublished events in order; returns how many left."""
-    rows = _take_pending(session, limit)
+    postgres = is_postgres(session)
+    rows = _take_pending(session, limit) if postgres else _pending(session, limit)
     if not rows:
         session.rollback()
         return 0
@@ -118,26 +125,42 @@ def publish_pending(session: Session, publisher: ConfirmedPublisher, limit: int 
                  content_type="application/json")
         for row in rows
     ])
+    if not postgres:
+        # Marked only now on SQLite: its write lock, held while the publisher waits for the
+        # broker, would stop the service's every other writer (SQLite waits for a lock
+        # without letting other green threads run, so the relay could not finish either).
+        table = OutboxEvent.__table__
+        session.execute(update(table).where(table.c.seq.in_([row.seq for row in rows]))
+                        .values(published_at=datetime.now(UTC)))
     session.commit()  # the marks land only now, once the broker has confirmed every event
     return len(rows)
 
 
 def _take_pending(session: Session, limit: int) -> list:
-    """The oldest unpublished rows, marked published in the session's transaction, in order:
-    one UPDATE ... RETURNING, where a SELECT and an UPDATE took two round trips. Plain rows
-    (no mapped objects to keep in step), the data as the JSON text it is stored as."""
+    """PostgreSQL: the oldest unpublished rows, marked published in the session's
+    transaction, in order: one UPDATE ... RETURNING, where a SELECT and an UPDATE took two
+    round trips. Plain rows, not mapped objects (nothing here changes them through the ORM),
+    the data as the JSON text it is stored as (spliced into the message by `_encoded`)."""
     table = OutboxEvent.__table__
+    # Replicas of a service share the outbox: each row is taken by one relay at a time.
     pending = (select(table.c.seq).where(table.c.published_at.is_(None))
-               .order_by(table.c.seq).limit(limit))
-    if is_postgres(session):
-        # Replicas of a service share the outbox: each row is taken by one relay at a time.
-        pending = pending.with_for_update(skip_locked=True)
-    columns = [column for column in table.c if column.name != "data"]
-    rows = session.execute(
-        update(table).where(table.c.seq.in_(pending.scalar_subquery()))
-        .values(published_at=datetime.now(UTC))
-        .returning(*columns, cast(table.c.data, Text).label("data_json"))).all()
+               .order_by(table.c.seq).limit(limit).with_for_update(skip_locked=True))
+    rows = session.execute(update(table).where(table.c.seq.in_(pending.scalar_subquery()))
+                           .values(published_at=datetime.now(UTC))
+                           .returning(*_columns(table))).all()
     return sorted(rows, key=lambda row: row.seq)  # RETURNING keeps no order
+
+
+def _pending(session: Session, limit: int) -> list:
+    """SQLite: the oldest unpublished rows, as `_take_pending` gives them, not yet marked."""
+    table = OutboxEvent.__table__
+    return session.execute(select(*_columns(table)).where(table.c.published_at.is_(None))
+                           .order_by(table.c.seq).limit(limit)).all()
+
+
+def _columns(table) -> list:
+    return [*(column for column in table.c if column.name != "data"),
+            cast(table.c.data, Text).label("data_json")]
 
 
 def unpublished_count(session: Session) -> int:
