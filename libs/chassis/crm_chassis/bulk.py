@@ -41,6 +41,37 @@ def insert_new_rows(session: Session, table: Table, rows: list[dict[str, Any]],
                  returning)
 
 
+def insert_with_commit(session: Session, table: Table, row: dict[str, Any]) -> bool:
+    """One row to be inserted with the transaction's COMMIT, in its round trip, where the
+    dialect can hold it (`lazy_begin.send_with_commit`); False elsewhere, and nothing done:
+    the caller inserts it now. For rows nothing reads back before the commit (the outbox)."""
+    driver = session.connection().connection.dbapi_connection
+    if not isinstance(driver, lazy_begin.HoldingConnection):
+        return False
+    dialect = session.get_bind().dialect
+    names = list(row)
+    [values] = _converted(table, names, [row], dialect)
+    placeholders = f"({', '.join(['%s'] * len(names))})"
+    lazy_begin.send_with_commit(driver, _insert_into(table, names, dialect) + placeholders,
+                                values)
+    changes.written(session, table.name)
+    return True
+
+
+def _converted(table: Table, names: list[str], rows: list[dict[str, Any]], dialect) -> list:
+    """Each row's values in `names` order, converted by their column type's bind processor
+    as SQLAlchemy converts them."""
+    convert = [(name, table.c[name].type.bind_processor(dialect)) for name in names]
+    return [tuple(row[name] if process is None else process(row[name])
+                  for name, process in convert) for row in rows]
+
+
+def _insert_into(table: Table, names: list[str], dialect) -> str:
+    quote = dialect.identifier_preparer
+    return (f"INSERT INTO {quote.format_table(table)} "
+            f"({', '.join(quote.quote(name) for name in names)}) VALUES ")
+
+
 def _send(session: Session, table: Table, rows: list[dict[str, Any]],
           new_only: Column | None = None) -> list:
     """The one INSERT of the rows; with `new_only`, skipping those whose key is taken and
@@ -58,14 +89,11 @@ def _send(session: Session, table: Table, rows: list[dict[str, Any]],
         session.flush()  # as SQLAlchemy would first: rows may refer to pending ones
     dialect = session.get_bind().dialect
     names = list(rows[0])
-    convert = [(name, table.c[name].type.bind_processor(dialect)) for name in names]
-    values = [tuple(row[name] if process is None else process(row[name])
-                    for name, process in convert) for row in rows]
-    quote = dialect.identifier_preparer
-    statement = (f"INSERT INTO {quote.format_table(table)} "
-                 f"({', '.join(quote.quote(name) for name in names)}) VALUES %s")
+    values = _converted(table, names, rows, dialect)
+    statement = _insert_into(table, names, dialect) + "%s"
     if new_only is not None:
-        statement += f" ON CONFLICT DO NOTHING RETURNING {quote.quote(new_only.name)}"
+        statement += (" ON CONFLICT DO NOTHING RETURNING "
+                      f"{dialect.identifier_preparer.quote(new_only.name)}")
     connection = session.connection().connection.dbapi_connection
     # One page: the statement is sent once, so it can open the transaction too.
     statement = lazy_begin.opened(connection, statement)

@@ -27,6 +27,7 @@ import random
 from sqlalchemy import BigInteger, String, event, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from crm_chassis import lazy_begin
 from crm_chassis.db import Base, conflict_insert
 
 _PENDING = "crm.changes.pending"  # session.info: counter names to bump at commit
@@ -43,6 +44,8 @@ class ChangeCounter(Base):
 
 
 _COUNTER_OF_TABLE: dict[str, str] = {}
+_BUMP = ("INSERT INTO change_counters (name, value) VALUES (%s, 1) "
+         "ON CONFLICT (name) DO UPDATE SET value = change_counters.value + 1")
 
 
 def track(name: str, *models) -> None:
@@ -89,10 +92,13 @@ def _bump(session) -> None:
     table = ChangeCounter.__table__
     rows = sorted(_shard_row(name, random.randrange(SHARDS))
                   for name in session.info.pop(_PENDING))
+    driver = session.connection().connection.dbapi_connection
     for row in rows:  # sorted: two writers lock in one order
-        statement = conflict_insert(session, table).values(name=row, value=1)
-        session.execute(statement.on_conflict_do_update(
-            index_elements=[table.c.name], set_={"value": table.c.value + 1}))
+        # On PostgreSQL with the COMMIT, in its round trip: the row is locked for no longer.
+        if not lazy_begin.send_with_commit(driver, _BUMP, (row,)):
+            statement = conflict_insert(session, table).values(name=row, value=1)
+            session.execute(statement.on_conflict_do_update(
+                index_elements=[table.c.name], set_={"value": table.c.value + 1}))
 
 
 @event.listens_for(Session, "after_transaction_end")

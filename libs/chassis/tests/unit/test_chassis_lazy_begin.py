@@ -7,11 +7,12 @@ from __future__ import annotations
 import psycopg2.extensions
 import pytest
 from sqlalchemy import String, insert, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from crm_chassis.bulk import insert_rows
 from crm_chassis.db import make_engine
-from crm_chassis.lazy_begin import needs_transaction
+from crm_chassis.lazy_begin import needs_transaction, send_with_commit
 
 
 class Base(DeclarativeBase):
@@ -136,6 +137,72 @@ def test_a_failed_write_leaves_the_connection_usable(engine):
         session.add(Note(id="n2"))
         session.commit()
         assert session.scalar(select(text("count(*)")).select_from(Note.__table__)) == 2
+
+
+HOLD = "INSERT INTO probe_lazy_notes (id, text) VALUES (%s, %s)"
+
+
+def _driver(session):
+    return session.connection().connection.dbapi_connection
+
+
+def _ids(connection) -> set[str]:
+    return set(connection.scalars(select(Note.id)))
+
+
+def test_held_statements_go_out_with_the_commit_in_its_round_trip(engine, other):
+    with Session(engine) as session:
+        session.add(Note(id="n1", text="a"))
+        session.flush()
+        assert send_with_commit(_driver(session), HOLD, ("n2", "it's; quoted"))
+        assert _ids(other) == set()
+        session.commit()
+    writes = [statement for statement in SENT if not statement.startswith("SELECT")]
+    assert [statement.split()[0] for statement in writes] == ["BEGIN;INSERT", "INSERT"]
+    assert "n2" in writes[-1] and writes[-1].endswith(";COMMIT")
+    assert _ids(other) == {"n1", "n2"}
+    assert other.scalar(select(Note.text).where(Note.id == "n2")) == "it's; quoted"
+
+
+def test_a_transaction_of_held_statements_alone_still_opens_and_commits(engine, other):
+    with Session(engine) as session:
+        session.get(Note, "h1")  # a plain read: no transaction open yet
+        send_with_commit(_driver(session), HOLD, ("h1", None))
+        session.commit()
+    assert SENT[-1].startswith("BEGIN;INSERT") and SENT[-1].endswith(";COMMIT")
+    assert _ids(other) == {"h1"}
+
+
+def test_a_rollback_drops_what_was_held_and_a_savepoint_what_was_held_since(engine, other):
+    with Session(engine) as session:
+        session.add(Note(id="n1"))
+        session.flush()
+        send_with_commit(_driver(session), HOLD, ("kept", None))
+        nested = session.begin_nested()
+        send_with_commit(_driver(session), HOLD, ("dropped", None))
+        nested.rollback()
+        session.commit()
+    assert _ids(other) == {"n1", "kept"}
+    with Session(engine) as session:
+        session.add(Note(id="n2"))
+        session.flush()
+        send_with_commit(_driver(session), HOLD, ("gone", None))
+        session.rollback()
+        session.commit()  # nothing left to send with it
+    assert _ids(other) == {"n1", "kept"}
+
+
+def test_a_held_statement_that_fails_fails_the_commit_and_nothing_lands(engine, other):
+    with Session(engine) as session:
+        session.add(Note(id="n1"))
+        session.flush()
+        send_with_commit(_driver(session), HOLD, ("n1", None))  # the same key again
+        with pytest.raises(IntegrityError, match="duplicate key"):
+            session.commit()
+        session.rollback()
+        session.add(Note(id="n2"))
+        session.commit()  # and the connection serves on
+    assert _ids(other) == {"n2"}
 
 
 def test_an_isolation_level_per_connection_is_refused(engine):

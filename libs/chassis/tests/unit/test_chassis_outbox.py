@@ -74,6 +74,19 @@ def test_record_event_refuses_an_event_without_a_contract(session, engine, event
     assert _rows(engine) == []
 
 
+def test_an_event_lands_with_its_transaction_commit_and_never_without_it(session, engine):
+    # (On PostgreSQL its row is held to go out with the COMMIT, in the same round trip.)
+    _deleted(session, "c-1")
+    assert _rows(engine) == []
+    session.rollback()
+    session.commit()
+    assert _rows(engine) == []
+
+    kept = _deleted(session, "c-2")
+    session.commit()
+    assert [row.id for row in _rows(engine)] == [kept.id]
+
+
 # --- events_after -----------------------------------------------------------------------------
 
 def test_events_after_reads_the_log_in_order_from_a_cursor(session):
