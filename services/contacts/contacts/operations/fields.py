@@ -25,10 +25,12 @@ def definitions(session: Session, obj: str) -> list[FieldDefinition]:
     row against them, and a worker's session is short-lived."""
     cache = session.info.setdefault(CACHE, {})
     if obj not in cache:
-        rows = session.scalars(select(CustomFieldDefinition).where(
-            CustomFieldDefinition.object == obj).order_by(CustomFieldDefinition.key))
-        cache[obj] = [FieldDefinition(row.key, row.label, row.type, tuple(row.options),
-                                      row.required) for row in rows]
+        table = CustomFieldDefinition.__table__
+        rows = session.execute(select(table.c.key, table.c.label, table.c.type, table.c.options,
+                                      table.c.required)
+                               .where(table.c.object == obj).order_by(table.c.key))
+        cache[obj] = [FieldDefinition(key, label, kind, tuple(options), required)
+                      for key, label, kind, options, required in rows]
     return cache[obj]
 
 

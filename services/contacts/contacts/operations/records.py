@@ -136,20 +136,15 @@ def get_contact(session: Session, contact_id: str, *, deleted: bool = False) -> 
     return contact
 
 
-def create_contact(uow, data: dict[str, Any]) -> Contact:
-    contact = add_contact(uow.session, data)
-    uow.emit("contact.created", {"contact": contact_data(contact), "changed_by": uow.actor_id})
-    return contact
-
-
-def add_contact(session: Session, data: dict[str, Any]) -> Contact:
-    """A new contact in the session, checked, with its search text and blocking keys; the
-    caller announces it."""
-    row, keys = contact_rows(session, data)
-    contact = Contact(**row)
-    session.add(contact)
-    session.add_all(DuplicateKey(**key) for key in keys)
-    return contact
+def create_contact(uow, data: dict[str, Any]) -> dict[str, Any]:
+    """A new contact, checked, with its search text and blocking keys, and its event: the
+    row as stored (`contact_data` reads it as it reads a record). Written by the import's
+    bulk insert rather than through the ORM: a third of a create's CPU was the ORM's
+    unit of work for the contact and its keys."""
+    row, keys = contact_rows(uow.session, data)
+    insert_contacts(uow.session, [row], keys)
+    uow.emit("contact.created", {"contact": contact_data(row), "changed_by": uow.actor_id})
+    return row
 
 
 def contact_rows(session: Session, data: dict[str, Any]
@@ -176,7 +171,7 @@ def insert_contacts(session: Session, rows: list[dict[str, Any]],
     insert_rows(session, DuplicateKey, keys)
 
 
-def find_or_create_contact(uow, data: dict[str, Any]) -> tuple[Contact, bool]:
+def find_or_create_contact(uow, data: dict[str, Any]) -> tuple[Contact | dict[str, Any], bool]:
     """The live contact with this email (the oldest, should there be several), else a new
     one from `data`, and whether it is new: one contact per address however many callers
     ask at once (the same new sender's mails and form submissions arriving together)."""

@@ -17,10 +17,10 @@ def person(unit, first: str, email: str) -> Contact:
     created = records.create_contact(unit, load(ContactInput(), {
         "first_name": first, "last_name": "Quistorp", "email": email,
         "phone": "+44 20 7946 0123", "city": "Leeds"}))
-    privacy.record_consent(unit, created.id, load(ConsentInput(), {
+    privacy.record_consent(unit, created["id"], load(ConsentInput(), {
         "channel": "email", "status": "granted", "source": f"asked {email} at the booth"}))
     unit.commit()
-    return created
+    return records.get_contact(unit.session, created["id"])
 
 
 def events_of(unit, event_type: str) -> list[dict]:
