@@ -12,16 +12,16 @@ mode and the chassis opens the transaction itself, lazily:
   a SELECT is sent as ``BEGIN;`` and itself, in one round trip; everything after it is in
   that transaction, the reads included;
 - COMMIT and ROLLBACK are sent only when a transaction was opened: a read-only worker ends
-  without any.
-
+  without any;
 - a statement whose result nobody reads (an outbox row, a change counter's bump) can be
   held to go out with the COMMIT, in its round trip (`send_with_commit`): a rollback, or a
   rollback to a savepoint taken before it, drops it.
 
-So a read costs one round trip, and a write one fewer than before. SQLAlchemy still sees an
-ordinary transaction: the dialect below only decides what goes over the wire. Setting an
-isolation level per connection is refused (it would turn the driver's autocommit off), and
-server-side cursors (`stream_results`) would need psycopg2's `withhold`: nothing uses them.
+So a read costs one round trip, and a write's BEGIN, events and counter bumps none of their
+own. SQLAlchemy still sees an ordinary transaction: the dialect below only decides what
+goes over the wire. Setting an isolation level per connection is refused (it would turn the
+driver's autocommit off), and server-side cursors (`stream_results`) would need psycopg2's
+`withhold`: nothing uses them.
 """
 
 from __future__ import annotations
@@ -88,6 +88,7 @@ def _end(dbapi_connection, command: str) -> None:
     idle = dbapi_connection.get_transaction_status() == TRANSACTION_STATUS_IDLE
     held = dbapi_connection.held[:]
     dbapi_connection.held.clear()
+    dbapi_connection.savepoints.clear()
     if command == "COMMIT" and held:
         # (a transaction that sent nothing else still needs its BEGIN)
         _send(dbapi_connection, b";".join([b"BEGIN"] * idle + held + [b"COMMIT"]))
@@ -131,7 +132,6 @@ class LazyBeginDialect(PGDialect_psycopg2):
         _end(dbapi_connection, "COMMIT")
 
     def do_rollback(self, dbapi_connection) -> None:
-        dbapi_connection.savepoints.clear()
         _end(dbapi_connection, "ROLLBACK")
 
     def do_savepoint(self, connection, name) -> None:
