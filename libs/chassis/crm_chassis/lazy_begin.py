@@ -86,12 +86,15 @@ def send_with_commit(dbapi_connection, statement: str, parameters=None) -> bool:
 
 def _end(dbapi_connection, command: str) -> None:
     idle = dbapi_connection.get_transaction_status() == TRANSACTION_STATUS_IDLE
+    # Copied and cleared, not replaced: SQLAlchemy's first connect hands the dialect a
+    # proxy of the connection that reads its attributes but cannot set them.
     held = dbapi_connection.held[:]
     dbapi_connection.held.clear()
     dbapi_connection.savepoints.clear()
     if command == "COMMIT" and held:
-        # (a transaction that sent nothing else still needs its BEGIN)
-        _send(dbapi_connection, b";".join([b"BEGIN"] * idle + held + [b"COMMIT"]))
+        # A transaction that sent nothing but held statements still needs its BEGIN.
+        _send(dbapi_connection, b";".join([b"BEGIN", *held, b"COMMIT"] if idle
+                                          else [*held, b"COMMIT"]))
     elif not idle:
         _send(dbapi_connection, command)
 
