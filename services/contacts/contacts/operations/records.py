@@ -166,7 +166,8 @@ def contact_rows(session: Session, data: dict[str, Any]
 
 def insert_contacts(session: Session, rows: list[dict[str, Any]],
                     keys: list[dict[str, str]]) -> None:
-    """Rows made by `contact_rows`, many at once (an import's batch)."""
+    """Rows made by `contact_rows`, in one statement for the contacts and one for their
+    keys (an import's batch, or a single create)."""
     insert_rows(session, Contact, rows)
     insert_rows(session, DuplicateKey, keys)
 
