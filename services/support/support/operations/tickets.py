@@ -193,11 +193,14 @@ def _offset(cursor: str | None) -> int:
 
 # --- writing -----------------------------------------------------------------------------
 
+_NEXT_NUMBER = select(func.nextval(TICKET_NUMBERS))  # built once: a ticket's creation is hot
+
+
 def next_number(session: Session) -> int:
     if is_postgres(session):
         # A sequence: distinct across replicas, and no lock held until the commit (a
         # rolled-back creation leaves a gap in the numbers, as in most help desks).
-        return session.scalar(select(func.nextval(TICKET_NUMBERS)))
+        return session.connection().scalar(_NEXT_NUMBER)
     # SQLite: the UPDATE takes the counter row's lock. A table-level statement: no Counter
     # object is kept in the session, so none needs synchronising.
     table = Counter.__table__
