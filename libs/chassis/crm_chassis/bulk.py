@@ -41,19 +41,23 @@ def insert_new_rows(session: Session, table: Table, rows: list[dict[str, Any]],
                  returning)
 
 
-def insert_with_commit(session: Session, table: Table, row: dict[str, Any]) -> bool:
+def insert_with_commit(session: Session, table: Table, row: dict[str, Any],
+                       unless_taken: Column | None = None) -> bool:
     """One row to be inserted with the transaction's COMMIT, in its round trip, where the
     dialect can hold it (`lazy_begin.send_with_commit`); False elsewhere, and nothing done:
-    the caller inserts it now. For rows nothing reads back before the commit (the outbox)."""
+    the caller inserts it now. For rows nothing reads back before the commit (the outbox).
+    With `unless_taken` (a unique column), a row whose value there is taken is skipped."""
     driver = session.connection().connection.dbapi_connection
     if not isinstance(driver, lazy_begin.HoldingConnection):
         return False
     dialect = session.get_bind().dialect
     names = list(row)
     [values] = _converted(table, names, [row], dialect)
-    placeholders = f"({', '.join(['%s'] * len(names))})"
-    lazy_begin.send_with_commit(driver, _insert_into(table, names, dialect) + placeholders,
-                                values)
+    statement = _insert_into(table, names, dialect) + f"({', '.join(['%s'] * len(names))})"
+    if unless_taken is not None:
+        statement += (f" ON CONFLICT ({dialect.identifier_preparer.quote(unless_taken.name)})"
+                      " DO NOTHING")
+    lazy_begin.send_with_commit(driver, statement, values)
     changes.written(session, table.name)
     return True
 

@@ -10,7 +10,7 @@ from sqlalchemy import String, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from crm_chassis.bulk import insert_rows
+from crm_chassis.bulk import insert_rows, insert_with_commit
 from crm_chassis.db import make_engine
 from crm_chassis.lazy_begin import needs_transaction, send_with_commit
 
@@ -203,6 +203,23 @@ def test_a_held_statement_that_fails_fails_the_commit_and_nothing_lands(engine, 
         session.add(Note(id="n2"))
         session.commit()  # and the connection serves on
     assert _ids(other) == {"n2"}
+
+
+def test_a_held_row_whose_key_is_taken_is_skipped_and_the_others_land(engine, other):
+    with Session(engine) as session:
+        session.add(Note(id="taken", text="first"))
+        session.commit()
+    with Session(engine) as session:
+        table = Note.__table__
+        assert insert_with_commit(session, table, {"id": "taken", "text": "second"},
+                                  unless_taken=table.c.id)
+        assert insert_with_commit(session, table, {"id": "new", "text": "fresh"},
+                                  unless_taken=table.c.id)
+        assert _ids(other) == {"taken"}
+        session.commit()
+    assert "ON CONFLICT" in SENT[-1] and SENT[-1].endswith(";COMMIT")
+    assert dict(other.execute(select(Note.id, Note.text)).all()) == \
+        {"taken": "first", "new": "fresh"}
 
 
 def test_an_isolation_level_per_connection_is_refused(engine):
