@@ -55,8 +55,11 @@ class Pipeline(_Record, Base):
     name: Mapped[str] = mapped_column(String(200))
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    # Loaded when read, not with the pipeline: every deal read loads its pipeline (joined),
+    # and a deal's move or update never needs the stages; loading them was a query and a
+    # fifth of a move's time. A list of pipelines asks for them (selectinload).
     stages: Mapped[list[Stage]] = relationship(
-        order_by="Stage.position", cascade="all, delete-orphan", lazy="selectin")
+        order_by="Stage.position", cascade="all, delete-orphan", lazy="select")
 
 
 class Stage(Base):

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from crm_chassis.bulk import insert_with_commit
 from crm_chassis.db import conflict_insert
 from crm_chassis.timers import DueRows
 from sales.domain import follow_ups as rules
@@ -31,14 +32,17 @@ def settings() -> FollowUpSettings:
 
 def schedule(session: Session, kind: str, subject_id: str, key: str, due_at: datetime) -> None:
     """Add the follow-up unless one with its key exists: one statement, which also lets a
-    concurrent writer of the same key win instead of failing on the unique key. No
-    autoflush: the caller's record is still changing, and a flush now would bump its
-    version twice."""
+    concurrent writer of the same key win instead of failing on the unique key. Nothing
+    reads it back before the commit, so on PostgreSQL it goes out with the COMMIT, in its
+    round trip. No autoflush: the caller's record is still changing, and a flush now would
+    bump its version twice."""
     table = FollowUp.__table__
+    row = {"id": new_id(), "key": key, "kind": kind, "subject_id": subject_id,
+           "due_at": due_at, "attempts": 0, "created_at": now()}
     with session.no_autoflush:
-        session.execute(conflict_insert(session, table).values(
-            id=new_id(), key=key, kind=kind, subject_id=subject_id, due_at=due_at,
-            attempts=0, created_at=now()).on_conflict_do_nothing(index_elements=[table.c.key]))
+        if not insert_with_commit(session, table, row, unless_taken=table.c.key):
+            session.execute(conflict_insert(session, table).values(**row)
+                            .on_conflict_do_nothing(index_elements=[table.c.key]))
 
 
 TIMERS = DueRows(FollowUp)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm_chassis.bulk import insert_with_commit
 from sales.domain import follow_ups as rules
 from sales.domain.money import minor_unit, money_str
 from sales.domain.opportunities import (
@@ -22,7 +23,7 @@ from sales.domain.opportunities import (
     weighted_amount,
 )
 from sales.exceptions import InvalidTransition, ValidationFailed
-from sales.models import Opportunity, Pipeline, Stage, StageChange, new_id, now
+from sales.models import Opportunity, Stage, StageChange, new_id, now
 from sales.operations.access import actor_id, check_owner
 from sales.operations.common import apply, check_version, flush, get_live, soft_delete
 from sales.operations.follow_ups import schedule, settings
@@ -243,19 +244,28 @@ def _days_open(opportunity: Opportunity) -> int:
     return (opportunity.closed_at - opportunity.created_at).days
 
 
+_STAGE_CHANGE_COLUMNS = tuple(StageChange.__table__.columns)
+
+
 def _enter_stage(uow, opportunity: Opportunity, stage: Stage, moment: datetime,
                  previous: Stage | None) -> StageChange:
     """Record the stay that begins, and schedule its stagnation check if the stage has a
-    time limit; the check is keyed by the stay, so it is raised once per stay."""
+    time limit; the check is keyed by the stay, so it is raised once per stay.
+
+    Nothing reads the stay back before the commit, so on PostgreSQL its row goes out with
+    the COMMIT, after the deal's own INSERT or UPDATE; elsewhere the ORM writes it."""
     change = StageChange(
-        id=new_id(), opportunity=opportunity,
+        id=new_id(), opportunity_id=opportunity.id,
         from_stage_id=previous.id if previous else None,
         from_stage_name=previous.name if previous else None,
         to_stage_id=stage.id, to_stage_name=stage.name, changed_by=actor_id(uow),
         changed_at=moment,
         seconds_in_previous_stage=seconds_between(opportunity.stage_entered_at, moment)
         if previous else None)
-    uow.session.add(change)
+    row = {column.key: getattr(change, column.key) for column in _STAGE_CHANGE_COLUMNS}
+    if not insert_with_commit(uow.session, StageChange.__table__, row):
+        change.opportunity = opportunity  # one flush then inserts a new deal first
+        uow.session.add(change)
     opportunity.stage = stage
     opportunity.stage_entered_at = moment
     opportunity.current_stay_id = change.id
@@ -264,8 +274,3 @@ def _enter_stage(uow, opportunity: Opportunity, stage: Stage, moment: datetime,
         schedule(uow.session, rules.STAGNANT, opportunity.id, *planned)
     return change
 
-
-def pipelines_by_id(session: Session, ids: set[str]) -> dict[str, Pipeline]:
-    if not ids:
-        return {}
-    return {p.id: p for p in session.scalars(select(Pipeline).where(Pipeline.id.in_(ids)))}

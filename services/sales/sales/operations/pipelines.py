@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from sales.exceptions import Conflict, NotFound, ValidationFailed
 from sales.models import Opportunity, Pipeline, Stage, new_id, now
@@ -48,6 +48,7 @@ def default_pipeline(session: Session) -> Pipeline:
 
 def list_pipelines(session: Session) -> list[Pipeline]:
     return list(session.scalars(select(Pipeline).where(Pipeline.deleted_at.is_(None))
+                                .options(selectinload(Pipeline.stages))
                                 .order_by(Pipeline.is_default.desc(), Pipeline.name,
                                           Pipeline.id)))
 
