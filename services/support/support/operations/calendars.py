@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -92,7 +92,7 @@ _POLICY_FOR = (
            _calendars.timezone, _calendars.hours, _calendars.holidays)
     .join_from(SlaPolicy.__table__, Calendar.__table__, _calendars.id == _policies.calendar_id)
     .where(_policies.priority == bindparam("priority"),
-           _policies.tier.in_(bindparam("tiers", expanding=True))))
+           or_(_policies.tier == bindparam("tier"), _policies.tier == "default")))
 
 
 def policy_for(session: Session, priority: str, tier: str) -> Row | None:
@@ -100,7 +100,7 @@ def policy_for(session: Session, priority: str, tier: str) -> Row | None:
     and targets), read with its calendar in one query; the calendar's rules are then
     remembered for the session, as `calendar_rules` does."""
     rows = session.connection().execute(
-        _POLICY_FOR, {"priority": priority, "tiers": [tier, "default"]}).all()
+        _POLICY_FOR, {"priority": priority, "tier": tier}).all()
     policy = sla.select_policy(rows, priority, tier)
     if policy is not None:
         _known_rules(session)[policy.calendar_id] = rules_of(policy)
