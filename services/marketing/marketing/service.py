@@ -504,7 +504,7 @@ class MarketingService(EventLog):
         and send each (see operations/delivery.py): every replica runs this, none sends a
         mail that another has claimed."""
         config = SendSettings.from_env()
-        if not config.enabled:
+        if not config.enabled or not delivery.anything_to_do(self.db.session):
             return
         delivery.start_scheduled(self.db)
         claimed = delivery.claim_due(self.db.session, config)

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from crm_chassis import settings as chassis_settings
@@ -38,6 +38,18 @@ def _claimable(moment: datetime):
         # A sender that died mid-way: its lease ran out.
         and_(Recipient.status == lifecycle.CLAIMED, Recipient.lease_until < moment),
     )
+
+
+def anything_to_do(session: Session, moment: datetime | None = None) -> bool:
+    """Whether a sending tick has work: a scheduled campaign due, a mail to claim, or a
+    campaign still sending (to complete once its mails are out). One query: every replica
+    ticks every second whether or not anything is sent, and the tick's three steps cost
+    three queries and two transactions each time."""
+    moment = moment or now()
+    return bool(session.scalar(select(or_(
+        exists().where(Campaign.status == lifecycle.SCHEDULED, Campaign.scheduled_at <= moment),
+        exists().where(_claimable(moment)),
+        exists().where(Campaign.status == lifecycle.SENDING)))))
 
 
 def claim_due(session: Session, config: SendSettings,

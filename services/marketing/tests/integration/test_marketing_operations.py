@@ -214,6 +214,23 @@ def test_mails_are_sent_once_and_the_campaign_completes(unit):
     assert completed["sent"] == 2 and completed["failed"] == 0
 
 
+def test_a_tick_knows_when_there_is_nothing_to_do(unit):
+    assert not delivery.anything_to_do(unit.session)
+    contact(unit, "ann")
+    draft = campaign(unit, segment(unit), template(unit))
+    unit.commit()
+    assert not delivery.anything_to_do(unit.session)  # a draft waits for no one
+    campaigns.schedule(unit, draft.id, datetime.now(UTC) + timedelta(minutes=5), None)
+    unit.commit()
+    assert not delivery.anything_to_do(unit.session)  # scheduled, not yet due
+    assert delivery.anything_to_do(unit.session, datetime.now(UTC) + timedelta(minutes=6))
+    campaigns.send_now(unit, draft.id, None)
+    unit.commit()
+    assert delivery.anything_to_do(unit.session)  # a mail to claim
+    assert sent_with(unit, lambda mail: None) == ["sent"]
+    assert not delivery.anything_to_do(unit.session)  # sent, and the campaign completed
+
+
 def test_a_refusing_server_is_retried_then_given_up(unit):
     started_campaign(unit, "ann")
 
