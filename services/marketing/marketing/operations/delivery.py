@@ -40,6 +40,11 @@ def _claimable(moment: datetime):
     )
 
 
+def _due(moment: datetime):
+    """A scheduled campaign whose time came."""
+    return and_(Campaign.status == lifecycle.SCHEDULED, Campaign.scheduled_at <= moment)
+
+
 def anything_to_do(session: Session, moment: datetime | None = None) -> bool:
     """Whether a sending tick has work: a scheduled campaign due, a mail to claim, or a
     campaign still sending (to complete once its mails are out). One query: every replica
@@ -47,7 +52,7 @@ def anything_to_do(session: Session, moment: datetime | None = None) -> bool:
     three queries and two transactions each time."""
     moment = moment or now()
     return bool(session.scalar(select(or_(
-        exists().where(Campaign.status == lifecycle.SCHEDULED, Campaign.scheduled_at <= moment),
+        exists().where(_due(moment)),
         exists().where(_claimable(moment)),
         exists().where(Campaign.status == lifecycle.SENDING)))))
 
@@ -213,8 +218,7 @@ def complete_finished(uow) -> int:
 def start_scheduled(uow) -> int:
     """Scheduled campaigns whose time came: each started once, by one replica."""
     moment = now()
-    due = uow.session.scalars(select(Campaign.id).where(
-        Campaign.status == lifecycle.SCHEDULED, Campaign.scheduled_at <= moment)).all()
+    due = uow.session.scalars(select(Campaign.id).where(_due(moment))).all()
     uow.rollback()
     started = 0
     for campaign_id in due:
