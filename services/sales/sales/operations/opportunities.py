@@ -244,9 +244,6 @@ def _days_open(opportunity: Opportunity) -> int:
     return (opportunity.closed_at - opportunity.created_at).days
 
 
-_STAGE_CHANGE_COLUMNS = tuple(StageChange.__table__.columns)
-
-
 def _enter_stage(uow, opportunity: Opportunity, stage: Stage, moment: datetime,
                  previous: Stage | None) -> StageChange:
     """Record the stay that begins, and schedule its stagnation check if the stage has a
@@ -254,15 +251,14 @@ def _enter_stage(uow, opportunity: Opportunity, stage: Stage, moment: datetime,
 
     Nothing reads the stay back before the commit, so on PostgreSQL its row goes out with
     the COMMIT, after the deal's own INSERT or UPDATE; elsewhere the ORM writes it."""
-    change = StageChange(
-        id=new_id(), opportunity_id=opportunity.id,
-        from_stage_id=previous.id if previous else None,
-        from_stage_name=previous.name if previous else None,
-        to_stage_id=stage.id, to_stage_name=stage.name, changed_by=actor_id(uow),
-        changed_at=moment,
-        seconds_in_previous_stage=seconds_between(opportunity.stage_entered_at, moment)
-        if previous else None)
-    row = {column.key: getattr(change, column.key) for column in _STAGE_CHANGE_COLUMNS}
+    row = {"id": new_id(), "opportunity_id": opportunity.id,
+           "from_stage_id": previous.id if previous else None,
+           "from_stage_name": previous.name if previous else None,
+           "to_stage_id": stage.id, "to_stage_name": stage.name, "changed_by": actor_id(uow),
+           "changed_at": moment,
+           "seconds_in_previous_stage": seconds_between(opportunity.stage_entered_at, moment)
+           if previous else None}
+    change = StageChange(**row)
     if not insert_with_commit(uow.session, StageChange.__table__, row):
         change.opportunity = opportunity  # one flush then inserts a new deal first
         uow.session.add(change)
