@@ -32,11 +32,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def check_version(record, expected: int | None) -> None:
-    """The version the caller read (its If-Match) must be the record's."""
+def check_version(record, expected: int | None, what: str | None = None) -> None:
+    """The version the caller read (its If-Match) must be the record's; `what` names a
+    record read as a row rather than an object."""
     if expected is not None and record.version != expected:
-        raise StaleVersion(f"{type(record).__name__.lower()} {record.id} is at version "
-                           f"{record.version}, not {expected}: read it again")
+        name = what or type(record).__name__.lower()
+        raise StaleVersion(f"{name} {record.id} is at version {record.version}, not "
+                           f"{expected}: read it again")
 
 
 def answer_for(error: BaseException) -> CrmError | None:

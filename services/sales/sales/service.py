@@ -119,10 +119,10 @@ class SalesService(EventLog, ChangeCounts):
     @rpc
     def move_opportunity(self, opportunity_id: str, data: dict[str, Any],
                          expected_version: int | None = None) -> dict[str, Any]:
-        deal = opportunities.move_opportunity(self.db, opportunity_id, load(_move_in, data),
-                                              expected_version)
+        moved = opportunities.move_opportunity(self.db, opportunity_id, load(_move_in, data),
+                                               expected_version)
         self.db.commit()
-        return opportunities.opportunity_data(deal)
+        return moved
 
     @rpc
     def win_opportunity(self, opportunity_id: str,

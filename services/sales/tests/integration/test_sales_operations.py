@@ -74,7 +74,7 @@ def test_moving_records_history_and_resets_the_probability(unit):
     moved = opportunities.move_opportunity(unit, created.id, {"stage_id": stages[2].id},
                                            created.version)
     unit.commit()
-    assert moved.stage.name == "Proposal" and moved.probability == 50
+    assert moved["stage_name"] == "Proposal" and moved["probability"] == 50
     history = opportunities.stage_history(unit.session, created.id)
     assert [(h["from_stage_name"], h["to_stage_name"]) for h in history] == [
         (None, "Qualification"), ("Qualification", "Proposal")]
@@ -97,8 +97,8 @@ def test_a_stage_of_another_pipeline_is_refused(unit):
     moved = opportunities.move_opportunity(unit, created.id, {
         "stage_id": other.stages[1].id, "pipeline_id": other.id}, None)
     unit.commit()
-    assert (moved.pipeline.name, moved.stage.name, moved.probability) == ("Partners",
-                                                                          "Signed", 90)
+    assert (moved["pipeline_name"], moved["stage_name"], moved["probability"]) == (
+        "Partners", "Signed", 90)
 
 
 def test_a_won_deal_moves_only_after_reopening(unit):
