@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from crm_chassis.outbox import OutboxEvent
 from sales import handlers
@@ -151,6 +151,32 @@ def test_a_stale_version_is_refused(unit):
     unit.commit()
     with pytest.raises(StaleVersion):
         opportunities.update_opportunity(unit, created.id, {"name": "v3"}, 1)
+
+
+def test_a_move_that_another_write_overtook_changes_nothing(unit, unit_for):
+    created = deal(unit)
+    stages = pipelines.default_pipeline(unit.session).stages
+    mover, engine, overtaken = unit_for(), unit.session.get_bind(), []
+
+    def rename_first(_conn, _cursor, statement, *_args) -> None:
+        # Between the move's read of the deal and its UPDATE, another caller's write lands.
+        if statement.lstrip().startswith("UPDATE opportunities") and not overtaken:
+            overtaken.append(True)
+            opportunities.update_opportunity(unit, created.id, {"name": "Renamed"}, None)
+            unit.commit()
+
+    event.listen(engine, "before_cursor_execute", rename_first)
+    try:
+        with pytest.raises(StaleVersion):
+            opportunities.move_opportunity(mover, created.id, {"stage_id": stages[2].id}, None)
+    finally:
+        event.remove(engine, "before_cursor_execute", rename_first)
+    mover.rollback()
+    unit.session.expire_all()
+    kept = opportunities.get_opportunity(unit.session, created.id)
+    assert (kept.name, kept.stage_id, kept.version) == ("Renamed", stages[0].id, 2)
+    assert len(opportunities.stage_history(unit.session, created.id)) == 1
+    assert emitted(unit, "opportunity.stage_changed") == []
 
 
 def test_listing_filters_and_pages(unit):
