@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import psycopg2.extensions
 import pytest
-from sqlalchemy import String, insert, select, text
+from sqlalchemy import String, bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from crm_chassis import lazy_begin
 from crm_chassis.bulk import insert_rows, insert_with_commit
 from crm_chassis.db import make_engine
-from crm_chassis.lazy_begin import needs_transaction, send_with_commit
+from crm_chassis.lazy_begin import needs_transaction, prepared, send_with_commit
 
 
 class Base(DeclarativeBase):
@@ -242,3 +243,76 @@ def test_an_isolation_level_per_connection_is_refused(engine):
 ])
 def test_only_plain_reads_run_outside_the_transaction(statement, needs):
     assert needs_transaction(statement) is needs
+
+
+# --- prepared statements --------------------------------------------------------------------
+
+BY_ID = prepared(select(Note.text).where(Note.id == bindparam("note_id"),
+                                         Note.text.is_not(None)))
+RENAME = prepared(update(Note).where(Note.id == bindparam("note_id")))
+
+
+def _prepared_on(connection) -> set[str]:
+    return set(connection.exec_driver_sql(
+        "SELECT statement FROM pg_prepared_statements").scalars())
+
+
+def test_a_prepared_statement_is_prepared_once_per_connection(engine):
+    with engine.connect() as connection:
+        connection.execute(insert(Note), [{"id": "n1", "text": "a"}, {"id": "n2", "text": "b"}])
+        connection.commit()
+        SENT.clear()
+        assert connection.execute(BY_ID, {"note_id": "n1"}).scalar() == "a"
+        assert connection.execute(BY_ID, {"note_id": "n2"}).scalar() == "b"
+        assert connection.execute(BY_ID, {"note_id": "n3"}).scalar() is None
+        assert [statement.split()[0] for statement in SENT] == [
+            "PREPARE", "EXECUTE", "EXECUTE"], SENT
+        assert any("probe_lazy_notes.id = $1" in text for text in _prepared_on(connection))
+
+
+def test_a_prepared_write_opens_the_transaction_counts_its_rows_and_is_undone(engine, other):
+    with engine.connect() as connection:
+        connection.execute(insert(Note), [{"id": "n1", "text": "a"}])
+        connection.commit()
+        SENT.clear()
+        assert connection.execute(RENAME, {"note_id": "n1", "text": "b"}).rowcount == 1
+        assert connection.execute(RENAME, {"note_id": "n9", "text": "b"}).rowcount == 0
+        assert other.scalar(select(Note.text)) == "a"
+        connection.rollback()
+        assert connection.execute(RENAME, {"note_id": "n1", "text": "c"}).rowcount == 1
+        connection.commit()
+    mine = [statement for statement in SENT if not statement.startswith("SELECT")]
+    assert [statement.split()[0] for statement in mine] == [
+        "BEGIN;PREPARE", "EXECUTE", "ROLLBACK", "BEGIN;EXECUTE", "COMMIT"], mine
+    assert other.scalar(select(Note.text)) == "c"  # prepared still: PREPARE outlives a rollback
+
+
+def test_a_failed_first_execution_prepares_anew_and_a_full_connection_starts_over(
+        engine, monkeypatch):
+    add = prepared(insert(Note))
+    with engine.connect() as connection:
+        connection.execute(insert(Note), {"id": "n1", "text": "a"})
+        connection.commit()
+        SENT.clear()
+        with pytest.raises(IntegrityError):
+            connection.execute(add, {"id": "n1", "text": "again"})
+        connection.rollback()
+        connection.execute(add, {"id": "n2", "text": "b"})
+        connection.commit()
+        monkeypatch.setattr(lazy_begin, "MAX_PREPARED", 2)
+        assert connection.execute(BY_ID, {"note_id": "n2"}).scalar() == "b"
+        assert connection.execute(BY_ID, {"note_id": "n1"}).scalar() == "a"
+    assert [statement.split(" AS ")[0] for statement in SENT] == [
+        "BEGIN;PREPARE crm_1", "ROLLBACK", "BEGIN;PREPARE crm_2", "COMMIT",
+        "DEALLOCATE ALL;PREPARE crm_1", "EXECUTE crm_1(%(note_id)s)"], SENT
+
+
+@pytest.mark.parametrize(("statement", "form"), [
+    ("SELECT a FROM t WHERE b = %(b)s AND c = %(c)s OR b = %(b)s",
+     ("SELECT a FROM t WHERE b = $1 AND c = $2 OR b = $1", ("b", "c"))),
+    ("SELECT a FROM t WHERE b LIKE '%%x' AND c = %(c_1)s",
+     ("SELECT a FROM t WHERE b LIKE '%%x' AND c = $1", ("c_1",))),
+    ("SELECT a FROM t WHERE b = %s", None),
+])
+def test_named_parameters_become_numbered_ones(statement, form):
+    assert lazy_begin.numbered(statement) == form
