@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import String, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from crm_chassis.lazy_begin import prepared
 from crm_contracts.errors import ValidationFailed
 
 # A section of a view: the id column of its rows, the conditions they meet, their order.
@@ -56,7 +57,7 @@ class FirstIds:
                              func.row_number().over(order_by=order).label("position"))
                       .where(*conditions).order_by(*order).limit(limit).subquery())
             members.append(select(ranked))
-        self.query = union_all(*members)
+        self.query = prepared(union_all(*members))  # planned once per connection
 
     def __call__(self, session: Session, **params: Any) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {name: [] for name in self.names}

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from crm_chassis.db import UTCDateTime
+from crm_chassis.lazy_begin import prepared
 from reporting.models import (
     ActivityFacts,
     ContactFacts,
@@ -86,7 +87,7 @@ _BY_NAME = {kind.name: kind for kind in KINDS}
 def _query(attribute: str):
     """Built once per attribute, with a bind parameter for the customer: SQLAlchemy then
     finds its compiled SQL in its cache instead of walking a new statement each time."""
-    return union_all(*(kind.select(attribute) for kind in KINDS))
+    return prepared(union_all(*(kind.select(attribute) for kind in KINDS)))
 
 
 def customer_facts(session: Session, attribute: str, record_ids: list[str]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from crm_chassis import changes
 from crm_chassis.bulk import insert_with_commit
+from crm_chassis.lazy_begin import prepared
 from crm_chassis.records import CHANGED_MEANWHILE
 from sales.domain import follow_ups as rules
 from sales.domain.money import minor_unit, money_str
@@ -147,7 +148,7 @@ def update_opportunity(uow, opportunity_id: str, data: dict[str, Any],
 # stage as ORM objects and flushing the deal were two thirds of a move.
 _DEALS, _PIPELINES = Opportunity.__table__, Pipeline.__table__
 _STAGE, _ASKED = Stage.__table__.alias("stage"), Stage.__table__.alias("asked")
-_TO_MOVE = (
+_TO_MOVE = prepared(
     select(_DEALS, _STAGE.c.name.label("stage_name"),
            _PIPELINES.c.name.label("pipeline_name"), _ASKED.c.name.label("asked_name"),
            _ASKED.c.pipeline_id.label("asked_pipeline_id"),
@@ -158,8 +159,8 @@ _TO_MOVE = (
     .outerjoin(_ASKED, _ASKED.c.id == bindparam("asked_id"))
     .where(_DEALS.c.id == bindparam("deal_id"), _DEALS.c.deleted_at.is_(None)))
 # The columns to set come with the parameters.
-_MOVED = update(_DEALS).where(_DEALS.c.id == bindparam("deal_id"),
-                              _DEALS.c.version == bindparam("read_version"))
+_MOVED = prepared(update(_DEALS).where(_DEALS.c.id == bindparam("deal_id"),
+                                       _DEALS.c.version == bindparam("read_version")))
 
 
 def move_opportunity(uow, opportunity_id: str, data: dict[str, Any],
