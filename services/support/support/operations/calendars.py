@@ -9,6 +9,7 @@ from sqlalchemy import Row, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from crm_chassis.lazy_begin import prepared
 from support.domain import business_time, sla
 from support.exceptions import Conflict, NotFound, ValidationFailed
 from support.models import Calendar, SlaPolicy
@@ -86,7 +87,7 @@ def list_policies(session: Session) -> list[SlaPolicy]:
 _policies, _calendars = SlaPolicy.__table__.c, Calendar.__table__.c
 # Built once, as plain columns: building the query and loading two ORM objects a row was
 # two thirds of this function's time, and a ticket's creation is the service's busiest write.
-_POLICY_FOR = (
+_POLICY_FOR = prepared(
     select(_policies.id, _policies.priority, _policies.tier, _policies.calendar_id,
            _policies.first_response_minutes, _policies.resolution_minutes,
            _calendars.timezone, _calendars.hours, _calendars.holidays)
