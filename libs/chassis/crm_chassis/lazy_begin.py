@@ -26,7 +26,9 @@ next ones only `EXECUTE`. psycopg2 sends every statement as text, which PostgreS
 and plans each time; for the deal a move reads (three tables joined) planning was four
 fifths of the server's work. Only for statements whose best plan does not depend on the
 values (rows by key, joins on ids): after five executions PostgreSQL may keep one generic
-plan for all values, which a search by pattern would not want.
+plan for all values, which a search by pattern would not want. A prepared statement lives
+in its server session, so a pooler between the services and PostgreSQL must keep sessions
+(PgBouncer's session mode), as a direct connection does.
 
 SQLAlchemy still sees an ordinary transaction: the dialect below only decides what goes over
 the wire. Setting an isolation level per connection is refused (it would turn the
