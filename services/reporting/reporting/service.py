@@ -9,7 +9,6 @@ from typing import Any
 
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
-from sqlalchemy import select
 
 from crm_chassis.consumer import BATCH, consumes
 from crm_chassis.dependencies import Database
@@ -18,8 +17,8 @@ from crm_chassis.observability import Observability
 from crm_chassis.races import retried_when_raced
 from reporting import handlers, schemas
 from reporting.domain.periods import period_of
-from reporting.models import ContactFacts
 from reporting.operations import alerts, dashboards, history, rebuild, reports, rollups
+from reporting.operations.customer_facts import account_of
 from reporting.operations.facts import Facts, Scope
 from reporting.schemas import load
 
@@ -95,8 +94,7 @@ class ReportingService(EventLog):
     @rpc
     def contact_360(self, contact_id: str) -> dict[str, Any]:
         """The KPI part of the contact's 360 view: those of its account when it has one."""
-        account_id = self.db.session.scalar(
-            select(ContactFacts.account_id).where(ContactFacts.id == contact_id))
+        account_id = account_of(self.db.session, contact_id)
         if account_id:
             return self.account_360(account_id)
         kpis = reports.customer_kpis(self.db.session, "contact_id", contact_id, _now())

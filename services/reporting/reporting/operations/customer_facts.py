@@ -100,6 +100,17 @@ def customer_facts(session: Session, attribute: str, record_ids: list[str]
     return found
 
 
+# Built once and prepared, as _query: every contact 360 asks both.
+_ACCOUNT_OF = prepared(select(ContactFacts.account_id)
+                       .where(ContactFacts.id == bindparam("contact_id")))
+_MERGED_INTO = prepared(select(ContactFacts.id)
+                        .where(ContactFacts.merged_into.in_(bindparam("ids", expanding=True))))
+
+
+def account_of(session: Session, contact_id: str) -> str | None:
+    return session.scalar(_ACCOUNT_OF, {"contact_id": contact_id})
+
+
 def same_person(session: Session, contact_id: str) -> list[str]:
     """The contact and every contact merged into it, however long ago and through however
     many merges: their orders, tickets and ratings are the survivor's history now. Read
@@ -107,7 +118,7 @@ def same_person(session: Session, contact_id: str) -> list[str]:
     merge counts for the survivor too."""
     family, frontier = [contact_id], [contact_id]
     while frontier:
-        frontier = [one for one in session.scalars(select(ContactFacts.id).where(
-            ContactFacts.merged_into.in_(frontier))) if one not in family]
+        frontier = [one for one in session.scalars(_MERGED_INTO, {"ids": frontier})
+                    if one not in family]
         family += frontier
     return family
