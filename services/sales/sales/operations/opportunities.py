@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from crm_chassis import changes
 from crm_chassis.bulk import insert_with_commit
 from crm_chassis.lazy_begin import prepared
 from crm_chassis.records import CHANGED_MEANWHILE
@@ -195,10 +194,10 @@ def move_opportunity(uow, opportunity_id: str, data: dict[str, Any],
     moved = {"pipeline_id": pipeline_id, "stage_id": data["stage_id"],
              "stage_entered_at": moment, "current_stay_id": stay["id"],
              "probability_override": None, "updated_at": moment, "version": deal.version + 1}
-    if connection.execute(_MOVED, {**moved, "deal_id": deal.id,
-                                   "read_version": deal.version}).rowcount != 1:
+    # Through the session, whose change counters see it (the board's).
+    if uow.session.execute(_MOVED, {**moved, "deal_id": deal.id,
+                                    "read_version": deal.version}).rowcount != 1:
         raise StaleVersion(CHANGED_MEANWHILE)
-    changes.written(uow.session, _DEALS.name)  # the board's counter: not seen otherwise
     _forget(uow.session, deal.id)
     _enter(uow, deal.id, stay, deal.asked_time_limit_days)
     shown = deal_data(SimpleNamespace(**{**deal._mapping, **moved}), pipeline_name,
