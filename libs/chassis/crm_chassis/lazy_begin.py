@@ -84,7 +84,6 @@ def prepared(statement):
     return statement.execution_options(**{PREPARED: True})
 
 
-@lru_cache(maxsize=512)
 def numbered(statement: str) -> tuple[str, tuple[str, ...]] | None:
     """The statement with `$1, $2...` for its named parameters, and their names in that
     order; None when it has a parameter of another form."""
@@ -105,8 +104,8 @@ _NAMED = re.compile(r"%\((\w+)\)s")
 
 class HoldingConnection(DriverConnection):
     """The driver's connection, with the statements held for its transaction's COMMIT and,
-    for each savepoint, how many were held when it was taken; and the statements prepared
-    on it, by their text."""
+    for each savepoint, how many were held when it was taken; and for each statement
+    prepared on it, the EXECUTE that runs it."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,24 +119,26 @@ def _executed_prepared(cursor, statement: str, parameters: dict[str, Any]) -> bo
     """Run the statement as a prepared one: PREPARE it first if this connection has not;
     False (nothing sent) when it cannot be."""
     connection = cursor.connection
-    form = numbered(statement)
-    if form is None or not isinstance(connection, HoldingConnection):
+    if not isinstance(connection, HoldingConnection):
         return False
-    text, names = form
-    begin = "BEGIN;" if must_open(connection, statement) else ""
-    name = connection.prepared.get(statement)
+    call = connection.prepared.get(statement)
     prepare = ""
-    if name is None:
+    if call is None:
+        form = numbered(statement)
+        if form is None:
+            return False
+        text, names = form
         if connection.prepared_count >= MAX_PREPARED:
             prepare, connection.prepared_count = "DEALLOCATE ALL;", 0
             connection.prepared.clear()
         connection.prepared_count += 1
         name = f"crm_{connection.prepared_count}"
         prepare += f"PREPARE {name} AS {text};"
-    call = f"EXECUTE {name}({', '.join(f'%({n})s' for n in names)})" if names \
-        else f"EXECUTE {name}"
+        call = f"EXECUTE {name}({', '.join(f'%({n})s' for n in names)})" if names \
+            else f"EXECUTE {name}"
+    begin = "BEGIN;" if must_open(connection, statement) else ""
     cursor.execute(begin + prepare + call, parameters)
-    connection.prepared[statement] = name  # only once it ran: a failure prepares anew
+    connection.prepared[statement] = call  # only once it ran: a failure prepares anew
     return True
 
 
