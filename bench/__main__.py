@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from bench import client, cpu, load, marketing
+from bench import client, cpu, http_session, load, marketing
 from bench.data import SEARCH_TERMS, bulk_load, write_import_csv
 from bench.echo import EchoClient
 from bench.platform import ROOT, Platform, peak_rss_mb
@@ -53,15 +53,20 @@ TICKETS = 1000  # in the agent's queue, as the support issue asks
 
 
 def session_client(headers: dict | None = None):
-    def make():
-        session = requests.Session()
-        session.trust_env = False  # loopback only, never through a proxy
-        session.headers.update(headers or {})
-        return session
-    return make
+    """What each simulated client of a load run is made with: a lean keep-alive session."""
+    return lambda: http_session.Session(headers)
 
 
-def checked(response: requests.Response, *ok: int) -> requests.Response:
+def api_session(headers: dict) -> requests.Session:
+    """The session of setup and polling, which needs more of HTTP (uploads) than the load."""
+    session = requests.Session()
+    session.trust_env = False  # loopback only, never through a proxy
+    session.headers.update(headers)
+    return session
+
+
+def checked(response, *ok: int):
+    """``response`` of requests or of bench.http_session, which share these attributes."""
     if response.status_code not in (ok or (200,)):
         raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
     return response
@@ -72,7 +77,7 @@ def step(message: str) -> None:
 
 
 def pair(results: list, platform: Platform, name: str, make, call, duration: float,
-         close=None) -> None:
+         close=lambda client: client.close()) -> None:
     """The run at 1 client, then at 16, where each process's CPU per request is noted too."""
     platform.analyze()
     for clients in (1, 16):
@@ -144,7 +149,7 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
         platform.start_service(service)
     platform.start_gunicorn("gateway", "gateway.app:create_app()", "/healthz")
     auth = {"Authorization": f"Bearer {platform.token()}"}
-    api = session_client(auth)()
+    api = api_session(auth)
     ids = []
     for n in range(50):
         body = {"first_name": "Read", "last_name": f"Sample{n}",
