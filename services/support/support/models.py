@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    FetchedValue,
     Float,
     ForeignKey,
     Index,
@@ -126,7 +127,9 @@ class Ticket(_Record, Base):
         Index("ix_tickets_resolution_due", "resolution_due_at"),
     )
 
-    number: Mapped[int] = mapped_column(Integer, unique=True)
+    # On PostgreSQL the column's default draws the number from TICKET_NUMBERS (migration
+    # 0007) and the INSERT returns it; on SQLite it is set before the INSERT.
+    number: Mapped[int] = mapped_column(Integer, unique=True, server_default=FetchedValue())
     subject: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
     contact_id: Mapped[str | None] = mapped_column(String(36), index=True)

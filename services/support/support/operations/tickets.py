@@ -15,7 +15,6 @@ from support.domain import sla
 from support.domain import tickets as rules
 from support.exceptions import NotFound, ValidationFailed
 from support.models import (
-    TICKET_NUMBERS,
     AccountView,
     ContactView,
     Counter,
@@ -193,16 +192,12 @@ def _offset(cursor: str | None) -> int:
 
 # --- writing -----------------------------------------------------------------------------
 
-_NEXT_NUMBER = select(func.nextval(TICKET_NUMBERS))  # built once: a ticket's creation is hot
-
-
 def next_number(session: Session) -> int:
-    if is_postgres(session):
-        # A sequence: distinct across replicas, and no lock held until the commit (a
-        # rolled-back creation leaves a gap in the numbers, as in most help desks).
-        return session.connection().scalar(_NEXT_NUMBER)
-    # SQLite: the UPDATE takes the counter row's lock. A table-level statement: no Counter
-    # object is kept in the session, so none needs synchronising.
+    """SQLite's next ticket number. On PostgreSQL the INSERT draws it from a sequence, which
+    is distinct across replicas and holds no lock until the commit (a rolled-back creation
+    leaves a gap in the numbers, as in most help desks)."""
+    # The UPDATE takes the counter row's lock. A table-level statement: no Counter object
+    # is kept in the session, so none needs synchronising.
     table = Counter.__table__
     return session.execute(update(table).where(table.c.name == "ticket")
                            .values(value=table.c.value + 1).returning(table.c.value)).scalar_one()
@@ -269,7 +264,8 @@ def create_ticket(uow, data: dict[str, Any], *, author_type: str = "agent",
         team, assignee_id, rule = teams.choose(session, ticket)
         team_id, rule_id = (team.id if team else None), (rule.id if rule else None)
     ticket.team_id, ticket.assignee_id = team_id, assignee_id
-    ticket.number = next_number(session)
+    if not is_postgres(session):
+        ticket.number = next_number(session)
     session.add(ticket)
     flush(session)
     uow.emit("ticket.created", {"ticket": event_ticket(ticket), "changed_by": uow.actor_id})
