@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,9 +15,17 @@ from contacts.domain.custom_fields import (
 )
 from contacts.exceptions import Conflict, NotFound, ValidationFailed
 from contacts.models import CustomFieldDefinition
+from crm_chassis.lazy_begin import prepared
 from crm_chassis.records import flush
 
 CACHE = "crm.custom_field_definitions"
+
+
+_table = CustomFieldDefinition.__table__
+# Built once and prepared: every new contact or account is checked against them.
+_DEFINITIONS_OF = prepared(
+    select(_table.c.key, _table.c.label, _table.c.type, _table.c.options, _table.c.required)
+    .where(_table.c.object == bindparam("obj")).order_by(_table.c.key))
 
 
 def definitions(session: Session, obj: str) -> list[FieldDefinition]:
@@ -25,10 +33,7 @@ def definitions(session: Session, obj: str) -> list[FieldDefinition]:
     row against them, and a worker's session is short-lived."""
     cache = session.info.setdefault(CACHE, {})
     if obj not in cache:
-        table = CustomFieldDefinition.__table__
-        rows = session.execute(select(table.c.key, table.c.label, table.c.type, table.c.options,
-                                      table.c.required)
-                               .where(table.c.object == obj).order_by(table.c.key))
+        rows = session.execute(_DEFINITIONS_OF, {"obj": obj})
         cache[obj] = [FieldDefinition(key, label, kind, tuple(options), required)
                       for key, label, kind, options, required in rows]
     return cache[obj]
