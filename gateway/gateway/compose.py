@@ -64,8 +64,8 @@ def compose(parts: list[Part]) -> dict[str, Any]:
     parts = [part for part in parts
              if part.permission is None or g.principal.can(part.permission)]
     timeout = current_app.config["CRM"].compose_timeout
-    calls = [services.call_async(part.service, part.method, *part.args, timeout=timeout)
-             for part in parts]
+    calls = services.call_all_async([(part.service, part.method, part.args) for part in parts],
+                                    timeout=timeout)
     view: dict[str, Any] = {}
     missing: list[dict[str, Any]] = []
     for part, outcome in zip(parts, gather(calls), strict=True):
@@ -92,8 +92,9 @@ def personal_data(contact_id: str) -> dict[str, Any]:
     """Everything the platform holds about a person, for a subject access request: every
     holder asked at once. All or nothing: an export missing a service's part would say less
     than is held, so a part that fails fails the export (503 naming the service)."""
-    calls = [services.call_async(holder, "gdpr_export", contact_id, timeout=30)
-             for holder in ("contacts", *PERSONAL_DATA_HOLDERS)]
+    calls = services.call_all_async([(holder, "gdpr_export", (contact_id,))
+                                     for holder in ("contacts", *PERSONAL_DATA_HOLDERS)],
+                                    timeout=30)
     outcomes = gather(calls)
     for outcome in outcomes:
         if isinstance(outcome, RpcError):

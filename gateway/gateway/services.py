@@ -28,7 +28,7 @@ def call(service: str, method: str, *args: Any, timeout: float | None = None,
     return client().call(service, method, *args, timeout=timeout, context=context(), **kwargs)
 
 
-def call_async(service: str, method: str, *args: Any, timeout: float | None = None,
-               **kwargs: Any) -> PendingCall:
-    return client().call_async(service, method, *args, timeout=timeout, context=context(),
-                               **kwargs)
+def call_all_async(requests: list[tuple[str, str, tuple]], *, timeout: float | None = None
+                   ) -> list[PendingCall]:
+    """Several calls sent together (the parts of a 360 view)."""
+    return client().call_all_async(requests, timeout=timeout, context=context())

@@ -51,6 +51,10 @@ class FakeRpc:
     def call_async(self, service, method, *args, timeout=None, context=None, **kwargs):
         return FakeCall(service, method, self._outcome(service, method, args, kwargs, context))
 
+    def call_all_async(self, requests, *, timeout=None, context=None, **kwargs):
+        return [self.call_async(service, method, *args, context=context, **kwargs)
+                for service, method, args in requests]
+
     def healthy(self) -> bool:
         return True
 

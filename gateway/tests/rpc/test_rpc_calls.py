@@ -157,6 +157,28 @@ def test_gather_puts_each_failure_in_its_place(client):
     assert [call.service for call in calls] == ["echo", "echo", "nobody", "echo"]
 
 
+def test_calls_sent_together_each_get_their_own_answer(client):
+    started = time.monotonic()
+
+    calls = client.call_all_async([("echo", "echo", ("ok",)), ("echo", "fail", ("boom",)),
+                                   ("nobody", "ping", ()), ("echo", "sleep", (0.5,)),
+                                   ("echo", "sleep", (0.5,))], timeout=5.0)
+
+    ok, failed, missing, slept, slept_too = gather(calls)
+    assert (ok, slept, slept_too) == ("ok", 0.5, 0.5)
+    assert isinstance(failed, RemoteError)
+    assert isinstance(missing, ServiceUnavailable)
+    assert time.monotonic() - started < 0.9  # 1 s if the sleeps were serial
+    assert len({call.correlation_id for call in calls}) == 5
+
+
+def test_a_bad_name_among_calls_sent_together_sends_none_of_them(client):
+    with pytest.raises(ValueError):
+        client.call_all_async([("echo", "sleep", (0.2,)), ("no.dots", "ping", ())])
+
+    assert not client.healthy()  # nothing reached the I/O thread, so it never connected
+
+
 def test_a_call_is_done_at_its_deadline_even_when_nobody_waits(client):
     started = time.monotonic()
     pending = client.call_async("echo", "sleep", 1.0, timeout=0.3)
