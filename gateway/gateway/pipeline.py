@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 
 import structlog
 from flask import Flask, Response, current_app, g, request
@@ -16,6 +15,7 @@ from gateway import idempotency
 from gateway.auth import ANONYMOUS, Principal, identify
 from gateway.db import close_db
 from gateway.errors import Problem
+from gateway.ids import new_id
 from gateway.models import now
 from gateway.permissions import declared
 
@@ -67,7 +67,7 @@ def _correlation_id() -> str:
         value = request.headers.get(header, "")
         if 0 < len(value) <= 64 and value.isprintable():
             return value
-    return uuid.uuid4().hex
+    return new_id()
 
 
 def _caller(view) -> Principal:

@@ -14,7 +14,6 @@ request also expires in the broker then, so a stopped service does not find stal
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import math
@@ -31,23 +30,14 @@ from urllib.parse import parse_qs, urlsplit
 import pika
 from pika.adapters.select_connection import IOLoop
 
+from gateway.ids import new_id
+
 log = logging.getLogger("gateway.rpc")
 
 RPC_EXCHANGE = "nameko-rpc"
 CONTENT_TYPE = "application/json"
 HEADER_PREFIX = "nameko."
 CALL_ID_STACK = "call_id_stack"
-
-# Correlation and call ids: a counter behind a random prefix and the pid. uuid4 reads
-# os.urandom, a system call that gives up the GIL, which a request thread then waits to get
-# back: twice a call, ten times for the five calls of a 360 view.
-_ID_PREFIX = uuid.uuid4().hex[:12]
-_id_numbers = itertools.count()  # next() is atomic under the GIL
-
-
-def _new_id() -> str:
-    return f"{_ID_PREFIX}.{os.getpid()}.{next(_id_numbers)}"
-
 
 RECONNECT_BACKOFF = (0.25, 5.0)  # first and longest wait between attempts after a failure
 MIN_ATTEMPT_GAP = 0.5  # a call reconnects itself only if the last attempt is older than this
@@ -107,7 +97,7 @@ class PendingCall:
         self.method = method
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout
-        self.correlation_id = _new_id()
+        self.correlation_id = new_id()
         self._body = body
         self._headers = headers
         self._stage = self.QUEUED
@@ -310,7 +300,7 @@ def _encode_headers(name: str, context: dict[str, Any] | None) -> dict[str, Any]
     if not isinstance(stack, list | tuple):
         raise TypeError("context['call_id_stack'] must be a list of call ids")
     headers: dict[str, Any] = {
-        HEADER_PREFIX + CALL_ID_STACK: [*map(str, stack), f"{name}.{_new_id()}"]}
+        HEADER_PREFIX + CALL_ID_STACK: [*map(str, stack), f"{name}.{new_id()}"]}
     for key, value in context.items():
         if not isinstance(key, str) or not key:
             raise TypeError(f"context keys must be non-empty strings, got {key!r}")
