@@ -53,13 +53,9 @@ class _Record:
 _VERSIONED = {"version_id_col": _Record.version}
 
 
-# Ticket numbers on PostgreSQL (made by migration 0004); SQLite uses the "ticket" counter.
-TICKET_NUMBERS = "ticket_numbers"
-
-
 class Counter(Base):
     """Numbers every replica shares, incremented with an UPDATE, which serialises: ticket
-    numbers on SQLite only (on PostgreSQL they come from the TICKET_NUMBERS sequence)."""
+    numbers on SQLite only (on PostgreSQL they come from the ticket_numbers sequence)."""
 
     __tablename__ = "counters"
 
@@ -127,8 +123,8 @@ class Ticket(_Record, Base):
         Index("ix_tickets_resolution_due", "resolution_due_at"),
     )
 
-    # On PostgreSQL the column's default draws the number from TICKET_NUMBERS (migration
-    # 0007) and the INSERT returns it; on SQLite it is set before the INSERT.
+    # On PostgreSQL the column's default (migration 0007) draws the number from the
+    # ticket_numbers sequence (0004) and the INSERT returns it; SQLite's is set before.
     number: Mapped[int] = mapped_column(Integer, unique=True, server_default=FetchedValue())
     subject: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
