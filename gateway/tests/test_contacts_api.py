@@ -1,6 +1,7 @@
 """The contacts resource through the gateway: validation, errors, ETags, idempotency,
 audit, and the 360 view's partial answers."""
 
+import io
 from datetime import timedelta
 
 from gateway_fakes import remote
@@ -54,6 +55,17 @@ def test_text_no_database_can_store_is_refused_naming_the_field(client, login, f
     assert (path.status_code, query.status_code) == (422, 422)
     assert list(path.get_json()["errors"]) == ["item_id"]
     assert list(query.get_json()["errors"]) == ["source"]
+    assert fake_rpc.calls == []
+
+
+def test_a_form_field_no_database_can_store_is_refused_too(client, login, fake_rpc):
+    # Forms are read for this check only when the body is one (a JSON body has none).
+    response = client.post("/api/v1/contacts/import", headers=login("admin"), data={
+        "file": (io.BytesIO(b"email\nada@example.com\n"), "people.csv"), "dedup": "skip\x00"},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        "dedup": ["must not contain the NUL character (U+0000)"]}
     assert fake_rpc.calls == []
 
 
