@@ -263,17 +263,15 @@ def sales_runs(platform: Platform, auth: dict, api, results: list, extra: dict,
     deals = [deal["id"] for deal in listed]
     extra["board_deals"] = len(deals)
     extra["deal_create_rps"] = made.rps
-    # Where each deal is and its version, so that every request moves its deal, and shows
-    # it did: a move to the stage a deal is in changes nothing and costs a fraction of one
-    # (a formula over the request's number, used before, made more than half the moves of
-    # a quick run such no-ops).
+    # Each deal's stage and version: every request moves its deal on, and its answer must
+    # show one version more (a move to the stage a deal is in changes nothing, cheaply).
     at = {deal["id"]: (stages.index(deal["stage_id"]), deal["version"]) for deal in listed}
 
     def move(session, i: int) -> None:
         # Requests in flight together take distinct deals: 16 clients, 1,000 deals.
         deal = deals[i % len(deals)]
-        stage, version = at[deal]
-        stage = (stage + 1) % len(stages)
+        current, version = at[deal]
+        stage = (current + 1) % len(stages)
         moved = checked(session.post(f"{base}/opportunities/{deal}/move",
                                      json={"stage_id": stages[stage]}, timeout=10)).json()
         at[deal] = (stage, moved["version"])
