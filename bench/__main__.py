@@ -17,8 +17,9 @@ from bench import client, cpu, http_session, load, marketing
 from bench.data import SEARCH_TERMS, bulk_load, write_import_csv
 from bench.echo import EchoClient
 from bench.platform import ROOT, Platform, peak_rss_mb
-from bench.report import print_report, verdicts
-from bench.thin_service import ITEMS, create_items
+from bench.report import THIN_FAN_OUT, THIN_PATH, THIN_WRITE, print_report, verdicts
+from bench.thin_service import FAN_OUT, ITEMS, create_items
+from bench.thin_writer import create_sink_tables, create_writer_tables, sink_target
 from crm_testing.platform import SERVICES
 
 
@@ -89,6 +90,37 @@ def pair(results: list, platform: Platform, name: str, make, call, duration: flo
                                 snapshot=snapshot))
 
 
+def thin_write_runs(platform: Platform, thin: str, results: list, duration: float) -> None:
+    """The thin write (bench.thin_writer): its consumers start first, so that their queues
+    are bound before the first event; all three stop after the run."""
+    step("starting the thin writer and its two consumers")
+    create_writer_tables(platform.thin_db)
+    started = []
+    for name, url in platform.sink_dbs.items():
+        create_sink_tables(url)
+        started.append(platform.start_nameko(name, sink_target(name), config="reporting"))
+    started.append(platform.start_nameko("thin-writer", "bench.thin_writer:ThinWriter",
+                                         config="sales"))
+    pair(results, platform, THIN_WRITE, session_client(),
+         lambda s, i: checked(s.request("PUT", f"{thin}/items/{i % ITEMS + 1}", timeout=10,
+                                        json={"note": f"note {i}"})), duration)
+    for process in started:
+        process.stop()
+
+
+def thin_fan_out_runs(platform: Platform, thin: str, results: list, duration: float) -> None:
+    """The thin fan-out: the thin path's service and four more like it, each a process,
+    asked at once (bench.apps); the four stop after the run."""
+    step("starting four more thin services")
+    started = [platform.start_nameko(name, f"bench.thin_service:ThinService{n}")
+               for n, name in enumerate(FAN_OUT[1:], start=2)]
+    pair(results, platform, THIN_FAN_OUT, session_client(),
+         lambda s, i: checked(s.get(f"{thin}/items/{i % ITEMS + 1}/fan-out", timeout=10)),
+         duration)
+    for process in started:
+        process.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     started = time.monotonic()
@@ -139,8 +171,10 @@ def run_all(platform: Platform, args, results: list, extra: dict, workdir: Path)
          lambda s, i: checked(s.get(bare + "/ping", timeout=10)), duration)
     pair(results, platform, "pika echo (bus limit)", lambda: EchoClient(platform.amqp_uri),
          lambda c, i: c.call(), duration, close=lambda c: c.close())
-    pair(results, platform, "thin path (1 RPC, 1 row)", session_client(),
+    pair(results, platform, THIN_PATH, session_client(),
          lambda s, i: checked(s.get(f"{thin}/items/{i % ITEMS + 1}", timeout=10)), duration)
+    thin_write_runs(platform, thin, results, duration)
+    thin_fan_out_runs(platform, thin, results, duration)
 
     # 2. the gateway
     step("starting the mailbox, the services and the gateway")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from bench.thin_writer import SINKS, WRITER
 from crm_testing import databases
 from crm_testing.platform import ROOT
 from crm_testing.platform import Platform as TestPlatform
@@ -41,7 +42,13 @@ class Platform(TestPlatform):
             "CRM_MARKETING_SEND_RATE": "2000", "CRM_MARKETING_SEND_TICK_SECONDS": "0.2",
             "CRM_MARKETING_SEND_LEASE_SECONDS": "5"})
         self.thin_db = self.database("crm_bench_thin")
-        self.env["CRM_BENCH_THIN_DATABASE_URL"] = self.thin_db
+        # The thin writer (bench.thin_writer) writes the thin path's rows; each of its
+        # consumers has a database of its own, as every service does.
+        self.sink_dbs = {name: self.database(f"crm_{name}") for name in SINKS}
+        self.env.update({"CRM_BENCH_THIN_DATABASE_URL": self.thin_db,
+                         f"CRM_{WRITER.upper()}_DATABASE_URL": self.thin_db,
+                         **{f"CRM_{name.upper()}_DATABASE_URL": url
+                            for name, url in self.sink_dbs.items()}})
 
     @property
     def contacts_db(self) -> str:

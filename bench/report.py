@@ -7,6 +7,10 @@ import math
 from bench import client
 
 SEARCH_TARGET_ROWS = 1_000_000
+THIN_PATH = "thin path (1 RPC, 1 row)"
+THIN_WRITE = "thin write (1 event, 2 consumers)"
+THIN_FAN_OUT = "thin fan-out (5 RPCs at once)"
+WRITES = ("deal move", "ticket create")  # (with the contact create) each emits an event
 CPU_COLUMNS = 7  # processes shown per run in the CPU lines
 
 
@@ -24,9 +28,11 @@ def _ok(value) -> bool:
 def verdicts(results, extra: dict) -> list[dict]:
     read16 = _find(results, "contact read", 16)
     read1 = _find(results, "contact read", 1)
-    thin16 = _find(results, "thin path (1 RPC, 1 row)", 16)
+    thin16 = _find(results, THIN_PATH, 16)
+    write16 = _find(results, THIN_WRITE, 16)
     create16 = _find(results, "contact create", 16)
     v360 = _find(results, "contact 360", 1)
+    thin1, fan_out1 = _find(results, THIN_PATH, 1), _find(results, THIN_FAN_OUT, 1)
     checks: list[dict] = []
 
     def check(target: str, figure: str, met: bool | None) -> None:
@@ -44,23 +50,25 @@ def verdicts(results, extra: dict) -> list[dict]:
     if create16:
         check("create@16 >= 300 req/s", f"{create16.rps:.0f} req/s "
               f"({create16.errors} errors)" + _versus_issue_thin(create16, thin16)
-              + _cores_allow(create16, extra["cpus"]),
+              + _cores_allow(create16, extra["cpus"]) + _versus_thin_write(write16, thin16),
               create16.errors == 0 and create16.rps >= 300)
     if v360 and read1 and read1.p50_ms:
         ratio = v360.p50_ms / read1.p50_ms
         extra["ratio_360p50_readp50"] = round(ratio, 3)
         check("360 p50 < 1.5 x read p50 (1 client)",
               f"{v360.p50_ms:.1f} / {read1.p50_ms:.1f} ms = {ratio:.2f}x"
-              + _floor_360(_find(results, "contact 360", 16), read1, extra["cpus"]),
+              + _floor_360(_find(results, "contact 360", 16), read1, extra["cpus"])
+              + _versus_fan_out(fan_out1, thin1),
               ratio < 1.5)
     for name in ("deal move", f"board of {extra.get('board_deals')} deals", "ticket create",
                  f"queue of {extra.get('queue_tickets')}+ tickets"):
         run16 = _find(results, name, 16)
         if run16 and thin16 and thin16.rps:
             ratio = run16.rps / thin16.rps
+            floor = _versus_thin_write(write16, thin16) if name in WRITES else ""
             check(f"{name}@16 >= 0.5 x thin@16 req/s",
                   f"{run16.rps:.0f} / {thin16.rps:.0f} = {ratio:.2f}x"
-                  + _cores_allow(run16, extra["cpus"], thin16), ratio >= 0.5)
+                  + _cores_allow(run16, extra["cpus"], thin16) + floor, ratio >= 0.5)
             check(f"{name}@16 p99 < 50 ms", f"{run16.p99_ms:.1f} ms",
                   run16.errors == 0 and run16.p99_ms < 50)
     p95 = extra.get("search_p95_worst_ms")
@@ -100,6 +108,24 @@ def _versus_issue_thin(run16, thin16) -> str:
         return ""
     return (f" = {run16.rps / thin16.rps:.2f}x this run's thin path (the issue's 300 beside"
             f" its thin path of about {ISSUE_THIN_RPS:,}: {300 / ISSUE_THIN_RPS:.2f}x)")
+
+
+def _versus_thin_write(write16, thin16) -> str:
+    """The thin write's own rate beside the thin path's: how near the design lets any write
+    with an event come to a read."""
+    if not (write16 and thin16 and thin16.rps):
+        return ""
+    return (f"; the thin write, this design's least write with an event, "
+            f"{write16.rps / thin16.rps:.2f}x thin at {write16.cpu_total_ms:.1f} ms")
+
+
+def _versus_fan_out(fan_out1, thin1) -> str:
+    """The thin fan-out's p50 beside the thin path's: a view of five parts, each the least a
+    call costs in this design, against a one-call read."""
+    if not (fan_out1 and thin1 and thin1.p50_ms):
+        return ""
+    return (f"; the thin fan-out, five one-row calls at once, takes "
+            f"{fan_out1.p50_ms / thin1.p50_ms:.2f}x the thin path's p50")
 
 
 def _cores_allow(run16, cores: int, thin16=None) -> str:
