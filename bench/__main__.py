@@ -19,8 +19,14 @@ from bench.echo import EchoClient
 from bench.platform import ROOT, Platform, peak_rss_mb
 from bench.report import THIN_FAN_OUT, THIN_PATH, THIN_WRITE, print_report, verdicts
 from bench.thin_service import FAN_OUT, ITEMS, create_items
-from bench.thin_writer import create_sink_tables, create_writer_tables, sink_target
+from bench.thin_writer import (
+    create_sink_tables,
+    create_writer_tables,
+    sink_target,
+    sinks_caught_up,
+)
 from crm_testing.platform import SERVICES
+from crm_testing.processes import wait_until
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -104,6 +110,9 @@ def thin_write_runs(platform: Platform, thin: str, results: list, duration: floa
     pair(results, platform, THIN_WRITE, session_client(),
          lambda s, i: checked(s.request("PUT", f"{thin}/items/{i % ITEMS + 1}", timeout=10,
                                         json={"note": f"note {i}"})), duration)
+    for url in platform.sink_dbs.values():  # the floor counts only if the events arrived
+        wait_until(lambda url=url: sinks_caught_up(platform.thin_db, url), timeout=30,
+                   interval=0.5, message="the thin write's consumers to hold every last version")
     for process in started:
         process.stop()
 

@@ -53,6 +53,18 @@ def create_sink_tables(url: str) -> None:
     engine.dispose()
 
 
+def sinks_caught_up(writer_url: str, sink_url: str) -> bool:
+    """Whether a consumer's rows hold every item's latest version: every event arrived."""
+    rows = []
+    for url, query in ((writer_url, "SELECT id, version FROM items WHERE version > 1"),
+                       (sink_url, "SELECT id, version FROM item_views")):
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            rows.append(set(connection.execute(text(query)).tuples()))
+        engine.dispose()
+    return rows[0] == rows[1]
+
+
 class ThinWriter:
     name = WRITER
     started = StartedAsAService()

@@ -83,6 +83,33 @@ def test_the_create_verdict_compares_with_the_thin_path_as_the_issue_did():
                                  "issue's 300 beside its thin path of about 1,000: 0.30x)")
 
 
+def _result(name, clients, rps=100.0, p50=10.0, cpu_total=0.0):
+    result = load.Result(name, clients, 100, 0, 1.0, rps, p50, p50, p50, 0.1)
+    result.cpu_total_ms = cpu_total
+    return result
+
+
+def test_the_write_verdicts_name_the_thin_write_the_reads_do_not():
+    results = [_result("deal move", 16, rps=100.0), _result("board of 1000 deals", 16),
+               _result(report.THIN_PATH, 16, rps=400.0),
+               _result(report.THIN_WRITE, 16, rps=180.0, cpu_total=11.0)]
+    checks = {c["target"]: c["measured"]
+              for c in report.verdicts(results, {"cpus": 2, "board_deals": 1000})}
+
+    assert checks["deal move@16 >= 0.5 x thin@16 req/s"].endswith(
+        "; the thin write, this design's least write with an event, 0.45x thin at 11.0 ms")
+    assert "thin write" not in checks["board of 1000 deals@16 >= 0.5 x thin@16 req/s"]
+
+
+def test_the_360_verdict_names_the_thin_fan_outs_p50_against_the_thin_paths():
+    results = [_result("contact read", 1, p50=4.0), _result("contact 360", 1, p50=20.0),
+               _result(report.THIN_PATH, 1, p50=5.0), _result(report.THIN_FAN_OUT, 1, p50=11.0)]
+    [check] = [c for c in report.verdicts(results, {"cpus": 2}) if "360" in c["target"]]
+
+    assert check["measured"] == ("20.0 / 4.0 ms = 5.00x; the thin fan-out, five one-row "
+                                 "calls at once, takes 2.20x the thin path's p50")
+
+
 def test_a_process_counts_with_the_children_it_started():
     # A shell that only waits, its child doing the work: as gunicorn's master and workers.
     parent = subprocess.Popen(["sh", "-c", f'"{sys.executable}" -c "$BURN" & wait'],
