@@ -167,3 +167,11 @@ def test_settle_waits_while_a_process_of_the_platform_works_then_returns():
     assert burnt >= 0.9  # it returned only once the burn was (all but) over
     assert waited < 15
     assert quiet < 1.5  # nothing running: one window, or two
+
+
+def test_importing_the_bench_adds_no_event_type_to_the_platforms_registry():
+    # The thin writer's event is registered only inside its own processes (ItemContract).
+    import bench.__main__  # noqa: F401 - imports every bench module
+    from crm_contracts import registry
+
+    assert not [name for name, _ in registry.event_types() if name.startswith("bench")]
