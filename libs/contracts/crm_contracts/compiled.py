@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
@@ -158,7 +159,12 @@ def _plain_loader(field: fields.Field) -> Loader | object | None:
     if kind is fields.List:
         inner = _field_loader(field.inner)
         return inner and _list(inner, field.inner.allow_none)
-    return _MARSHMALLOW  # times, dates, decimals...: marshmallow's own code
+    iso = getattr(field, "format", "") in (None, "iso", "iso8601")  # read by `fromisoformat`
+    if iso and kind in (fields.DateTime, fields.AwareDateTime):
+        return _time(getattr(field, "default_timezone", None), kind is fields.DateTime)
+    if iso and kind is fields.Date:
+        return _iso(date)
+    return _MARSHMALLOW  # naive times, decimals...: marshmallow's own code
 
 
 def _exactly(kind: type) -> Loader:
@@ -203,6 +209,34 @@ def _list(inner: Loader, allow_none: bool) -> Loader:
             else:
                 out.append(inner(item))
         return out
+
+    return load
+
+
+def _iso(kind: type) -> Loader:
+    def load(value: Any) -> Any:
+        if type(value) is not str:
+            raise _Unsure  # marshmallow takes a date or time object as it is
+        try:
+            return kind.fromisoformat(value)
+        except ValueError:
+            raise _Unsure from None
+
+    return load
+
+
+def _time(default_timezone, naive_allowed: bool) -> Loader:
+    """A `DateTime` (any awareness) or an `AwareDateTime` (a naive time given the field's
+    default zone, or refused without one) read from an ISO 8601 string."""
+    parse = _iso(datetime)
+
+    def load(value: Any) -> datetime:
+        moment = parse(value)
+        if moment.tzinfo is None and not naive_allowed:
+            if default_timezone is None:
+                raise _Unsure
+            return moment.replace(tzinfo=default_timezone)
+        return moment
 
     return load
 
