@@ -9,7 +9,7 @@ import unicodedata
 from functools import lru_cache
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 # Words that say how a company is registered, not which company it is.
 LEGAL_FORMS = frozenset(
@@ -25,6 +25,13 @@ _GLUE = re.compile(r"['’‘`´.]")
 _SEPARATORS = re.compile(r"[\W_]+")
 # Letters that NFKD does not split into a base letter and an accent.
 _UNSPLIT_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d"})
+
+# An address email_validator is sure to accept as it is (then lower-cased): a dot-atom
+# local part of ASCII, and a domain of ASCII labels ending with a TLD of letters.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PLAIN_EMAIL = re.compile(rf"({_ATOM}(?:\.{_ATOM})*)@((?:{_LABEL}\.)+[A-Za-z]{{2,63}})")
+_SPECIAL_USE = tuple(SPECIAL_USE_DOMAIN_NAMES)
 
 
 @lru_cache(maxsize=16384)  # an import's names and companies come back row after row
@@ -50,12 +57,31 @@ def clean_text(value: str | None) -> str:
 def normalise_email(value: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("not a valid email address: it is empty")
+    # Mailboxes are case-insensitive in practice: one spelling keeps the unique index honest.
+    plain = _plain_email(value.strip())
+    if plain is not None:
+        return plain
     try:
         checked = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
         raise ValueError(f"not a valid email address: {exc}") from None
-    # Mailboxes are case-insensitive in practice: one spelling keeps the unique index honest.
     return checked.normalized.lower()
+
+
+def _plain_email(address: str) -> str | None:
+    """The address lower-cased, when it is of the plain kind email_validator would take
+    and give back unchanged but for case; None for anything else, which it then judges.
+    It costs 50 us an address, a third of an imported row's CPU in the service."""
+    match = _PLAIN_EMAIL.fullmatch(address)
+    if match is None or len(address) > 254 or len(match[1]) > 64:
+        return None
+    domain = match[2].lower()
+    # IDNA refuses "--" in some places of a label, and special-use names (".test",
+    # ".localhost") are no one's mailbox: both left to email_validator.
+    if "--" in domain or len(domain) > 253 or any(
+            domain == name or domain.endswith("." + name) for name in _SPECIAL_USE):
+        return None
+    return address.lower()
 
 
 @lru_cache(maxsize=8192)

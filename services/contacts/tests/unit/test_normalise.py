@@ -1,6 +1,10 @@
 import pytest
+from email_validator import validate_email
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from contacts.domain.normalise import (
+    _plain_email,
     clean_text,
     company_key,
     email_domain,
@@ -134,3 +138,53 @@ def test_clean_text_keeps_digits_and_drops_symbols():
 
 def test_clean_text_folds_compatibility_characters():
     assert clean_text("ﬁnance İSTANBUL ＡＣＭＥ Æther") == "finance istanbul acme aether"
+
+
+# --- the plain addresses' shortcut ------------------------------------------------------------
+
+# Mostly the characters of plain addresses, dots and hyphens where they may or may not go,
+# and now and then a character only email_validator may judge.
+_LOCAL_CHARS = "aZ09._+-!#'`{}~|=?^&%$*/"
+_ODD_CHARS = " \"(),:;<>@[]\\ü\u00a0"
+_DOMAIN_CHARS = "abZ019-"
+_TLDS = ["com", "FR", "co", "x", "c1", "1", "test", "localhost", "arpa", "home.arpa", "onion",
+         "invalid", "local", "example", "xn--p1ai", "a" * 63, "a" * 64]
+
+
+@st.composite
+def _addresses(draw):
+    odd = draw(st.booleans()) and draw(st.booleans())
+    atoms = st.lists(st.text(_LOCAL_CHARS.replace(".", ""), min_size=1, max_size=12),
+                     min_size=1, max_size=6).map(".".join)
+    local = draw(atoms | st.text(_LOCAL_CHARS + (_ODD_CHARS if odd else ""), max_size=70)
+                 | st.sampled_from(["a" * 64, "a" * 65, "a.b", ".a", "a.", "a..b"]))
+    label = (st.text(_DOMAIN_CHARS + "_.ü", max_size=8) if odd
+             else st.text(_DOMAIN_CHARS, min_size=1, max_size=8))
+    labels = draw(st.lists(label | st.sampled_from(["a" * 63, "a" * 64, "ab--cd", "-a", "a-"]),
+                           max_size=4))
+    tld = draw(st.sampled_from(_TLDS) | st.text("aZ", min_size=2, max_size=6))
+    domain = ".".join([*labels, tld])
+    return f"{local}@{domain}"
+
+
+@given(_addresses())
+@settings(max_examples=3000, deadline=None)
+def test_the_shortcut_answers_only_as_email_validator_would(address):
+    plain = _plain_email(address)
+    if plain is not None:  # taken: email_validator agrees, to the character
+        assert validate_email(address, check_deliverability=False).normalized.lower() == plain
+
+
+@pytest.mark.parametrize("address", [
+    "jean.dupont.i17@acme-corp.example.fr", "O'Brien+crm@Mail.Example.COM",
+    "a" * 64 + "@" + ".".join(["b" * 61] * 3) + ".com", "x_y-z{1}@sub.a1.io"])
+def test_plain_addresses_take_the_shortcut(address):
+    assert _plain_email(address) == address.lower() == normalise_email(address)
+    assert validate_email(address, check_deliverability=False).normalized.lower() == address.lower()
+
+
+@pytest.mark.parametrize("address", [
+    "a" * 65 + "@b.com", "a@" + ".".join(["b" * 63] * 4) + ".com", "a@b.test",
+    "a@mail.localhost", "a@b.c1", "a@ab--cd.com", "é@b.com", "a@bü.com", '"a b"@c.com'])
+def test_anything_else_is_left_to_email_validator(address):
+    assert _plain_email(address) is None
