@@ -1,11 +1,12 @@
 """Many rows inserted at once (an import's batch, a consumer's batch), at the driver's price.
 
 SQLAlchemy's executemany INSERT costs a contact row 32 us of the service's CPU on
-PostgreSQL, psycopg2's `execute_values` 13 us. Both cost PostgreSQL more than the rows'
-own writes: a VALUES list is parsed and analysed value by value (500 rows of 25 columns,
-12,500 expressions). So on PostgreSQL the rows go as one JSON document that the server
-takes apart (`json_populate_recordset`): half the CPU of `execute_values` on both sides
-(a contact row: the service 34-46 -> 20-24 us, PostgreSQL 48-51 -> 23-26 us). Each value
+PostgreSQL, psycopg2's `execute_values` 13 us; and the server parses and analyses a VALUES
+list literal by literal (500 rows of 25 columns: 12,500 expressions), which psycopg2 quotes
+one by one. So on PostgreSQL the rows go as one JSON document that the server takes apart
+(`json_populate_recordset`). 500 contact-like rows into a table with six indexes: the
+service 34-46 -> 20-24 us a row, PostgreSQL 48-51 -> 23-26; on the contacts table, whose
+eleven indexes cost more than the parsing, much less (bench/HISTORY.md). Each value
 is converted by its column type's bind processor as SQLAlchemy converts it (a JSON
 column's value goes in as it is, nested); rows JSON cannot carry as SQLAlchemy would store
 them (bytes, a JSON column's None, which SQLAlchemy stores as JSON null) go through
