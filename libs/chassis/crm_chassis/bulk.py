@@ -149,15 +149,16 @@ def _document(table: Table, names: list[str], rows: list[dict[str, Any]], dialec
     try:
         return json.dumps([{name: row[name] if process is None else process(row[name])
                             for name, process in convert} for row in rows],
-                          default=_plain, allow_nan=False)  # as SQLAlchemy writes JSON
+                          default=json_value, allow_nan=False)  # as SQLAlchemy writes JSON
     except (TypeError, ValueError):
         return None
 
 
-def _plain(value: Any) -> str:
-    """A bound value JSON has no type for, as PostgreSQL reads it from text."""
+def json_value(value: Any) -> str:
+    """`json.dumps`'s `default` for rows PostgreSQL takes apart (`json_populate_recordset`):
+    a value JSON has no type for, as PostgreSQL reads it from text."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal | UUID):
         return str(value)
-    raise TypeError(f"{type(value).__name__} goes by execute_values")
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

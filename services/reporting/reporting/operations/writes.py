@@ -20,22 +20,13 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, case, column, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
+from crm_chassis.bulk import json_value
 from crm_chassis.db import conflict_insert
-
-
-def _json_value(value: Any) -> str:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _with_defaults(table, row: dict[str, Any]) -> dict[str, Any]:
@@ -159,7 +150,7 @@ class Writes:
             statement = _STATEMENTS[shape] = _build(self.session, batched, kind, spec,
                                                     list(rows[0]))
         if batched:
-            self.session.execute(statement, {"rows": json.dumps(rows, default=_json_value)})
+            self.session.execute(statement, {"rows": json.dumps(rows, default=json_value)})
         else:
             self.session.execute(statement, rows if len(rows) > 1 else rows[0])
 
